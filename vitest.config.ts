@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: end-to-end files start real hosts, so keep parallelism modest.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
