@@ -1,0 +1,87 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { PipelineName } from './pipelineNames';
+import type {
+  ActivityOutcome,
+  FinishTaskInput,
+  PipelineInput,
+  PipelineResult,
+  StageActivityInput,
+  StageValue,
+  TaskOutcome,
+} from './pipelineContract';
+import { stagePlan } from './stagePlan';
+
+const stageActivity = {
+  download: PipelineName.downloadBundle,
+  unzip: PipelineName.unzipBundle,
+  analyze: PipelineName.analyzeBundle,
+} as const;
+
+/** Faults (a thrown activity) get two more tries with backoff; expected failures come back as values. */
+function faultRetry(): df.RetryOptions {
+  const retry = new df.RetryOptions(2_000, 3);
+  retry.backoffCoefficient = 2;
+  return retry;
+}
+
+function describeFault(stage: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return `${stage} failed after 3 attempts: ${text}`;
+}
+
+/**
+ * The pipeline of one task, deterministic by construction: it decides on activity results only, takes no time,
+ * randomness or I/O of its own, and keeps its custom status in step with the task row.
+ */
+export function* marketDataPipelineOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, PipelineResult, unknown> {
+  const input = context.df.getInput<PipelineInput>();
+  const { taskId } = input;
+
+  function* finish(outcome: TaskOutcome, message: string, error: string | null): Generator<Task, PipelineResult> {
+    const finishInput: FinishTaskInput = { taskId, outcome, message, error };
+    yield context.df.callActivityWithRetry(PipelineName.finishTask, faultRetry(), finishInput);
+    context.df.setCustomStatus({ task_id: taskId, stage: null, progress: outcome === 'success' ? 100 : null, outcome });
+    return { taskId, outcome, message };
+  }
+
+  context.df.setCustomStatus({ task_id: taskId, stage: null, progress: 0 });
+  let begun: ActivityOutcome<null>;
+  try {
+    begun = (yield context.df.callActivityWithRetry(PipelineName.beginTask, faultRetry(), {
+      taskId,
+    })) as ActivityOutcome<null>;
+  } catch (error) {
+    return yield* finish('failed', 'Task could not start', describeFault('start', error));
+  }
+  if (!begun.ok) {
+    const outcome = begun.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    return yield* finish(outcome, begun.message, outcome === 'failed' ? begun.message : null);
+  }
+
+  let previous: unknown = null;
+  for (const slice of stagePlan(input.taskType)) {
+    context.df.setCustomStatus({ task_id: taskId, stage: slice.stage, progress: slice.from });
+    const stageInput: StageActivityInput = { taskId, slice, previous };
+    let result: ActivityOutcome<StageValue>;
+    try {
+      result = (yield context.df.callActivityWithRetry(
+        stageActivity[slice.stage],
+        faultRetry(),
+        stageInput,
+      )) as ActivityOutcome<StageValue>;
+    } catch (error) {
+      return yield* finish('failed', `${slice.stage} failed`, describeFault(slice.stage, error));
+    }
+    if (!result.ok) {
+      if (result.code === 'CANCELLED') return yield* finish('cancelled', `Cancelled during ${slice.stage}`, null);
+      return yield* finish('failed', `${slice.stage} failed`, result.message);
+    }
+    if (result.value.alreadyCurrent === true) return yield* finish('success', result.value.summary, null);
+    previous = result.value;
+  }
+  const summary = previous !== null && typeof previous === 'object' ? (previous as StageValue).summary : 'Done';
+  return yield* finish('success', summary, null);
+}

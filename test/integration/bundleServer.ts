@@ -1,0 +1,77 @@
+import { createReadStream, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface BundleServerOptions {
+  /** The archive served at /bundle.zip. */
+  readonly filePath: string;
+  /** Bytes per second; slows a download so a task stays running while a test looks at it. */
+  readonly bytesPerSecond?: number;
+  /** Whether Range requests are honoured (206) or ignored (200). */
+  readonly acceptRanges?: boolean;
+}
+
+export interface BundleServer {
+  readonly url: string;
+  /** Count of GET requests, and how many carried a Range header. */
+  readonly stats: { gets: number; rangeGets: number };
+  setRate(bytesPerSecond: number | undefined): void;
+  close(): Promise<void>;
+}
+
+/** A loopback server for end-to-end tests, with optional throttling and Range support. */
+export async function startBundleServer(options: BundleServerOptions): Promise<BundleServer> {
+  let rate = options.bytesPerSecond;
+  const stats = { gets: 0, rangeGets: 0 };
+  const size = statSync(options.filePath).size;
+  const etag = `"bundle-${size}"`;
+  const server = http.createServer((req, res) => {
+    if (!req.url?.startsWith('/bundle.zip') || req.url.endsWith('.sha256')) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.method === 'HEAD') {
+      res
+        .writeHead(200, { 'content-length': size, etag, 'accept-ranges': options.acceptRanges ? 'bytes' : 'none' })
+        .end();
+      return;
+    }
+    stats.gets += 1;
+    let start = 0;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    if (range && options.acceptRanges) {
+      stats.rangeGets += 1;
+      start = Number(range[1]);
+      res.writeHead(206, {
+        'content-length': size - start,
+        'content-range': `bytes ${start}-${size - 1}/${size}`,
+        etag,
+        'accept-ranges': 'bytes',
+      });
+    } else {
+      res.writeHead(200, { 'content-length': size, etag, 'accept-ranges': options.acceptRanges ? 'bytes' : 'none' });
+    }
+    const stream = createReadStream(options.filePath, { start, highWaterMark: 16 * 1024 });
+    stream.on('data', (chunk: Buffer | string) => {
+      if (rate === undefined) return;
+      stream.pause();
+      setTimeout(() => stream.resume(), Math.ceil((chunk.length / rate) * 1000));
+    });
+    stream.pipe(res);
+    res.on('close', () => stream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/bundle.zip`,
+    stats,
+    setRate(bytesPerSecond) {
+      rate = bytesPerSecond;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
