@@ -1,0 +1,6 @@
+import type { Migration } from '../migration';
+import { taskTablesMigration } from './001_taskTables';
+import { analysisTablesMigration } from './002_analysisTables';
+
+/** Every schema step, in order. Append only: a released migration is never edited. */
+export const migrations: readonly Migration[] = [taskTablesMigration, analysisTablesMigration];
