@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpResponse } from '@azure/functions';
+import type { DevhostLog, DurableEngine } from '../durable/types.js';
+import type { HostedFunction } from '../functions/classifyFunction.js';
+import type { FunctionInvoker } from '../invoke/createInvoker.js';
+import type { Router } from './createRouter.js';
+import { toLibraryRequest, type BodyLimitState } from './toLibraryRequest.js';
+import { writeHttpResponse } from './writeHttpResponse.js';
+
+export interface HttpHandlerOptions {
+  router: Router<HostedFunction>;
+  invoker: FunctionInvoker;
+  engine: DurableEngine | undefined;
+  maxBodyBytes: number;
+  /** Fallback authority when a request has no Host header, e.g. "127.0.0.1:7071". */
+  authority(): string;
+  log: DevhostLog;
+}
+
+const durablePrefix = /^\/runtime\/webhooks\/durabletask(\/|$)/i;
+
+// Any copy's HttpResponse (the app's, durable-functions' own) exposes the same WHATWG-backed shape.
+function isHttpResponseLike(value: object): value is HttpResponse {
+  const candidate = value as Partial<HttpResponse>;
+  return (
+    candidate.headers instanceof Headers && typeof candidate.status === 'number' && Array.isArray(candidate.cookies)
+  );
+}
+
+function sendEmpty(res: ServerResponse, status: number): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = status;
+  res.setHeader('content-length', '0');
+  res.end();
+}
+
+function sendTooLarge(res: ServerResponse, req: IncomingMessage, maxBodyBytes: number): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `Request body too large: the limit is ${maxBodyBytes} bytes (set DEVHOST_MAX_BODY_BYTES to change it).\n`;
+  res.writeHead(413, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.end(body, () => req.destroy());
+}
+
+/** Serves one request: durable webhooks first, then user routes; the handler's result becomes the response. */
+export function createHttpHandler(options: HttpHandlerOptions) {
+  const { router, invoker, engine, maxBodyBytes, log } = options;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? options.authority()}`);
+    if (durablePrefix.test(url.pathname)) {
+      if (engine) await engine.handleHttp(req, res, url);
+      else sendEmpty(res, 404);
+      return;
+    }
+    const matched = router.match(req.method ?? 'GET', url.pathname);
+    if (!matched) {
+      req.resume();
+      sendEmpty(res, 404);
+      return;
+    }
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > maxBodyBytes) {
+      sendTooLarge(res, req, maxBodyBytes);
+      return;
+    }
+    const fn = matched.target;
+    const limit: BodyLimitState = { exceeded: false };
+    try {
+      let result: unknown;
+      try {
+        result = await invoker.invoke(fn, {
+          trigger: (library) => toLibraryRequest(library, req, url, matched.params, maxBodyBytes, limit),
+          origin: url.origin,
+        });
+      } catch {
+        // The invoker has logged the failure with its stack; the client gets no details.
+        if (limit.exceeded) sendTooLarge(res, req, maxBodyBytes);
+        else sendEmpty(res, 500);
+        return;
+      }
+      if (limit.exceeded) {
+        sendTooLarge(res, req, maxBodyBytes);
+        return;
+      }
+      if (result === undefined || result === null) {
+        sendEmpty(res, 204);
+        return;
+      }
+      if (typeof result !== 'object') {
+        log(
+          'error',
+          `[${fn.name}] The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".`,
+        );
+        sendEmpty(res, 500);
+        return;
+      }
+      try {
+        const response = isHttpResponseLike(result) ? result : new (invoker.libraryFor(fn).HttpResponse)(result);
+        await writeHttpResponse(response, res);
+      } catch (error) {
+        log(
+          'error',
+          `[${fn.name}] Writing the HTTP response failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        sendEmpty(res, 500);
+      }
+    } finally {
+      if (!req.complete && !limit.exceeded) req.resume();
+    }
+  };
+}

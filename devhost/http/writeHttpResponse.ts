@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '@azure/functions';
+import { serializeCookie } from './serializeCookie.js';
+
+// The library's own proxy drops these as well: they describe one connection, not the response.
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes status, headers, cookies and the body; the body is streamed chunk by chunk (flushed as it comes, so
+ * server-sent events reach the client incrementally) and the stream is cancelled if the client goes away.
+ */
+export async function writeHttpResponse(response: HttpResponse, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie' || hopByHop.has(name)) continue;
+    res.setHeader(name, value);
+  }
+  const setCookies = [...response.headers.getSetCookie(), ...response.cookies.map(serializeCookie)];
+  if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+  const body = response.body as ReadableStream<Uint8Array> | null;
+  if (!body) {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const reader = body.getReader();
+  // A client that disconnects from an idle stream (SSE) must still stop the producer.
+  const cancelOnClose = (): void => {
+    reader.cancel().catch(() => undefined);
+  };
+  res.once('close', cancelOnClose);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await waitForDrain(res);
+    }
+    if (!res.destroyed) res.end();
+  } finally {
+    res.off('close', cancelOnClose);
+    reader.releaseLock();
+  }
+}
