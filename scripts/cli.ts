@@ -1,0 +1,41 @@
+// People's command line: `npm run cli -- analyze …` and `npm run cli -- make-bundle …` (see USAGE).
+import { isAppError } from '../src/errors';
+import { runAnalyzeCommand } from './cli/analyzeCommand';
+import { runMakeBundleCommand } from './cli/makeBundleCommand';
+import { USAGE, UsageError } from './cli/usageError';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    if (command === 'analyze') await runAnalyzeCommand(rest, controller.signal);
+    else if (command === 'make-bundle') await runMakeBundleCommand(rest);
+    else if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    } else throw new UsageError(`Unknown command "${command}".`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isAppError(error)) {
+      process.stderr.write(`error: ${error.message} (${error.code})\n`);
+      return 1;
+    }
+    process.stderr.write(`error: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** node:util parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,168 @@
+import type Database from 'better-sqlite3';
+import { CHECK_SEVERITY, ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
+import type { SymbolAnalysis } from './createSymbolAnalyzer';
+import { formatDayNumber } from './dayNumbers';
+import { SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
+import type { BundleAnalysis } from './runBundleAnalysis';
+import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
+
+export interface StartRunInput {
+  readonly taskId: string | null;
+  readonly bundlePath: string;
+  readonly analyzerVersion: string;
+  readonly params: Record<string, unknown>;
+  readonly startedAt: string;
+}
+
+export interface AnalysisStore {
+  startRun(input: StartRunInput): number;
+  /** Writes a batch of symbols (and their issue samples, within the per-run cap) in one transaction. */
+  writeSymbols(runId: number, batch: readonly SymbolAnalysis[]): void;
+  /** Writes day stats, totals and delisted flags, and marks the run ok or warn, in one transaction. */
+  finishRun(runId: number, analysis: BundleAnalysis, finishedAt: string): 'ok' | 'warn';
+  failRun(runId: number, code: string, message: string, finishedAt: string): void;
+}
+
+const METRIC_COLUMNS = SYMBOL_COUNT_METRICS.join(', ');
+const METRIC_PARAMS = SYMBOL_COUNT_METRICS.map((name) => `@${name}`).join(', ');
+const TOTAL_COLUMNS = `${METRIC_COLUMNS}, symbol_count, delisted_symbols, late_listed_symbols, empty_calendar_days, thin_days, frozen_days`;
+const TOTAL_PARAMS = TOTAL_COLUMNS.split(', ')
+  .map((name) => `@${name}`)
+  .join(', ');
+
+/** Prepared statements for the analysis tables; create once per connection. */
+export function createAnalysisStore(db: Database.Database): AnalysisStore {
+  const insertRun = db.prepare(
+    `INSERT INTO analysis_runs (task_id, bundle_path, analyzer_version, params_json, started_at, status)
+     VALUES (@taskId, @bundlePath, @analyzerVersion, @params, @startedAt, 'running')`,
+  );
+  const insertSymbol = db.prepare(
+    `INSERT INTO analysis_symbol_metrics (run_id, symbol, board, is_st, status, first_date, last_date, max_stale_run, ${METRIC_COLUMNS})
+     VALUES (@runId, @symbol, @board, @isSt, @status, @first_date, @last_date, @maxStaleRun, ${METRIC_PARAMS})`,
+  );
+  const insertIssue = db.prepare(
+    `INSERT INTO analysis_issues (run_id, symbol, trade_date, check_code, severity, line_no, detail)
+     VALUES (@runId, @symbol, @tradeDate, @check, @severity, @line, @detail)`,
+  );
+  const insertDay = db.prepare(
+    `INSERT INTO analysis_date_stats (run_id, trade_date, symbol_count, zero_volume_count, limit_up_count,
+       limit_down_count, repeated_fraction, flags)
+     VALUES (@runId, @tradeDate, @symbolCount, @zeroVolume, @limitUp, @limitDown, @repeatedFraction, @flags)`,
+  );
+  const insertTotals = db.prepare(
+    `INSERT INTO analysis_bundle_totals (run_id, calendar_days, first_date, last_date, symbols_ok, symbols_warn,
+       symbols_error, ${TOTAL_COLUMNS})
+     VALUES (@runId, @calendarDays, @first_date, @last_date, @symbolsOk, @symbolsWarn, @symbolsError, ${TOTAL_PARAMS})`,
+  );
+  const markDelisted = db.prepare(
+    `UPDATE analysis_symbol_metrics SET is_delisted = 1 WHERE run_id = @runId AND symbol = @symbol`,
+  );
+  const countStatuses = db.prepare(
+    `SELECT status, COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId GROUP BY status`,
+  );
+  const completeRun = db.prepare(
+    `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, layout = @layout, encoding = @encoding,
+       calendar_source = @calendarSource WHERE run_id = @runId`,
+  );
+  const failRunStatement = db.prepare(
+    `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
+     WHERE run_id = @runId AND status = 'running'`,
+  );
+  const issueCounts = new Map<number, number>();
+
+  const writeSymbols = db.transaction((runId: number, batch: readonly SymbolAnalysis[]) => {
+    for (const result of batch) {
+      insertSymbol.run({
+        ...result.metrics,
+        runId,
+        symbol: result.symbol,
+        board: result.board,
+        isSt: result.isSt ? 1 : 0,
+        status: classifySymbolStatus(result.metrics),
+        maxStaleRun: result.maxStaleRun,
+      });
+      writeIssues(runId, result.issues);
+    }
+  });
+
+  function writeIssues(runId: number, issues: readonly SampledIssue[]): void {
+    let written = issueCounts.get(runId) ?? 0;
+    for (const issue of issues) {
+      if (written >= ISSUE_SAMPLES_PER_RUN) break;
+      insertIssue.run({
+        runId,
+        symbol: issue.symbol,
+        tradeDate: issue.day >= 0 ? formatDayNumber(issue.day) : null,
+        check: issue.check,
+        severity: CHECK_SEVERITY[issue.check],
+        line: issue.line > 0 ? issue.line : null,
+        detail: issue.detail,
+      });
+      written++;
+    }
+    issueCounts.set(runId, written);
+  }
+
+  const finish = db.transaction((runId: number, analysis: BundleAnalysis, finishedAt: string): 'ok' | 'warn' => {
+    const { days, calendar, dayFlags, span } = analysis;
+    const dayIssues: SampledIssue[] = [];
+    for (let index = span.first; index <= span.last; index++) {
+      const flags = dayFlags.get(index) ?? [];
+      const adjacent = days.adjacent[index]!;
+      insertDay.run({
+        runId,
+        tradeDate: formatDayNumber(calendar[index]!),
+        symbolCount: days.valid[index]!,
+        zeroVolume: days.zeroVolume[index]!,
+        limitUp: days.limitUp[index]!,
+        limitDown: days.limitDown[index]!,
+        repeatedFraction: adjacent > 0 ? days.identical[index]! / adjacent : null,
+        flags: flags.join(','),
+      });
+      for (const flag of flags) {
+        const check = flag === 'empty' ? 'EMPTY_DAY' : flag === 'thin' ? 'THIN_DAY' : 'FROZEN_DAY';
+        dayIssues.push({ symbol: null, day: calendar[index]!, check, line: 0, detail: `${days.valid[index]} symbols` });
+      }
+    }
+    writeIssues(runId, dayIssues.slice(0, 50 * 3));
+    for (const symbol of analysis.delistedSymbols) markDelisted.run({ runId, symbol });
+    const statuses: Record<SymbolStatus, number> = { ok: 0, warn: 0, error: 0 };
+    for (const row of countStatuses.all({ runId }) as { status: SymbolStatus; n: number }[])
+      statuses[row.status] = row.n;
+    insertTotals.run({
+      ...analysis.totals,
+      runId,
+      calendarDays: Math.max(0, span.last - span.first + 1),
+      symbolsOk: statuses.ok,
+      symbolsWarn: statuses.warn,
+      symbolsError: statuses.error,
+    });
+    const status = runStatus(analysis.totals, statuses);
+    completeRun.run({
+      runId,
+      status,
+      finishedAt,
+      layout: analysis.layout.kind,
+      encoding: analysis.encoding,
+      calendarSource: analysis.calendarSource,
+    });
+    issueCounts.delete(runId);
+    return status;
+  });
+
+  return {
+    startRun: (input) => Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid),
+    writeSymbols: (runId, batch) => writeSymbols(runId, batch),
+    finishRun: (runId, analysis, finishedAt) => finish(runId, analysis, finishedAt),
+    failRun: (runId, code, message, finishedAt) => {
+      issueCounts.delete(runId);
+      failRunStatement.run({ runId, code, message, finishedAt });
+    },
+  };
+}
+
+/** A run is `warn` when any symbol is not ok or a day is flagged; both count as successful. */
+function runStatus(totals: BundleTotals, statuses: Record<SymbolStatus, number>): 'ok' | 'warn' {
+  const dayProblems = totals.empty_calendar_days + totals.thin_days + totals.frozen_days;
+  return statuses.warn + statuses.error + dayProblems > 0 ? 'warn' : 'ok';
+}

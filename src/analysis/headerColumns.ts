@@ -1,0 +1,66 @@
+/** Canonical columns the analyzer reads; every other column is carried but ignored. */
+export const CANONICAL_COLUMNS = [
+  'date',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'amount',
+  'pre_close',
+  'adj_factor',
+  'symbol',
+] as const;
+
+export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
+
+export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
+
+// Header aliases (§3a), matched case-insensitively after trimming. Columns are matched by name, never by position:
+// akshare orders them open, close, high, low.
+const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
+  date: ['date', 'trade_date', 'tradedate', 'datetime', '日期'],
+  open: ['open', '开盘'],
+  high: ['high', '最高'],
+  low: ['low', '最低'],
+  close: ['close', '收盘'],
+  volume: ['volume', 'vol', '成交量'],
+  amount: ['amount', 'money', 'turnover', 'total_turnover', '成交额'],
+  pre_close: ['pre_close', 'preclose', 'prev_close', '昨收'],
+  adj_factor: ['adj_factor', 'factor'],
+  symbol: ['symbol', 'ts_code', 'code', '股票代码', 'ticker', 'order_book_id', 'instrument'],
+};
+
+const LOOKUP = new Map<string, CanonicalColumn>(
+  CANONICAL_COLUMNS.flatMap((column) => ALIASES[column].map((alias) => [alias, column] as const)),
+);
+
+/** Index of each canonical column in the file, -1 when absent. */
+export type ColumnIndexes = Record<CanonicalColumn, number>;
+
+export interface HeaderColumns {
+  readonly indexes: ColumnIndexes;
+  readonly fieldCount: number;
+  /** Required columns the header lacks (empty when usable). */
+  readonly missing: readonly CanonicalColumn[];
+  /** tushare-style header (`ts_code` + `vol`): volume in lots and amount in thousand yuan unless a manifest says otherwise. */
+  readonly tushareUnits: boolean;
+}
+
+export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
+  const indexes = Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, -1])) as ColumnIndexes;
+  const raw = new Set<string>();
+  names.forEach((name, index) => {
+    const key = name.trim().replace(/^"|"$/g, '').trim().toLowerCase();
+    raw.add(key);
+    const column = LOOKUP.get(key);
+    // The first matching column wins, like a reader that takes the first occurrence of a duplicated header.
+    if (column !== undefined && indexes[column] === -1) indexes[column] = index;
+  });
+  return {
+    indexes,
+    fieldCount: names.length,
+    missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
+    tushareUnits: raw.has('ts_code') && raw.has('vol'),
+  };
+}

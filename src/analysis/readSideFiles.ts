@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { AppError, ErrorCode } from '../errors';
+import type { StageLog } from '../stages/progress';
+import type { AnalyzerSetup, SymbolInfo } from './analyzerSetup';
+import { weekdayOf } from './dayNumbers';
+import { decodeText } from './decodeText';
+import { parseDateField } from './parseDateField';
+import { canonicalizeSymbol } from './symbolCodes';
+
+/**
+ * calendar.csv: a `date` header, then one trading day per line. Weekend dates are dropped with a warning (CN-A never
+ * trades on weekends, not even on make-up working Saturdays); the result is sorted and unique.
+ */
+export async function readCalendarFile(path: string, log: StageLog): Promise<Int32Array> {
+  const bytes = await readFile(path);
+  const lines = decodeText(bytes).text.split('\n');
+  const days = new Set<number>();
+  let weekend = 0;
+  for (const raw of lines.slice(1)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const field = Buffer.from(line.split(',')[0]!.trim(), 'latin1');
+    const day = parseDateField(field, 0, field.length);
+    if (day < 0) continue;
+    const weekday = weekdayOf(day);
+    if (weekday === 0 || weekday === 6) weekend++;
+    else days.add(day);
+  }
+  if (weekend > 0)
+    log('WARNING', `calendar.csv lists ${weekend} weekend date(s); they are not trading days and were ignored.`);
+  if (days.size === 0) throw new AppError(ErrorCode.BundleInvalid, 'calendar.csv holds no trading days.');
+  return Int32Array.from([...days].sort((a, b) => a - b));
+}
+
+/** instruments.csv: symbol,name,exchange,board,list_date,delist_date,is_st (any order; only symbol is required). */
+export async function readInstrumentsFile(path: string, log: StageLog): Promise<Map<string, SymbolInfo>> {
+  const { text, encoding } = decodeText(await readFile(path));
+  if (encoding === 'gb18030') log('WARNING', 'instruments.csv is not valid UTF-8; decoded as GB18030.');
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  const header = splitCsvText(lines[0] ?? '').map((name) => name.trim().toLowerCase());
+  const col = (name: string): number => header.indexOf(name);
+  const [symbolCol, listCol, delistCol, stCol] = [col('symbol'), col('list_date'), col('delist_date'), col('is_st')];
+  const infos = new Map<string, SymbolInfo>();
+  if (symbolCol < 0) {
+    log('WARNING', 'instruments.csv has no symbol column; ignored.');
+    return infos;
+  }
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '') continue;
+    const fields = splitCsvText(line);
+    const symbol = canonicalizeSymbol(fields[symbolCol] ?? '');
+    if (symbol === '') continue;
+    infos.set(symbol, {
+      symbol,
+      isSt: stCol >= 0 && /^(1|true|y|yes|是)$/i.test((fields[stCol] ?? '').trim()),
+      listDay: listCol >= 0 ? parseDayText(fields[listCol] ?? '') : -1,
+      delistDay: delistCol >= 0 ? parseDayText(fields[delistCol] ?? '') : -1,
+    });
+  }
+  return infos;
+}
+
+/** manifest.json: only the unit declarations change how rows are read; a malformed manifest is a warning. */
+export async function readManifestUnits(
+  path: string,
+  log: StageLog,
+): Promise<Pick<AnalyzerSetup, 'volumeUnit' | 'amountUnit'>> {
+  try {
+    const manifest = JSON.parse(decodeText(await readFile(path)).text) as Record<string, unknown>;
+    const volume = manifest.volume_unit;
+    const amount = manifest.amount_unit;
+    return {
+      volumeUnit: volume === 'share' || volume === 'lot' ? volume : null,
+      amountUnit: amount === 'yuan' || amount === 'thousand_yuan' ? amount : null,
+    };
+  } catch {
+    log('WARNING', 'manifest.json is not valid JSON; using default units.');
+    return { volumeUnit: null, amountUnit: null };
+  }
+}
+
+function parseDayText(text: string): number {
+  const bytes = Buffer.from(text.trim(), 'latin1');
+  return bytes.length === 0 ? -1 : parseDateField(bytes, 0, bytes.length);
+}
+
+/** RFC 4180 split of one line of a small side file (names may be quoted and contain commas). */
+export function splitCsvText(line: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else current += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      fields.push(current);
+      current = '';
+    } else current += ch;
+  }
+  fields.push(current);
+  return fields;
+}

@@ -1,0 +1,42 @@
+export type Board = 'sh_main' | 'sz_main' | 'chinext' | 'star' | 'bj' | 'other';
+
+/**
+ * Canonical A-share symbol `NNNNNN.SH|SZ|BJ` from the spellings vendors use (tushare `600000.SH`, qlib `SH600000`,
+ * baostock `sh.600000`, JoinQuant `600000.XSHG`, akshare bare `600000`). Anything else is kept as written.
+ */
+export function canonicalizeSymbol(raw: string): string {
+  const text = raw.trim();
+  let match = /^(\d{6})\.(SH|SZ|BJ)$/i.exec(text);
+  if (match) return `${match[1]}.${match[2]!.toUpperCase()}`;
+  match = /^(SH|SZ|BJ)\.?(\d{6})$/i.exec(text);
+  if (match) return `${match[2]}.${match[1]!.toUpperCase()}`;
+  match = /^(\d{6})\.(XSHG|XSHE)$/i.exec(text);
+  if (match) return `${match[1]}.${match[2]!.toUpperCase() === 'XSHG' ? 'SH' : 'SZ'}`;
+  match = /^(\d{6})$/.exec(text);
+  if (match) {
+    const exchange = exchangeForCode(text);
+    return exchange === null ? text : `${text}.${exchange}`;
+  }
+  return text;
+}
+
+function exchangeForCode(code: string): 'SH' | 'SZ' | 'BJ' | null {
+  if (code.startsWith('920') || code.startsWith('4') || code.startsWith('8')) return 'BJ';
+  if (code.startsWith('6')) return 'SH';
+  if (code.startsWith('0') || code.startsWith('3')) return 'SZ';
+  return null;
+}
+
+/** Board by code prefix (§2.2). Symbols that are not six-digit A-share codes are `other`. */
+export function boardForSymbol(symbol: string): Board {
+  const match = /^(\d{6})\.(SH|SZ|BJ)$/.exec(symbol);
+  if (!match) return 'other';
+  const code = match[1]!;
+  const p3 = code.slice(0, 3);
+  if (match[2] === 'BJ' || code.startsWith('920') || code.startsWith('8') || code.startsWith('4')) return 'bj';
+  if (p3 === '600' || p3 === '601' || p3 === '603' || p3 === '605') return 'sh_main';
+  if (p3 === '000' || p3 === '001' || p3 === '002' || p3 === '003') return 'sz_main';
+  if (p3 === '300' || p3 === '301') return 'chinext';
+  if (p3 === '688' || p3 === '689') return 'star';
+  return 'other';
+}

@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
+import { openDatabase } from '../../src/db/openDatabase';
+import { isAppError } from '../../src/errors';
+import { createTempDirs, createTestContext } from './analysisTestKit';
+
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+function writeFiles(root: string, files: Record<string, string | Buffer>): void {
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), data);
+  }
+}
+
+const CALENDAR = 'date\n2024-03-04\n2024-03-05\n2024-03-06\n2024-03-07\n2024-03-08\n';
+const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
+
+describe('csv-daily layouts and dialects', () => {
+  it('matches Chinese headers by name, not position (akshare orders open, close, high, low)', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'calendar.csv': CALENDAR,
+      'daily/600000.SH.csv':
+        '日期,股票代码,开盘,收盘,最高,最低,成交量,成交额\n' +
+        '2024-03-04,600000,10.00,10.50,10.80,9.90,1000,10300\n' +
+        '2024-03-05,600000,10.50,10.60,10.40,10.30,1000,10450\n',
+    });
+    const summary = await analyze(dir);
+    // Read by position the first row would break high >= close; by name only the second row (high 10.40 < close 10.60) does.
+    expect(summary.symbols['600000.SH']).toMatchObject({ rows_written: 2, ohlc_violations: 1, parse_error_rows: 0 });
+  });
+
+  it('decodes a GB18030 header the same as its UTF-8 twin', async () => {
+    const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf2cb3c9bdbbb6ee0a', 'hex');
+    expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');
+    const body = '2024-03-04,10,11,9.5,10.5,100,1000\n2024-03-05,10.5,11,10,10.8,100,1060\n';
+    const gbDir = temp.make();
+    writeFiles(gbDir, { 'calendar.csv': CALENDAR, 'daily/000001.SZ.csv': Buffer.concat([header, Buffer.from(body)]) });
+    const utfDir = temp.make();
+    writeFiles(utfDir, {
+      'calendar.csv': CALENDAR,
+      'daily/000001.SZ.csv': `日期,开盘,最高,最低,收盘,成交量,成交额\n${body}`,
+    });
+    const gb = await analyze(gbDir);
+    expect(gb).toEqual(await analyze(utfDir));
+    expect(gb.symbols['000001.SZ']).toMatchObject({ rows_written: 2, parse_error_rows: 0, first_date: '2024-03-04' });
+  });
+
+  it('accepts a BOM, CRLF, YYYYMMDD, YYYY/MM/DD and midnight timestamps, and gzip files', async () => {
+    const dir = temp.make();
+    const csv =
+      '\ufeffDate,Open,High,Low,Close,Volume\r\n' +
+      '20240304,10,11,9,10.5,100\r\n' +
+      '2024/03/05,10.5,11,10,10.8,100\r\n' +
+      '2024-03-06 00:00:00,10.8,11,10,10.9,100\r\n' +
+      '2024-03-07 09:30:00,10.9,11,10,10.7,100\r\n';
+    writeFiles(dir, { 'calendar.csv': CALENDAR, 'daily/300750.SZ.csv.gz': gzipSync(Buffer.from(csv)) });
+    const metrics = (await analyze(dir)).symbols['300750.SZ']!;
+    // An intraday timestamp is not a daily bar: a parse error without a usable date.
+    expect(metrics).toMatchObject({
+      rows_written: 4,
+      parse_error_rows: 1,
+      first_date: '2024-03-04',
+      last_date: '2024-03-06',
+    });
+    expect(metrics.missing_days).toBe(0);
+  });
+
+  it('reads a long-form file with a symbol column, tushare units and newest-first order', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'calendar.csv': CALENDAR,
+      // vol in lots (手) and amount in thousand yuan: VWAP = 10.5 * 1000 / (10 * 100) = 10.5, inside [9.9, 10.8].
+      'daily.csv':
+        'ts_code,trade_date,open,high,low,close,vol,amount\n' +
+        '600000.SH,20240305,10.5,10.8,10.2,10.6,10,10.6\n' +
+        'SH600000,20240304,10,10.8,9.9,10.5,10,10.5\n' +
+        '000002.SZ,20240304,5,5.2,4.9,5.1,10,5.1\n',
+    });
+    const summary = await analyze(dir);
+    expect(Object.keys(summary.symbols)).toEqual(['000002.SZ', '600000.SH']);
+    expect(summary.symbols['600000.SH']).toMatchObject({ rows_written: 2, unsorted: 1, vwap_out_of_range_rows: 0 });
+    expect(summary.bundle).toMatchObject({ symbol_count: 2, unsorted: 1, rows_written: 3 });
+  });
+
+  it('descends through a single top-level folder and ignores macOS and Windows litter', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'export/bundle/calendar.csv': CALENDAR,
+      'export/bundle/daily/688001.SH.csv': 'date,open,high,low,close,volume\n2024-03-04,10,11,9,10,100\n',
+      'export/bundle/daily/.DS_Store': 'x',
+      'export/.DS_Store': 'x',
+      '__MACOSX/export/._bundle': 'x',
+      'Thumbs.db': 'x',
+    });
+    expect((await analyze(dir)).bundle).toMatchObject({ symbol_count: 1, rows_written: 1 });
+  });
+
+  it('derives the calendar from the union of dates when calendar.csv is absent, never counting weekends', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'daily/600000.SH.csv':
+        'date,open,high,low,close,volume\n2024-03-04,10,11,9,10,100\n2024-03-06,10,11,9,10.2,100\n',
+      'daily/600001.SH.csv': 'date,open,high,low,close,volume\n2024-03-05,10,11,9,10,100\n2024-03-09,10,11,9,10,100\n',
+    });
+    const db = openDatabase(':memory:');
+    try {
+      const result = await analyzeBundle({ bundleDir: dir, db, workers: 0 }, createTestContext());
+      expect(result.symbols['600000.SH']).toMatchObject({ missing_days: 1, gap_count: 1 });
+      expect(result.symbols['600001.SH']).toMatchObject({ out_of_calendar_rows: 1 });
+      expect(getCurrentAnalysis(db)?.calendarSource).toBe('derived');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('counts every row of a file without the required columns as a parse error', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'calendar.csv': CALENDAR,
+      'daily/600000.SH.csv': 'date,open,close\n2024-03-04,10,10.5\n2024-03-05,10,10.5\n',
+    });
+    expect((await analyze(dir)).symbols['600000.SH']).toMatchObject({ rows_written: 2, parse_error_rows: 2 });
+  });
+
+  it('rejects a directory without data files with BUNDLE_INVALID', async () => {
+    const dir = temp.make();
+    writeFiles(dir, { 'readme.txt': 'hello', 'other/notes.txt': 'x' });
+    await expect(analyze(dir)).rejects.toSatisfy((error) => isAppError(error, 'BUNDLE_INVALID'));
+  });
+});

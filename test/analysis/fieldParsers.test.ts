@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { formatDayNumber, toDayNumber } from '../../src/analysis/dayNumbers';
+import { limitPercentOn, limitPriceFen } from '../../src/analysis/limitRules';
+import { parseDateField } from '../../src/analysis/parseDateField';
+import { INVALID_NUMBER, parseNumberField } from '../../src/analysis/parseNumberField';
+import { createFieldRanges, scanCsvLine } from '../../src/analysis/scanCsvLine';
+import { boardForSymbol, canonicalizeSymbol } from '../../src/analysis/symbolCodes';
+
+const num = (text: string) => parseNumberField(Buffer.from(text), 0, Buffer.byteLength(text));
+const date = (text: string) => {
+  const day = parseDateField(Buffer.from(text), 0, Buffer.byteLength(text));
+  return day < 0 ? null : formatDayNumber(day);
+};
+
+describe('field parsers', () => {
+  it('parses decimals exactly as Number() does', () => {
+    for (const text of [
+      '0',
+      '10.23',
+      '-3.5',
+      '+7',
+      '0.1',
+      '123456789.123',
+      '1e3',
+      '2.5E-2',
+      '.5',
+      '5.',
+      '0.30000000000000004',
+    ]) {
+      expect(num(text), text).toBe(Number(text));
+    }
+  });
+
+  it('treats empty, NaN, null and None as missing and other text as invalid', () => {
+    for (const text of ['', 'NaN', 'null', 'None']) expect(num(text), text).toBeNaN();
+    for (const text of ['abc', '1,5', '0x10', 'Infinity', '-', '1.2.3']) expect(num(text), text).toBe(INVALID_NUMBER);
+  });
+
+  it('parses the accepted date spellings and rejects impossible dates', () => {
+    expect(date('2024-02-29')).toBe('2024-02-29');
+    expect(date('20240229')).toBe('2024-02-29');
+    expect(date('2024/02/29')).toBe('2024-02-29');
+    expect(date('2024-02-29 00:00:00')).toBe('2024-02-29');
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-1-5', '2024-02-29 15:00:00', '29/02/2024', '']) {
+      expect(date(bad), bad).toBeNull();
+    }
+    expect(toDayNumber(1970, 1, 1)).toBe(0);
+  });
+
+  it('splits quoted fields and strips a trailing CR', () => {
+    const bytes = Buffer.from('a,"b, ""c""",d\r\nnext');
+    const fields = createFieldRanges();
+    const next = scanCsvLine(bytes, 0, bytes.length, fields);
+    const texts = Array.from({ length: fields.count }, (_, i) =>
+      bytes.toString('utf8', fields.starts[i], fields.ends[i]),
+    );
+    expect(texts).toEqual(['a', 'b, ""c""', 'd']);
+    expect(bytes.toString('utf8', next)).toBe('next');
+  });
+});
+
+describe('A-share rules', () => {
+  it('rounds limit prices half up in fen, as the exchange does', () => {
+    expect(limitPriceFen(1005, 10, 1)).toBe(1106); // 10.05 × 1.1 = 11.055 → 11.06
+    expect(limitPriceFen(105, 10, 1)).toBe(116); // 1.05 → 1.16, a +10.48% limit
+    expect(limitPriceFen(1005, 10, -1)).toBe(905); // 9.045 → 9.05
+    expect(limitPriceFen(100.5 * 100, 10, 1)).toBe(11055);
+  });
+
+  it('applies limits by board and date from the rule table', () => {
+    const day = (iso: string) =>
+      toDayNumber(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+    expect(limitPercentOn('chinext', false, day('2020-08-21'))).toBe(10);
+    expect(limitPercentOn('chinext', false, day('2020-08-24'))).toBe(20);
+    expect(limitPercentOn('sh_main', true, day('2024-01-02'))).toBe(5);
+    expect(limitPercentOn('star', false, day('2019-07-19'))).toBeNull();
+    expect(limitPercentOn('bj', false, day('2024-01-02'))).toBe(30);
+  });
+
+  it('canonicalises vendor symbol spellings and finds the board by code prefix', () => {
+    expect(canonicalizeSymbol('SH600000')).toBe('600000.SH');
+    expect(canonicalizeSymbol('sh.600000')).toBe('600000.SH');
+    expect(canonicalizeSymbol('000001.XSHE')).toBe('000001.SZ');
+    expect(canonicalizeSymbol('300750')).toBe('300750.SZ');
+    expect(canonicalizeSymbol('830799')).toBe('830799.BJ');
+    expect(canonicalizeSymbol('AAPL')).toBe('AAPL');
+    expect(boardForSymbol('688981.SH')).toBe('star');
+    expect(boardForSymbol('301001.SZ')).toBe('chinext');
+    expect(boardForSymbol('920001.BJ')).toBe('bj');
+    expect(boardForSymbol('AAPL')).toBe('other');
+  });
+});

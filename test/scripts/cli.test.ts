@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
+import { createTempDirs } from '../analysis/analysisTestKit';
+
+// Runs the compiled CLI (npm test builds dist/ before vitest).
+const CLI = join(__dirname, '..', '..', 'dist', 'scripts', 'cli.js');
+const run = promisify(execFile);
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('cli make-bundle and analyze', () => {
+  for (const seed of [101, 202, 303, 404, 505]) {
+    it(`analyze --json of a default-preset zip equals its expected.json (seed ${seed})`, async () => {
+      const dir = temp.make('cli-');
+      const zip = join(dir, 'bundle.zip');
+      // 80 symbols: enough for the analyzer to use its worker threads.
+      const made = await cli('make-bundle', '--symbols', '80', '--days', '150', '--seed', String(seed), '--out', zip);
+      expect(made.code).toBe(0);
+      const expected = JSON.parse(readFileSync(join(dir, 'bundle.expected.json'), 'utf8'));
+      const analyzed = await cli('analyze', zip, '--json');
+      expect(analyzed.code).toBe(0);
+      expect(JSON.parse(analyzed.stdout)).toEqual(expected);
+      expect(expected.bundle.symbol_count).toBe(80);
+    });
+  }
+
+  it('analyzes a bundle directory as well as an archive', async () => {
+    const dir = temp.make('cli-');
+    const expected = await writeSyntheticBundleDir(dir, { symbols: 12, days: 90, seed: 6 });
+    const analyzed = await cli('analyze', dir, '--json');
+    expect(analyzed.code).toBe(0);
+    expect(JSON.parse(analyzed.stdout)).toEqual(expected);
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const dir = temp.make('cli-');
+    const zip = join(dir, 'b.zip');
+    expect(
+      (await cli('make-bundle', '--symbols', '5', '--days', '60', '--seed', '1', '--out', zip, '--defects', 'none'))
+        .code,
+    ).toBe(0);
+    const analyzed = await cli('analyze', zip);
+    expect(analyzed.code).toBe(0);
+    expect(analyzed.stdout).toMatch(/^Bundle: 5 symbols, 300 rows/);
+    expect(analyzed.stdout).toContain('Symbols with findings: 0 of 5');
+  });
+
+  it('rejects usage mistakes with exit code 2 and no stack trace', async () => {
+    const dir = temp.make('cli-');
+    const cases = [
+      ['make-bundle', '--symbols', 'ten', '--days', '10', '--seed', '1', '--out', join(dir, 'x.zip')],
+      ['make-bundle', '--symbols', '3', '--days', '10', '--seed', '1'],
+      [
+        'make-bundle',
+        '--symbols',
+        '3',
+        '--days',
+        '10',
+        '--seed',
+        '1',
+        '--out',
+        join(dir, 'y.zip'),
+        '--defects',
+        'bogus',
+      ],
+      ['analyze', join(dir, 'missing.zip')],
+      ['analyze', '--frobnicate'],
+      ['transmogrify'],
+    ];
+    for (const args of cases) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^error: /);
+      expect(result.stderr).toContain('Usage:');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(existsSync(join(dir, 'x.zip'))).toBe(false);
+  });
+
+  it('reports a file that is not an archive as an error with exit code 1', async () => {
+    const dir = temp.make('cli-');
+    const bogus = join(dir, 'not-a-bundle.zip');
+    writeFileSync(bogus, 'plain text, not a zip');
+    const result = await cli('analyze', bogus);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*\(UNSUPPORTED_ARCHIVE\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
