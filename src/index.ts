@@ -1,4 +1,21 @@
 import { app } from '@azure/functions';
+import { closeAppServices, prepareAppServices } from './appServices';
+import { describeError } from './http/toErrorResponse';
+import './functions/health';
+import './functions/marketDataPipeline';
+import './functions/taskApi';
+import './functions/timers';
 
-// Entry point Azure loads (package.json "main"). Function registrations live in src/functions/ and are imported here.
-app.setup({ enableHttpStream: true });
+// Entry point Azure loads (package.json "main"): importing the function modules registers them.
+app.hook.appStart(async () => {
+  try {
+    await prepareAppServices();
+  } catch (error) {
+    // Requests will answer 503 with the same message; say it once, loudly, at start-up too.
+    console.error(`market-data-tasks cannot start: ${describeError(error)}`);
+  }
+});
+
+app.hook.appTerminate(() => {
+  closeAppServices();
+});

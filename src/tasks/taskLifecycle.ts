@@ -104,7 +104,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       if (!active) throw error;
       throw new AppError(ErrorCode.TaskRunning, TASK_RUNNING_MESSAGE, {
         cause: error,
-        details: { activeTask: toTask(active) },
+        details: { active_task: toTask(active) },
       });
     }
   });

@@ -21,7 +21,7 @@ export interface TaskStoreOptions {
  * AppError INVALID_REQUEST; an unknown task TASK_NOT_FOUND; a wrong state ILLEGAL_TRANSITION or TASK_NOT_ACTIVE.
  */
 export interface TaskStore {
-  /** Inserts a pending task. Throws TASK_RUNNING (details.activeTask) while another task is pending or running. */
+  /** Inserts a pending task. Throws TASK_RUNNING (details.active_task) while another task is pending or running. */
   createTask(input: CreateTaskInput): Task;
   /** null when unknown. */
   getTask(taskId: string): Task | null;

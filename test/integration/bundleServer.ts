@@ -1,6 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface BundleServerOptions {
   /** The archive served at /bundle.zip. */
@@ -16,16 +18,23 @@ export interface BundleServer {
   /** Count of GET requests, and how many carried a Range header. */
   readonly stats: { gets: number; rangeGets: number };
   setRate(bytesPerSecond: number | undefined): void;
+  /** Answer every request with this status (e.g. 503) until set back to undefined. */
+  setFailure(status: number | undefined): void;
   close(): Promise<void>;
 }
 
 /** A loopback server for end-to-end tests, with optional throttling and Range support. */
 export async function startBundleServer(options: BundleServerOptions): Promise<BundleServer> {
   let rate = options.bytesPerSecond;
+  let failure: number | undefined;
   const stats = { gets: 0, rangeGets: 0 };
   const size = statSync(options.filePath).size;
   const etag = `"bundle-${size}"`;
   const server = http.createServer((req, res) => {
+    if (failure !== undefined) {
+      res.writeHead(failure).end();
+      return;
+    }
     if (!req.url?.startsWith('/bundle.zip') || req.url.endsWith('.sha256')) {
       res.writeHead(404).end();
       return;
@@ -52,13 +61,21 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
       res.writeHead(200, { 'content-length': size, etag, 'accept-ranges': options.acceptRanges ? 'bytes' : 'none' });
     }
     const stream = createReadStream(options.filePath, { start, highWaterMark: 16 * 1024 });
-    stream.on('data', (chunk: Buffer | string) => {
-      if (rate === undefined) return;
-      stream.pause();
-      setTimeout(() => stream.resume(), Math.ceil((chunk.length / rate) * 1000));
-    });
-    stream.pipe(res);
-    res.on('close', () => stream.destroy());
+    // Written chunk by chunk so the rate can change mid-transfer (a test speeds up a download it slowed down).
+    void (async () => {
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          if (res.destroyed) break;
+          if (!res.write(chunk)) await once(res, 'drain');
+          if (rate !== undefined) await delay(Math.ceil((chunk.length / rate) * 1000));
+        }
+        res.end();
+      } catch {
+        res.destroy();
+      } finally {
+        stream.destroy();
+      }
+    })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -67,6 +84,9 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
     stats,
     setRate(bytesPerSecond) {
       rate = bytesPerSecond;
+    },
+    setFailure(status) {
+      failure = status;
     },
     close: () =>
       new Promise<void>((resolve) => {

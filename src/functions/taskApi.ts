@@ -1,0 +1,40 @@
+import type { HttpMethod } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getAppServices } from '../appServices';
+import { Role } from '../auth';
+import { authenticate } from '../http/authenticate';
+import type { ApiHandler } from '../http/handlers/apiContext';
+import { getBundleHandler, listBundleSymbolsHandler } from '../http/handlers/bundleHandlers';
+import { retryTaskHandler, submitTaskHandler } from '../http/handlers/submitTaskHandlers';
+import {
+  cancelTaskHandler,
+  getTaskHandler,
+  listTaskLogsHandler,
+  listTasksHandler,
+} from '../http/handlers/taskReadHandlers';
+import { withErrorHandling } from '../http/withErrorHandling';
+import { createPipelineControl } from '../pipeline/createPipelineControl';
+
+/** Registers one authenticated API route as a durable-client HTTP function. */
+function registerApiRoute(name: string, method: HttpMethod, route: string, role: Role, handler: ApiHandler): void {
+  df.app.client.http(name, {
+    methods: [method],
+    route,
+    authLevel: 'anonymous',
+    handler: (request, client, context) =>
+      withErrorHandling(async (req) => {
+        const services = getAppServices();
+        const principal = await authenticate(req, services.verifier, role);
+        return handler(req, { services, principal, control: createPipelineControl(client) });
+      })(request, context),
+  });
+}
+
+registerApiRoute('submitTask', 'POST', 'market-data/tasks', Role.Write, submitTaskHandler);
+registerApiRoute('listTasks', 'GET', 'market-data/tasks', Role.Read, listTasksHandler);
+registerApiRoute('getTask', 'GET', 'market-data/tasks/{task_id}', Role.Read, getTaskHandler);
+registerApiRoute('listTaskLogs', 'GET', 'market-data/tasks/{task_id}/logs', Role.Read, listTaskLogsHandler);
+registerApiRoute('retryTask', 'POST', 'market-data/tasks/{task_id}/retry', Role.Write, retryTaskHandler);
+registerApiRoute('cancelTask', 'POST', 'market-data/tasks/{task_id}/cancel', Role.Write, cancelTaskHandler);
+registerApiRoute('getBundle', 'GET', 'market-data/bundle', Role.Read, getBundleHandler);
+registerApiRoute('listBundleSymbols', 'GET', 'market-data/bundle/symbols', Role.Read, listBundleSymbolsHandler);

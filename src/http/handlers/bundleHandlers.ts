@@ -1,0 +1,52 @@
+import { getCurrentAnalysis } from '../../analysis/getCurrentAnalysis';
+import { listSymbolMetrics } from '../../analysis/listSymbolMetrics';
+import { AppError, ErrorCode } from '../../errors';
+import { parseIntegerParam, parseStringParam } from '../parseParams';
+import type { ApiContext, ApiHandler } from './apiContext';
+
+const NO_BUNDLE_MESSAGE = 'No bundle is installed and analysed yet: run a download task first.';
+
+function requireAnalysis(api: ApiContext) {
+  const analysis = getCurrentAnalysis(api.services.db);
+  if (analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  return analysis;
+}
+
+/** GET /api/market-data/bundle: the installed bundle and its current analysis totals. */
+export const getBundleHandler: ApiHandler = (_request, api) => {
+  const installed = api.services.bundles.getInstalledBundle();
+  const analysis = getCurrentAnalysis(api.services.db);
+  if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  return Promise.resolve({
+    status: 200,
+    jsonBody: {
+      source: installed?.source_url ?? null,
+      checksum: installed?.sha256 ?? null,
+      size_bytes: installed?.size_bytes ?? null,
+      archive_type: installed?.archive_type ?? null,
+      installed_at: installed?.installed_at ?? null,
+      installed_by_task_id: installed?.task_id ?? null,
+      analysed_at: analysis?.finishedAt ?? null,
+      run_id: analysis?.runId ?? null,
+      task_id: analysis?.taskId ?? null,
+      status: analysis?.status ?? null,
+      calendar_source: analysis?.calendarSource ?? null,
+      totals: analysis?.totals ?? null,
+    },
+  });
+};
+
+/** GET /api/market-data/bundle/symbols?q=&limit=&offset=&sort= : per-symbol metrics of the current run. */
+export const listBundleSymbolsHandler: ApiHandler = (request, api) => {
+  const query = request.query;
+  const q = parseStringParam(query.get('q'), 'q', { maxLength: 64 });
+  const limit = parseIntegerParam(query.get('limit'), 'limit', { min: 1, max: 1000, default: 100 });
+  const offset = parseIntegerParam(query.get('offset'), 'offset', { min: 0, default: 0 });
+  const sort = parseStringParam(query.get('sort'), 'sort', { maxLength: 64 }) ?? 'symbol';
+  const analysis = requireAnalysis(api);
+  const page = listSymbolMetrics(api.services.db, analysis.runId, { q, limit, offset, sort });
+  return Promise.resolve({
+    status: 200,
+    jsonBody: { run_id: analysis.runId, total: page.total, limit, offset, symbols: page.items },
+  });
+};

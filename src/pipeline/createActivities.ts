@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { analyzeBundle } from '../analysis/analyzeBundle';
+import type { BundleStore } from '../bundles/bundleStore';
+import type { AppConfig } from '../config';
+import { AppError, ErrorCode } from '../errors';
+import { downloadBundle } from '../stages/download/downloadBundle';
+import type { DownloadResult } from '../stages/download/downloadOptions';
+import { installBundle } from '../stages/unzip/installBundle';
+import type { TaskStore } from '../tasks/taskStore';
+import type { ActivityOutcome, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
+import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
+
+export interface ActivityDeps {
+  readonly tasks: TaskStore;
+  readonly bundles: BundleStore;
+  readonly db: Database.Database;
+  readonly config: AppConfig;
+  /** Where downloads are staged (`.part` files live here between attempts). */
+  readonly downloadsDir: string;
+  /** Holds `current/` and `previous/`. */
+  readonly bundlesDir: string;
+  readonly heartbeatMs?: number;
+  readonly progressEveryMs?: number;
+}
+
+export type PipelineActivities = ReturnType<typeof createActivities>;
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** The pipeline's activities as plain async functions: tests, the devhost and Azure all call this same code. */
+export function createActivities(deps: ActivityDeps) {
+  const { tasks, bundles, config } = deps;
+  const runner: StageRunnerOptions = {
+    tasks,
+    heartbeatMs: deps.heartbeatMs ?? 1_000,
+    progressEveryMs: deps.progressEveryMs ?? 250,
+    clock: () => Date.now(),
+  };
+  const currentDir = path.join(deps.bundlesDir, 'current');
+
+  return {
+    /** pending → running; idempotent for a re-delivered call; honours a cancel requested while pending. */
+    beginTask(input: { taskId: string }): Promise<ActivityOutcome<null>> {
+      const record = tasks.getTaskRecord(input.taskId);
+      if (record === null) {
+        return Promise.resolve({ ok: false, code: ErrorCode.TaskNotFound, message: 'The task no longer exists.' });
+      }
+      if (record.status === 'running') return Promise.resolve({ ok: true, value: null });
+      if (record.status !== 'pending') {
+        const message = `The task is already ${record.status}.`;
+        return Promise.resolve({ ok: false, code: ErrorCode.TaskNotActive, message });
+      }
+      if (record.cancel_requested_at !== null) {
+        tasks.cancelTask(input.taskId, 'Cancelled before it started');
+        tasks.log(input.taskId, 'WARNING', 'Cancelled before it started.');
+        return Promise.resolve({ ok: false, code: ErrorCode.Cancelled, message: 'Cancelled before it started' });
+      }
+      tasks.startTask(input.taskId);
+      tasks.log(input.taskId, 'INFO', `Task started (${record.task_type}, ${record.source}).`);
+      return Promise.resolve({ ok: true, value: null });
+    },
+
+    downloadBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
+        const url = config.bundleUrl;
+        if (url === null) {
+          throw new AppError(
+            ErrorCode.InvalidConfig,
+            'MARKET_DATA_BUNDLE_URL is not set: there is nothing to download.',
+          );
+        }
+        const installed = bundles.getInstalledBundle();
+        const result = await downloadBundle(
+          {
+            url,
+            downloadsDir: deps.downloadsDir,
+            expectedSha256: config.bundleSha256,
+            installed: installed !== null && installed.source_url === url && existsSync(currentDir) ? installed : null,
+            connectTimeoutMs: config.downloadConnectTimeoutSeconds * 1000,
+            idleTimeoutMs: config.downloadIdleTimeoutSeconds * 1000,
+            maxBytes: config.downloadMaxBytes,
+          },
+          ctx,
+        );
+        if (result.outcome === 'already-current') {
+          return { alreadyCurrent: true, summary: 'The installed bundle is already current; nothing to download.' };
+        }
+        const resumed = result.resumedFromBytes > 0 ? `, resumed at ${formatBytes(result.resumedFromBytes)}` : '';
+        return {
+          summary: `Downloaded ${formatBytes(result.bytes)} (sha256 ${result.sha256 ?? 'n/a'}${resumed}).`,
+          download: { ...result, url },
+        };
+      });
+    },
+
+    unzipBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
+        const download = (input.previous as { download?: DownloadResult & { url: string } } | null)?.download;
+        if (download?.filePath == null) throw new Error('unzip ran without a downloaded archive');
+        const installed = await installBundle(
+          {
+            archivePath: download.filePath,
+            bundlesDir: deps.bundlesDir,
+            limits: {
+              maxTotalBytes: config.unzipMaxBytes,
+              maxEntries: config.unzipMaxEntries,
+              maxRatio: config.unzipMaxRatio,
+            },
+          },
+          ctx,
+        );
+        bundles.recordInstall({
+          task_id: input.taskId,
+          source_url: download.url,
+          sha256: download.sha256,
+          size_bytes: download.bytes,
+          etag: download.etag,
+          last_modified: download.lastModified,
+          archive_type: installed.archiveType,
+          entries: installed.entries,
+          extracted_bytes: installed.bytes,
+        });
+        // The archive is installed and its digest recorded; keeping it would only double the disk use.
+        await rm(download.filePath, { force: true });
+        return {
+          summary: `Installed ${installed.entries} entries (${formatBytes(installed.bytes)}) into bundles/current.`,
+        };
+      });
+    },
+
+    analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
+        if (!existsSync(currentDir))
+          throw new AppError(ErrorCode.NoBundle, 'No bundle is installed yet: run a download task first.');
+        const result = await analyzeBundle({ bundleDir: currentDir, db: deps.db, taskId: input.taskId }, ctx);
+        const totals = result.totals;
+        return {
+          summary: `Analysis run ${result.runId} (${result.status}): ${totals.symbol_count} symbols, ${totals.rows_written} rows.`,
+          runId: result.runId,
+        };
+      });
+    },
+
+    /** Moves the task to its end state; a re-delivered call on a finished task changes nothing. */
+    finishTask(input: FinishTaskInput): Promise<null> {
+      const record = tasks.getTaskRecord(input.taskId);
+      if (record === null || (record.status !== 'pending' && record.status !== 'running')) {
+        return Promise.resolve(null);
+      }
+      if (input.outcome === 'success') {
+        tasks.succeedTask(input.taskId, input.message);
+        tasks.log(input.taskId, 'INFO', `Task succeeded: ${input.message}`);
+      } else if (input.outcome === 'cancelled') {
+        tasks.cancelTask(input.taskId, input.message);
+        tasks.log(input.taskId, 'WARNING', `Task cancelled: ${input.message}`);
+      } else {
+        tasks.failTask(input.taskId, input.error ?? input.message);
+        tasks.log(input.taskId, 'ERROR', `Task failed: ${input.error ?? input.message}`);
+      }
+      return Promise.resolve(null);
+    },
+  };
+}
