@@ -36,6 +36,12 @@ df.app.client.timer('reconcileTasks', {
     const services = getAppServices();
     const failed = await reconcileActiveTask({ tasks: services.tasks, control: createPipelineControl(client) });
     if (failed !== null) context.warn(`Task ${failed.task_id} was abandoned by its executor and is now failed.`);
+    // A live orchestration whose activity stopped beating is left to the runtime's redelivery, but made visible.
+    for (const stale of services.tasks.listStaleTasks(services.config.heartbeatTimeoutSeconds)) {
+      const note = `No heartbeat for over ${services.config.heartbeatTimeoutSeconds} s; waiting for the runtime to redeliver the stage.`;
+      services.tasks.log(stale.task_id, 'WARNING', note, stale.stage);
+      context.warn(`Task ${stale.task_id}: ${note}`);
+    }
     const purged = services.tasks.purgeFinishedTasks({
       successDays: services.config.retentionSuccessDays,
       failedDays: services.config.retentionFailedDays,
