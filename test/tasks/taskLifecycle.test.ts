@@ -58,14 +58,14 @@ describe('AC-03 mutex: at most one pending or running task', () => {
       ErrorCode.TaskRunning,
       /^已有任务正在运行，请等待完成后再试$/,
     );
-    expect(error.details).toEqual({ activeTask: first });
+    expect(error.details).toEqual({ active_task: first });
   });
 
   it('refuses a second task while one is running', () => {
     const first = createDownload();
     t.store.startTask(first.task_id);
     const error = expectAppError(() => createDownload(), ErrorCode.TaskRunning);
-    expect((error.details?.activeTask as Task).status).toBe('running');
+    expect((error.details?.active_task as Task).status).toBe('running');
   });
 
   it.each(['success', 'failed', 'cancelled'] as const)('accepts a new task once the active one ends as %s', (end) => {
