@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const host = await startDevhost({ appDir: root, port, dataDir: path.join(dataDir, 'devhost') });
   const base = host.url.replace('127.0.0.1', 'localhost');
   for (const note of notes) process.stdout.write(`${note}\n`);
+  process.stdout.write(`Market-data tasks API on ${base}/api/market-data (Ctrl-C to stop)\n`);
   if (secret !== null) {
     const token = await mintToken({ secret, subject: 'local-admin', roles: [Role.Admin], ttlSeconds: 7 * 24 * 3600 });
     process.stdout.write(
