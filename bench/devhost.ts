@@ -1,11 +1,13 @@
-// Benchmark of the devhost durable engine: one instance running 100 sequential no-op activities, and one fan-out
-// of 1,000, compared with published Durable Functions figures. Run: npm run build && node dist/bench/devhost.js
+// Benchmark of the devhost: one instance running 100 sequential no-op activities, one fan-out of 1,000 (compared
+// with published Durable Functions figures), and the CLI's start-up time for a small app.
+// Run: npm run build && node dist/bench/devhost.js
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -15,7 +17,58 @@ import type { DurableFunctionInvoker } from '../devhost/durable/types';
 // Published figures (Durable Functions performance docs): Azure Storage provider ~5 sequential activities/s per
 // instance and ~100 activities/s fan-out; Netherite ~850 activity calls/s on a 2-core node.
 const published = { storageSequential: 5, storageFanOut: 100, netherite: 850 };
-const targets = { sequential: 200, fanOut: 1000 };
+const targets = { sequential: 200, fanOut: 1000, startupMs: 1000 };
+
+// Compiled to dist/bench/, so the CLI and the fixture sit at fixed places relative to this file.
+const cliPath = resolve(__dirname, '..', 'devhost', 'cli.js');
+const smallApp = resolve(__dirname, '..', '..', 'test', 'devhost', 'fixtures', 'durable-app');
+
+/** Milliseconds from spawning `node <args>` until `readyLine` appears on stdout (or the process exits); then stops it. */
+function timeUntilReady(args: string[], readyLine: string | undefined): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const begin = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let elapsed: number | undefined;
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (elapsed === undefined && readyLine !== undefined && seen.includes(readyLine)) {
+        elapsed = performance.now() - begin;
+        child.kill('SIGTERM');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      if (readyLine === undefined) elapsed = performance.now() - begin;
+      if (elapsed === undefined) reject(new Error(`exited before printing "${readyLine}":\n${seen}`));
+      else resolvePromise(elapsed);
+    });
+  });
+}
+
+async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await measure());
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(runs / 2)] ?? Number.NaN;
+}
+
+// Each run gets a fresh data directory, so the durable store is created from scratch as on a first start.
+async function measureCliStartup(): Promise<{ cliMs: number; bareNodeMs: number }> {
+  const bareNodeMs = await medianOf(5, () => timeUntilReady(['-e', ''], undefined));
+  const cliMs = await medianOf(5, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'devhost-bench-startup-'));
+    try {
+      return await timeUntilReady(
+        [cliPath, '--app', smallApp, '--port', '0', '--data', dataDir],
+        'Host started on http://127.0.0.1:',
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  return { cliMs, bareNodeMs };
+}
 
 type Callback = (trigger: unknown, context: unknown) => unknown;
 const registry = new Map<string, { type: string; callback: Callback }>();
@@ -153,10 +206,14 @@ async function main(): Promise<void> {
   await run('sequential', 10); // warm-up
   const sequential = await run('sequential', 100);
   const fanOut = await run('fanOut', 1000);
+  const startup = await measureCliStartup();
 
   const fmt = (n: number) => n.toFixed(0).padStart(8);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`.padStart(8);
   console.log(`engine start-up (open store, resume): ${startupMs.toFixed(1)} ms`);
+  console.log(
+    `devhost CLI start-up, small app, median of 5: ${startup.cliMs.toFixed(0)} ms (bare node start-up ${startup.bareNodeMs.toFixed(0)} ms, ${ratio(startup.cliMs, startup.bareNodeMs).trim()})   target < ${targets.startupMs} ms ${startup.cliMs < targets.startupMs ? 'met' : 'MISSED'}`,
+  );
   console.log(`direct no-op activity calls (baseline, no engine): ${fmt(directRate)} /s`);
   console.log('scenario              activities/s   vs Storage   vs Netherite   target');
   console.log(

@@ -15,6 +15,19 @@ export interface FunctionsLibrary {
   readonly HttpRequest: new (init: Record<string, unknown>) => HttpRequest;
   readonly HttpResponse: new (init?: HttpResponseInit) => HttpResponse;
   readonly InvocationContext: new (init: InvocationContextInit) => InvocationContext;
+  /** Whether this copy builds requests from a WHATWG `nativeRequest` (newer 4.x); older copies need a buffered body. */
+  readonly acceptsNativeRequest: boolean;
+}
+
+// Feature test rather than a version check: an older copy ignores `nativeRequest` and so drops its headers.
+function probeNativeRequest(HttpRequestClass: FunctionsLibrary['HttpRequest']): boolean {
+  const url = 'http://127.0.0.1/';
+  try {
+    const nativeRequest = new Request(url, { headers: { 'x-devhost-probe': '1' } });
+    return new HttpRequestClass({ method: 'GET', url, nativeRequest }).headers.get('x-devhost-probe') === '1';
+  } catch {
+    return false;
+  }
 }
 
 const cache = new Map<string, FunctionsLibrary>();
@@ -32,6 +45,7 @@ export function loadFunctionsLibrary(libraryDir: string): FunctionsLibrary {
     HttpRequest: exported.HttpRequest,
     HttpResponse: exported.HttpResponse,
     InvocationContext: exported.InvocationContext,
+    acceptsNativeRequest: probeNativeRequest(exported.HttpRequest),
   };
   cache.set(libraryDir, library);
   return library;

@@ -19,11 +19,16 @@ export interface HttpHandlerOptions {
 
 const durablePrefix = /^\/runtime\/webhooks\/durabletask(\/|$)/i;
 
-// Any copy's HttpResponse (the app's, durable-functions' own) exposes the same WHATWG-backed shape.
+// Any copy's HttpResponse (the app's, durable-functions' own) exposes the same WHATWG-shaped headers, but older
+// copies build them with their own bundled undici, so the check is by shape rather than `instanceof Headers`.
 function isHttpResponseLike(value: object): value is HttpResponse {
   const candidate = value as Partial<HttpResponse>;
+  const headers = candidate.headers as Partial<Headers> | undefined;
   return (
-    candidate.headers instanceof Headers && typeof candidate.status === 'number' && Array.isArray(candidate.cookies)
+    typeof headers?.get === 'function' &&
+    typeof headers.forEach === 'function' &&
+    typeof candidate.status === 'number' &&
+    Array.isArray(candidate.cookies)
   );
 }
 

@@ -50,21 +50,58 @@ function createLimitedBody(req: IncomingMessage, maxBytes: number, state: BodyLi
   );
 }
 
+// Older copies take headers and query as plain mappings (they do not parse the query from the URL); repeated
+// values are joined with commas, as the Functions host does when it fills those maps.
+function toRecord(entries: Iterable<[string, string]>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    record[name] = name in record ? `${record[name]},${value}` : value;
+  }
+  return record;
+}
+
+async function readLimitedBody(req: IncomingMessage, maxBytes: number, state: BodyLimitState): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > maxBytes) {
+      state.exceeded = true;
+      throw new DevhostError(DevhostErrorCode.BodyTooLarge, `Request body is larger than ${maxBytes} bytes.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
- * An HttpRequest of the function's own library copy over a WHATWG Request whose body streams from the socket,
- * so every reader (text, json, arrayBuffer, formData, blob, body) works and large uploads are never buffered here.
+ * An HttpRequest of the function's own library copy. Copies that accept a WHATWG Request get one whose body streams
+ * from the socket, so every reader works and large uploads are never buffered here; older 4.x copies only know the
+ * public init (`headers` mapping, `body.bytes`), so for them the body is read first, within the same limit.
  */
-export function toLibraryRequest(
+export async function toLibraryRequest(
   library: FunctionsLibrary,
   req: IncomingMessage,
   url: URL,
   params: Record<string, string>,
   maxBodyBytes: number,
   state: BodyLimitState,
-): HttpRequest {
+): Promise<HttpRequest> {
   const method = (req.method ?? 'GET').toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: toHeaders(req) };
+  const headers = toHeaders(req);
+  if (!library.acceptsNativeRequest) {
+    const init: Record<string, unknown> = {
+      method,
+      url: url.href,
+      headers: toRecord(headers),
+      query: toRecord(url.searchParams),
+      params,
+    };
+    if (hasBody) init['body'] = { bytes: await readLimitedBody(req, maxBodyBytes, state) };
+    return new library.HttpRequest(init);
+  }
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (hasBody) {
     init.body = createLimitedBody(req, maxBodyBytes, state);
     init.duplex = 'half';

@@ -102,7 +102,7 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
 
     const started = Date.now();
     const hookData: Record<string, unknown> = {};
-    const invocationFields = { invocationContext: context, inputs: [invokeOptions.trigger(library)] };
+    const invocationFields = { invocationContext: context, inputs: [await invokeOptions.trigger(library)] };
     const pre = createHookContext(hookData, registry.appHookData, {
       ...invocationFields,
       functionCallback: fn.registered.callback,
