@@ -32,7 +32,27 @@ export default tseslint.config(
     },
   },
   {
-    // The orchestrator replays: no I/O, clocks or randomness may reach it.
+    // devhost is generic: it never imports the app.
+    files: ['devhost/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: 'devhost never imports the app.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/devhost/**'], message: 'The app never imports devhost.' }] },
+      ],
+    },
+  },
+  {
+    // The orchestrator replays: no I/O, clocks or randomness may reach it. After the src/ block: flat config's
+    // later entries replace a rule, so this one repeats the devhost fence.
     files: ['src/pipeline/*Orchestrator.ts'],
     rules: {
       'no-restricted-imports': [
@@ -40,9 +60,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process'],
+              regex: '^(node:|(fs|path|http|https|net|crypto|child_process|os|timers|worker_threads)(/|$))',
               message: 'The orchestrator is deterministic: no Node I/O modules.',
             },
+            { group: ['**/devhost/**'], message: 'The app never imports devhost.' },
             {
               group: ['**/db/**', '**/tasks/**', '**/stages/**', '**/analysis/**', 'better-sqlite3'],
               message: 'The orchestrator calls activities; it never touches the database or the stages itself.',
@@ -61,25 +82,6 @@ export default tseslint.config(
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Use context.df.currentUtcDateTime.',
         },
-      ],
-    },
-  },
-  {
-    // devhost is generic: it never imports the app.
-    files: ['devhost/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/src/**'], message: 'devhost never imports the app.' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/devhost/**'], message: 'The app never imports devhost.' }] },
       ],
     },
   },
