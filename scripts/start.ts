@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startDevhost } from '../devhost/startDevhost';
 import { loadOrCreateDevSecret, mintToken, Role } from '../src/auth';
+import { loadConfig } from '../src/config';
 import { createZipWriter } from '../src/stages/zip/createZipWriter';
 import { generateSyntheticBundle } from './bundleGenerator/generateSyntheticBundle';
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   } else if (env.AUTH_JWT_SECRET) {
     secret = env.AUTH_JWT_SECRET;
   }
+  // Fail here, with every problem listed, rather than serve an app that answers 503 to everything.
+  loadConfig(env);
   if (!env.MARKET_DATA_BUNDLE_URL) {
     process.stdout.write('Preparing the demo bundle (first run only)...\n');
     env.MARKET_DATA_BUNDLE_URL = pathToFileURL(await ensureDemoBundle(dataDir)).href;

@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import type { HttpResponseInit } from '@azure/functions';
-import { AuthFailureReason, readAuthFailureReason } from '../auth/authFailure';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -47,10 +46,10 @@ export function toErrorResponse(error: unknown, log?: ErrorLogger): HttpResponse
   const status = STATUS_BY_CODE[error.code];
   if (error.code === ErrorCode.Unauthorized) {
     log?.warn(`request refused: ${describeError(error.cause, { stack: false })}`);
-    // RFC 6750 §3.1: no error code when the request carried no credentials at all.
-    const missing = readAuthFailureReason(error) === AuthFailureReason.Missing;
+    // The API contract gives every 401 the same challenge, a missing token included (RFC 6750 would omit the
+    // error code there; clients of this API key on one header).
     return respond(status, error.code, error.message, undefined, {
-      'WWW-Authenticate': missing ? 'Bearer' : 'Bearer error="invalid_token"',
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
     });
   }
   if (error.code === ErrorCode.Forbidden) {

@@ -65,14 +65,14 @@ describe('toErrorResponse', () => {
     expect(response).toEqual({ status: 404, jsonBody: { error: '任务不存在', code: 'TASK_NOT_FOUND' } });
   });
 
-  it('challenges a request that carried no credentials with a bare Bearer header', () => {
+  it('challenges a request that carried no credentials with the same invalid_token challenge', () => {
     const error = new AppError(ErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE, {
       cause: new AuthFailure(AuthFailureReason.Missing, 'no Authorization header'),
     });
     expect(toErrorResponse(error)).toEqual({
       status: 401,
       jsonBody: { error: UNAUTHORIZED_MESSAGE, code: 'UNAUTHORIZED' },
-      headers: { 'WWW-Authenticate': 'Bearer' },
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
     });
   });
 

@@ -106,7 +106,7 @@ describe('authenticate', () => {
     expect(response.jsonBody).toMatchObject({ code: 'FORBIDDEN', required_role: Role.Write });
   });
 
-  it('answers 401 with a bare Bearer challenge through the wrapper when no token is sent', async () => {
+  it('answers 401 with the invalid_token challenge through the wrapper when no token is sent', async () => {
     const { context, lines } = contextWithLog();
     const handler = withErrorHandling(async (req) => {
       await authenticate(req, verifier);
@@ -116,7 +116,7 @@ describe('authenticate', () => {
     expect(response).toEqual({
       status: 401,
       jsonBody: { error: 'invalid or missing bearer token', code: 'UNAUTHORIZED' },
-      headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' },
     });
     expect(lines.map((line) => line.level)).toEqual(['warning']);
   });

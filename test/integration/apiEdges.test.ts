@@ -73,7 +73,7 @@ describe('auth, bad input, cancel and durable URLs, end to end on the devhost', 
     for (const token of [null, 'not.a.jwt', expired, wrongKey, unsigned]) {
       const response = await api.call('GET', TASKS, { token });
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect(response.json.code).toBe('UNAUTHORIZED');
       if (token) expect(JSON.stringify(response.json)).not.toContain(token.slice(0, 20));
     }
@@ -89,6 +89,12 @@ describe('auth, bad input, cancel and durable URLs, end to end on the devhost', 
       const submit = await api.call('POST', TASKS, { token, body: { task_type: 'download' } });
       expect(submit.status).toBe(403);
       expect(submit.json.code).toBe('FORBIDDEN');
+      expect((await api.call('POST', `${TASKS}/0b7f3e4c-0e0f-4e6a-9d6c-7a4d3c2b1a00/cancel`, { token })).status).toBe(
+        403,
+      );
+      expect((await api.call('POST', `${TASKS}/0b7f3e4c-0e0f-4e6a-9d6c-7a4d3c2b1a00/retry`, { token })).status).toBe(
+        403,
+      );
     }
   });
 

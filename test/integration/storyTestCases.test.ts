@@ -56,7 +56,7 @@ describe('the story test cases, end to end on the devhost', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('TC-MUTEX-001: of 20 concurrent submits exactly one is accepted, the rest get 409 with the active task', async () => {
+  it('TC-MUTEX-001, -002 and TC-PROGRESS-001: one of 20 concurrent submits wins; a click while it downloads is refused; progress only rises', async () => {
     server.setRate(64 * 1024);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => api.call('POST', TASKS, { token: writer, body: { task_type: 'download' } })),
