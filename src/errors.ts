@@ -51,3 +51,8 @@ export function isCancellation(error: unknown): boolean {
     (error instanceof Error && (error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR'))
   );
 }
+
+/** A failure that may pass on its own (marked `details.transient`): worth an automatic retry. */
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof AppError && error.details?.transient === true;
+}

@@ -25,7 +25,12 @@ function registerApiRoute(name: string, method: HttpMethod, route: string, role:
       withErrorHandling(async (req) => {
         const services = getAppServices();
         const principal = await authenticate(req, services.verifier, role);
-        return handler(req, { services, principal, control: createPipelineControl(client) });
+        return handler(req, {
+          services,
+          principal,
+          control: createPipelineControl(client),
+          warn: (message) => context.warn(message),
+        });
       })(request, context),
   });
 }

@@ -25,9 +25,15 @@ function faultRetry(): df.RetryOptions {
   return retry;
 }
 
+/** The activity's own message: without the SDK's "Activity function ... failed:" prefix and any stack details. */
 function describeFault(stage: string, error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return `${stage} failed after 3 attempts: ${text}`;
+  const raw = error instanceof Error ? error.message : String(error);
+  const text =
+    raw
+      .replace(/^Activity function '[^']*' failed:\s*/, '')
+      .split('\n')[0]
+      ?.trim() ?? '';
+  return `${stage} failed after 3 attempts: ${text === '' ? 'unknown error' : text}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode, isAppError } from '../errors';
+import { AppError, ErrorCode, isAppError, isTransientFailure } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 import type { TaskStore } from '../tasks/taskStore';
 import type { ActivityOutcome, StageValue } from './pipelineContract';
@@ -79,12 +79,12 @@ export async function runStageActivity(
     return { ok: true, value };
   } catch (error) {
     const reported = controller.signal.aborted ? new AppError(ErrorCode.Cancelled, 'Cancelled by request.') : error;
-    if (isAppError(reported) && PERMANENT.has(reported.code)) {
+    if (isAppError(reported) && PERMANENT.has(reported.code) && !isTransientFailure(reported)) {
       tasks.log(taskId, reported.code === ErrorCode.Cancelled ? 'WARNING' : 'ERROR', reported.message, slice.stage);
       return { ok: false, code: reported.code, message: reported.message };
     }
     const text = error instanceof Error ? error.message : String(error);
-    tasks.log(taskId, 'ERROR', `${slice.stage} hit an unexpected fault (it will be retried): ${text}`, slice.stage);
+    tasks.log(taskId, 'WARNING', `${text} (retried automatically while attempts remain)`, slice.stage);
     throw error;
   } finally {
     clearInterval(timer);

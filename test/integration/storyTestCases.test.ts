@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from './appHost';
+import { pollUntil, startAppHost, type AppHost } from './appHost';
 import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from './apiClient';
 import { startBundleServer, type BundleServer } from './bundleServer';
 
@@ -129,12 +129,12 @@ describe('the story test cases, end to end on the devhost', () => {
   });
 
   it('TC-FAIL-005: a failed task can be retried; the retry records what it retries and succeeds', async () => {
-    server.setFailure(503);
+    server.setFailure(404);
     const failing = await api.call('POST', TASKS, { token: writer, body: { task_type: 'download' } });
     expect(failing.status).toBe(202);
     const { task: failed } = await api.waitForEnd(failing.json.task_id as string, reader);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/503/);
+    expect(failed.error).toMatch(/HTTP 404/);
 
     server.setFailure(undefined);
     const retried = await api.call('POST', `${TASKS}/${failed.task_id}/retry`, { token: writer });
@@ -146,6 +146,25 @@ describe('the story test cases, end to end on the devhost', () => {
       status: 'pending',
     });
     const { task } = await api.waitForEnd(retried.json.task_id as string, reader);
+    expect(task.status).toBe('success');
+  });
+
+  it('a passing server error is retried automatically and the task still succeeds', async () => {
+    server.setFailure(503);
+    const submitted = await api.call('POST', TASKS, { token: writer, body: { task_type: 'download' } });
+    expect(submitted.status).toBe(202);
+    const id = submitted.json.task_id as string;
+    await pollUntil(
+      async () => {
+        const logs = await api.call('GET', `${TASKS}/${id}/logs?level=WARNING`, { token: reader });
+        return logs.json.logs.some((l: { message: string }) => /HTTP 503.*retried automatically/.test(l.message))
+          ? true
+          : undefined;
+      },
+      { what: 'the first attempt to fail with 503' },
+    );
+    server.setFailure(undefined);
+    const { task } = await api.waitForEnd(id, reader);
     expect(task.status).toBe('success');
   });
 
@@ -178,6 +197,7 @@ describe('the story test cases, end to end on the devhost', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.json.totals.symbol_count).toBe(100);
     expect(bundle.json.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(bundle.json.analysis_matches_bundle).toBe(true);
     const symbols = await api.call('GET', '/api/market-data/bundle/symbols?limit=5&sort=-rows_written', {
       token: reader,
     });

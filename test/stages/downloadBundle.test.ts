@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isTransientFailure } from '../../src/errors';
 import { downloadBundle } from '../../src/stages/download/downloadBundle';
 import type { DownloadOptions } from '../../src/stages/download/downloadOptions';
 import { sha256, startFileServer, type FileServer } from './helpers/startFileServer';
@@ -123,6 +124,23 @@ describe('downloadBundle over http', () => {
     await expect(
       downloadBundle(options(server, { url: `${server.baseUrl}/broken.zip` }), createStageTestContext()),
     ).rejects.toMatchObject({ message: expect.stringContaining('HTTP 500') });
+  });
+
+  it('marks server errors and refused connections transient, and a 404 permanent', async () => {
+    const server = await serve();
+    server.routes.set('/busy.zip', (_req, res) => res.writeHead(503).end());
+    const attempt = (url: string) =>
+      downloadBundle(options(server, { url }), createStageTestContext()).then(
+        () => 'succeeded',
+        (error: unknown) => isTransientFailure(error),
+      );
+    expect(await attempt(`${server.baseUrl}/busy.zip`)).toBe(true);
+    expect(await attempt(`${server.baseUrl}/missing.zip`)).toBe(false);
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    expect(await attempt(`http://127.0.0.1:${port}/x.zip`)).toBe(true);
   });
 
   it('reports a refused connection with the host', async () => {

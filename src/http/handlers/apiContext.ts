@@ -8,6 +8,8 @@ export interface ApiContext {
   readonly services: AppServices;
   readonly control: PipelineControl;
   readonly principal: Principal;
+  /** Log a warning on the invocation (never shown to the client). */
+  readonly warn: (message: string) => void;
 }
 
 export type ApiHandler = (request: HttpRequest, api: ApiContext) => Promise<HttpResponseInit>;

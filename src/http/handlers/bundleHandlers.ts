@@ -32,6 +32,8 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       status: analysis?.status ?? null,
       calendar_source: analysis?.calendarSource ?? null,
       totals: analysis?.totals ?? null,
+      // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).
+      analysis_matches_bundle: installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at,
     },
   });
 };

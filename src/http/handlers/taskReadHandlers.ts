@@ -2,12 +2,19 @@ import { AppError, ErrorCode } from '../../errors';
 import { reconcileActiveTask } from '../../pipeline/reconcileActiveTask';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
 import { isUuid, parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
-import { TASK_NOT_FOUND_MESSAGE } from '../toErrorResponse';
+import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
 import type { ApiContext, ApiHandler } from './apiContext';
 
-/** Reading is also when a dead executor is noticed, so the mutex is never held by a task nobody runs. */
+/**
+ * Reading is also when a dead executor is noticed, so the mutex is never held by a task nobody runs. A read still
+ * answers when the orchestration state cannot be fetched; the timer reconciles again within a minute.
+ */
 async function reconcile(api: ApiContext): Promise<void> {
-  await reconcileActiveTask({ tasks: api.services.tasks, control: api.control });
+  try {
+    await reconcileActiveTask({ tasks: api.services.tasks, control: api.control });
+  } catch (error) {
+    api.warn(`reconciliation skipped: ${describeError(error, { stack: false })}`);
+  }
 }
 
 function findTask(api: ApiContext, taskId: string | undefined): Task {

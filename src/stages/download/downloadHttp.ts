@@ -1,3 +1,4 @@
+import { transientDownloadError } from './transientDownloadError';
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { AppError, ErrorCode } from '../../errors';
@@ -147,8 +148,7 @@ async function receiveBody(
   }
   progress.flush();
   if (plan.total !== null && size !== plan.total) {
-    throw new AppError(
-      ErrorCode.DownloadFailed,
+    throw transientDownloadError(
       `The connection to ${plan.url.host} ended after ${size} of ${plan.total} bytes; a retry resumes it.`,
     );
   }

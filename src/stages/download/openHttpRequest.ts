@@ -1,3 +1,4 @@
+import { transientDownloadError } from './transientDownloadError';
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { AppError, ErrorCode } from '../../errors';
@@ -39,17 +40,14 @@ export function openHttpRequest(url: URL, settings: RequestSettings): Promise<Ht
     request.on('socket', (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(
-        () =>
-          fail(
-            new AppError(ErrorCode.DownloadFailed, `No connection to ${host} within ${settings.connectTimeoutMs} ms.`),
-          ),
+        () => fail(transientDownloadError(`No connection to ${host} within ${settings.connectTimeoutMs} ms.`)),
         settings.connectTimeoutMs,
       );
       socket.once('connect', () => clearTimeout(timer));
       socket.once('close', () => clearTimeout(timer));
     });
     request.setTimeout(settings.idleTimeoutMs, () =>
-      fail(new AppError(ErrorCode.DownloadFailed, `${host} sent no data for ${settings.idleTimeoutMs} ms.`)),
+      fail(transientDownloadError(`${host} sent no data for ${settings.idleTimeoutMs} ms.`)),
     );
     request.on('error', (error) => reject(reason ?? describeRequestError(error, host, settings.signal)));
     request.on('response', (response) =>
@@ -92,5 +90,9 @@ export function describeRequestError(error: unknown, host: string, signal: Abort
           : `The request to ${host} failed${typeof code === 'string' ? ` (${code})` : ''}.`;
     }
   })();
-  return new AppError(ErrorCode.DownloadFailed, message, { cause: error });
+  const permanent =
+    code === 'ENOTFOUND' || (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT')));
+  return permanent
+    ? new AppError(ErrorCode.DownloadFailed, message, { cause: error })
+    : transientDownloadError(message, error);
 }

@@ -1,3 +1,4 @@
+import { transientDownloadError } from './transientDownloadError';
 import { AppError, ErrorCode } from '../../errors';
 import { openHttpRequest, type HttpExchange, type RequestSettings } from './openHttpRequest';
 
@@ -46,8 +47,9 @@ export async function requestFollowingRedirects(
 export function httpStatusError(exchange: HttpExchange, url: URL): AppError {
   const { statusCode = 0, statusMessage = '' } = exchange.response;
   exchange.discard();
-  return new AppError(
-    ErrorCode.DownloadFailed,
-    `HTTP ${statusCode}${statusMessage === '' ? '' : ` ${statusMessage}`} from ${url.host} for ${url.pathname}.`,
-  );
+  const message = `HTTP ${statusCode}${statusMessage === '' ? '' : ` ${statusMessage}`} from ${url.host} for ${url.pathname}.`;
+  // Server trouble and rate limits pass; a 404 or 403 will not change on its own.
+  return statusCode >= 500 || statusCode === 429
+    ? transientDownloadError(message)
+    : new AppError(ErrorCode.DownloadFailed, message);
 }

@@ -1,3 +1,4 @@
+import { transientDownloadError } from './transientDownloadError';
 import { AppError, ErrorCode, isCancellation } from '../../errors';
 import { cancelledError } from '../stageContext';
 import { removePart, type PartPaths } from './partFile';
@@ -31,7 +32,5 @@ export async function toWriteError(
   if (typeof (error as { path?: unknown }).path === 'string' && typeof code === 'string') {
     return new AppError(ErrorCode.DownloadFailed, `Writing the download failed (${code}).`, { cause: error });
   }
-  return new AppError(ErrorCode.DownloadFailed, `The connection to ${host} broke off; a retry resumes the download.`, {
-    cause: error,
-  });
+  return transientDownloadError(`The connection to ${host} broke off; a retry resumes the download.`, error);
 }
