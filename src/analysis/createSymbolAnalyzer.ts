@@ -40,7 +40,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   const calLength = setup.calendar.length;
   const days = createDayCounts(calLength);
   const table = createRowTable();
-  const fields = createFieldRanges();
+  let fields = createFieldRanges();
   const presentAt = new Uint8Array(calLength);
   const validRowAt = new Int32Array(calLength).fill(-1);
   const firstRowAt = new Int32Array(calLength).fill(-1);
@@ -69,6 +69,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     const decoded = decodeText(bytes.subarray(pos, headerEnd));
     const header = resolveHeaderColumns(decoded.text.replace(/\r?\n$/, '').split(','));
     pos = headerEnd;
+    // Every header column needs a stored range, or a required column past the capacity would read as missing.
+    if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
     if (header.missing.length > 0) sample(CheckCode.MissingColumns, -1, lineNo, `missing ${header.missing.join(', ')}`);
 
     const ix = header.indexes;

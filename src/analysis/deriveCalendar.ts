@@ -9,13 +9,15 @@ export function collectDates(bytes: Buffer, days: Set<number>): void {
   let pos = bomLength(bytes);
   const headerEndAt = bytes.indexOf(10, pos);
   const headerEnd = headerEndAt < 0 ? bytes.length : headerEndAt + 1;
-  const dateCol = resolveHeaderColumns(
+  const header = resolveHeaderColumns(
     decodeText(bytes.subarray(pos, headerEnd))
       .text.replace(/\r?\n$/, '')
       .split(','),
-  ).indexes.date;
+  );
+  const dateCol = header.indexes.date;
   if (dateCol < 0) return;
-  const fields = createFieldRanges();
+  // A range for every header column, so a date column far to the right is still read.
+  const fields = createFieldRanges(Math.max(64, header.fieldCount));
   pos = headerEnd;
   while (pos < bytes.length) {
     if (isBlankLine(bytes, pos, bytes.length)) {

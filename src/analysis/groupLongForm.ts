@@ -19,7 +19,8 @@ export function groupLongForm(bytes: Buffer): Map<string, Buffer> {
   );
   const symbolCol = header.indexes.symbol;
   const groups = new Map<string, Buffer[]>();
-  const fields = createFieldRanges();
+  // A range for every header column, so a symbol column far to the right is still read.
+  const fields = createFieldRanges(Math.max(64, header.fieldCount));
   let pos = headerEnd;
   while (pos < bytes.length) {
     if (isBlankLine(bytes, pos, bytes.length)) {

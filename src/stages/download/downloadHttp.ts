@@ -6,7 +6,7 @@ import { reportBytesProgress } from '../reportBytesProgress';
 import type { StageContext } from '../stageContext';
 import type { InstalledBundle, ResolvedDownloadOptions } from './downloadOptions';
 import type { HttpExchange, RequestSettings } from './openHttpRequest';
-import { hashExistingPart, readPartState, writePartMeta, type PartPaths } from './partFile';
+import { hashExistingPart, readPartState, writePartMeta, type PartMeta, type PartPaths } from './partFile';
 import { httpStatusError, requestFollowingRedirects } from './requestFollowingRedirects';
 import { toWriteError } from './toWriteError';
 import { writeStreamToPart } from './writeStreamToPart';
@@ -58,6 +58,7 @@ export async function downloadHttp(
   const status = response.statusCode ?? 0;
   const etag = headerValue(response.headers.etag);
   const lastModified = headerValue(response.headers['last-modified']);
+  const date = headerValue(response.headers.date);
 
   if (status === 304 && (installed?.etag || installed?.lastModified)) {
     exchange.discard();
@@ -101,13 +102,14 @@ export async function downloadHttp(
       `The archive on ${url.host} is ${total} bytes, over the limit of ${options.maxBytes} bytes.`,
     );
   }
-  return receiveBody(exchange, paths, { url, etag, lastModified, total, append, resumeFrom }, options, ctx);
+  return receiveBody(exchange, paths, { url, etag, lastModified, date, total, append, resumeFrom }, options, ctx);
 }
 
 interface BodyPlan {
   readonly url: URL;
   readonly etag: string | null;
   readonly lastModified: string | null;
+  readonly date: string | null;
   readonly total: number | null;
   readonly append: boolean;
   readonly resumeFrom: number;
@@ -125,6 +127,7 @@ async function receiveBody(
     url: plan.url.href,
     etag: plan.etag,
     lastModified: plan.lastModified,
+    date: plan.date,
     totalBytes: plan.total,
   });
   const hash = plan.append ? await hashExistingPart(paths.partPath, startBytes) : createHash('sha256');
@@ -162,10 +165,18 @@ async function receiveBody(
   };
 }
 
-/** If-Range needs a strong ETag; a weak one or none falls back to Last-Modified. */
-function pickIfRangeValidator(meta: { etag: string | null; lastModified: string | null }): string | null {
-  if (meta.etag !== null && !meta.etag.startsWith('W/')) return meta.etag;
-  return meta.lastModified;
+// RFC 9110 §8.8.2.2: a Last-Modified at least this long before the response's Date is a strong validator.
+const STRONG_DATE_MARGIN_MS = 60_000;
+
+/**
+ * If-Range needs a strong validator (RFC 9110 §13.1.5): a strong ETag; never a weak one, and then not the date
+ * either; Last-Modified only when there is no ETag and the date is strong. Null means: do not resume.
+ */
+function pickIfRangeValidator(meta: PartMeta): string | null {
+  if (meta.etag !== null) return meta.etag.startsWith('W/') ? null : meta.etag;
+  if (meta.lastModified === null || typeof meta.date !== 'string') return null;
+  const margin = Date.parse(meta.date) - Date.parse(meta.lastModified);
+  return margin >= STRONG_DATE_MARGIN_MS ? meta.lastModified : null;
 }
 
 function parseContentRange(value: string | null): { start: number; total: number | null } | null {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AppError, ErrorCode } from '../../errors';
 import type { RequestSettings } from './openHttpRequest';
 import { httpStatusError, requestFollowingRedirects } from './requestFollowingRedirects';
@@ -33,7 +34,7 @@ export async function fetchChecksumSidecar(
     }
     chunks.push(chunk);
   }
-  return parseChecksumText(Buffer.concat(chunks).toString('utf8'), url.host);
+  return parseChecksumText(Buffer.concat(chunks).toString('utf8'), url.host, urlFileName(url));
 }
 
 /** Reads `<path>.sha256` next to a local source file; null when absent. */
@@ -45,14 +46,51 @@ export async function readChecksumSidecarFile(path: string): Promise<string | nu
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  return parseChecksumText(text, 'the local checksum file');
+  return parseChecksumText(text, 'the local checksum file', basename(path));
 }
 
-export function parseChecksumText(text: string, source: string): string {
-  const line = text.split(/\r?\n/).find((candidate) => candidate.trim() !== '') ?? '';
-  const match = /^\s*(?:SHA256 \(.*\) = )?([0-9a-fA-F]{64})(?:\s|$)/.exec(line);
-  if (match?.[1] === undefined) {
+function urlFileName(url: URL): string {
+  const last = basename(url.pathname);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/**
+ * The digest for `fileName` from a checksum file. One digest is taken as it is (a wrong one fails the comparison
+ * later); from a list of several (a SHA256SUMS-style file) only the line naming our file counts.
+ */
+export function parseChecksumText(text: string, source: string, fileName: string): string {
+  // Lines that are not digests (comments, a signature block) are skipped.
+  const digests = text
+    .split(/\r?\n/)
+    .map(parseChecksumLine)
+    .filter((entry) => entry !== null);
+  if (digests.length === 0) {
     throw new AppError(ErrorCode.DownloadFailed, `The checksum file from ${source} does not hold a SHA-256 digest.`);
   }
-  return match[1].toLowerCase();
+  const match = digests.length === 1 ? digests[0] : digests.find((entry) => entry.name === fileName);
+  if (match === undefined) {
+    throw new AppError(
+      ErrorCode.DownloadFailed,
+      `The checksum file from ${source} lists several files but none named ${JSON.stringify(fileName)}.`,
+    );
+  }
+  return match.digest;
+}
+
+/** `<hex>`, sha256sum's `<hex>  name` / `<hex> *name`, BSD's `SHA256 (name) = <hex>`, OpenSSL's `SHA2-256(name)= <hex>`. */
+function parseChecksumLine(line: string): { digest: string; name: string | null } | null {
+  const gnu = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(.*?))?\s*$/.exec(line);
+  if (gnu?.[1] !== undefined) return { digest: gnu[1].toLowerCase(), name: baseName(gnu[2]) };
+  const bsd = /^\s*SHA(?:2-)?256\s?\((.*)\)\s?=\s*([0-9a-fA-F]{64})\s*$/.exec(line);
+  if (bsd?.[2] !== undefined) return { digest: bsd[2].toLowerCase(), name: baseName(bsd[1]) };
+  return null;
+}
+
+function baseName(name: string | undefined): string | null {
+  if (name === undefined || name === '') return null;
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 }

@@ -7,6 +7,8 @@ export interface PartMeta {
   readonly url: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
+  /** The response's Date header: it decides whether Last-Modified is a strong enough validator for If-Range. */
+  readonly date?: string | null;
   readonly totalBytes: number | null;
 }
 

@@ -53,6 +53,8 @@ export async function extractArchive(
   try {
     const extract = archiveType === 'zip' ? extractZip : extractTarGz;
     const { entries, bytes } = await extract(archivePath, destDir, resolved, sink);
+    // A tar.gz stream has no total up front; the final report still says the stage is complete.
+    progress.setTotal(bytes);
     progress.flush();
     ctx.log('INFO', `Extracted ${entries} entries (${bytes} bytes) from a ${archiveType} archive.`);
     return { archiveType, entries, bytes };

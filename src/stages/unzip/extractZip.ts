@@ -38,7 +38,7 @@ export async function extractZip(
   try {
     handle = await open(archivePath, 'r');
     const { size } = await handle.stat();
-    const directory = await readZipDirectory(handle, size);
+    const directory = await readZipDirectory(handle, size, limits.maxEntries);
     const registry = createEntryRegistry(limits.maxEntries);
     const offsets = [...new Set(directory.entries.map((entry) => entry.localHeaderOffset))].sort((a, b) => a - b);
     const nextOffset = new Map<number, number>();
@@ -58,6 +58,14 @@ export async function extractZip(
         );
       }
       files.push({ entry, path, limitEnd: nextOffset.get(entry.localHeaderOffset) ?? 0 });
+    }
+    // The per-entry rule exempts small outputs, so many small bombs together are judged against the whole file.
+    if (declaredTotal > ratioCap(size, limits)) {
+      throw new AppError(
+        ErrorCode.UnsafeArchive,
+        `Unsafe archive: the archive has a compression ratio above ${limits.maxRatio} ` +
+          `(${declaredTotal} bytes from ${size}); possible zip bomb.`,
+      );
     }
     if (files.length !== new Set(files.map((file) => file.entry.localHeaderOffset)).size) {
       throw new AppError(ErrorCode.UnsafeArchive, 'Unsafe archive: two entries share the same data.');

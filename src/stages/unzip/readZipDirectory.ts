@@ -10,6 +10,7 @@ import {
   ZipFlag,
   ZipSignature,
 } from '../zip/zipFormat';
+import { AppError, ErrorCode } from '../../errors';
 import { corruptArchiveError } from './corruptArchiveError';
 
 export interface ZipDirectoryEntry {
@@ -36,8 +37,15 @@ const MAX_COMMENT = 0xffff;
 const HOST_DARWIN = 19;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads the end records and the whole central directory (zip64 aware). */
-export async function readZipDirectory(handle: FileHandle, fileSize: number): Promise<ZipDirectory> {
+/**
+ * Reads the end records and the whole central directory (zip64 aware). An archive declaring more than maxEntries
+ * members is rejected before its directory is read, so a huge directory cannot exhaust memory first.
+ */
+export async function readZipDirectory(
+  handle: FileHandle,
+  fileSize: number,
+  maxEntries = Number.MAX_SAFE_INTEGER,
+): Promise<ZipDirectory> {
   const tailLength = Math.min(fileSize, EOCD_SIZE + MAX_COMMENT);
   const tail = await readAt(handle, fileSize - tailLength, tailLength);
   let eocd = -1;
@@ -70,6 +78,9 @@ export async function readZipDirectory(handle: FileHandle, fileSize: number): Pr
     }
   } else if (count === ZIP16_MAX || cdOffset === ZIP32_MAX) {
     throw corruptArchiveError('the zip64 end records are missing');
+  }
+  if (count > maxEntries) {
+    throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: more than ${maxEntries} entries.`);
   }
   if (cdOffset + cdSize > cdEnd) throw corruptArchiveError('the central directory lies outside the file');
 
