@@ -18,6 +18,7 @@ import { createDurableInvoker } from './invoke/createDurableInvoker.js';
 import { createInvoker } from './invoke/createInvoker.js';
 import { createHookContext, runHooks } from './invoke/runHooks.js';
 import { loadAppEntryPoints } from './load/loadAppEntryPoints.js';
+import { lockDataDir } from './lockDataDir.js';
 import {
   createTimerScheduler,
   systemClock,
@@ -101,6 +102,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   const dataDir = path.resolve(options.dataDir ?? env['DEVHOST_DATA_DIR'] ?? path.join(appDir, '.devhost'));
   const maxBodyBytes = options.maxBodyBytes ?? readMaxBodyBytes(env);
   const graceMs = options.shutdownGraceMs ?? 10_000;
+  const dataDirLock = lockDataDir(dataDir);
 
   let handle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
   let markReady!: () => void;
@@ -118,7 +120,13 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     inFlight.add(work);
   });
   // Listening first means WEBSITE_HOSTNAME carries the real port (also for --port 0) before any app code runs.
-  const port = await listen(server, options.port ?? 7071);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 7071);
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
   const origin = `http://localhost:${port}`;
   if (!env['WEBSITE_HOSTNAME'] || env['WEBSITE_HOSTNAME'] === hostnameSetByDevhost) {
     hostnameSetByDevhost = env['WEBSITE_HOSTNAME'] = `localhost:${port}`;
@@ -204,6 +212,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
         log('error', `An appTerminate hook failed: ${String(error)}`);
       }
       server.closeAllConnections();
+      dataDirLock.release();
       if (env['WEBSITE_HOSTNAME'] === hostnameSetByDevhost) delete env['WEBSITE_HOSTNAME'];
     };
     return {
@@ -224,6 +233,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     await engine?.stop(0).catch(() => undefined);
     server.closeAllConnections();
     server.close();
+    dataDirLock.release();
     if (env['WEBSITE_HOSTNAME'] === hostnameSetByDevhost) delete env['WEBSITE_HOSTNAME'];
     throw error;
   }

@@ -126,8 +126,9 @@ export function createDurableStore(dataDir: string, hub: string) {
     deleteTimer: db.prepare(`DELETE FROM inbox
         WHERE hub = @hub AND instance_id = @id AND execution_id = @executionId AND timer_id = @timerId`),
     readyInstances: db.prepare('SELECT DISTINCT instance_id FROM inbox WHERE hub = @hub AND visible_ms <= @nowMs'),
-    futureTimers: db.prepare(`SELECT instance_id, MIN(visible_ms) AS due_ms FROM inbox
-        WHERE hub = @hub AND visible_ms > @nowMs GROUP BY instance_id`),
+    // Every due time, not just each instance's earliest: the dispatcher only learns of a timer when it is armed.
+    futureTimers: db.prepare(`SELECT DISTINCT instance_id, visible_ms AS due_ms FROM inbox
+        WHERE hub = @hub AND visible_ms > @nowMs ORDER BY visible_ms`),
     insertWork: db.prepare(`INSERT INTO work (hub, instance_id, execution_id, task_id, name, input)
         VALUES (@hub, @id, @executionId, @taskId, @name, @input)`),
     workExists: db.prepare('SELECT 1 FROM work WHERE id = @rowId'),

@@ -33,7 +33,7 @@ export async function handleDurableHttp(
 
 async function route(core: EngineCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const rest = url.pathname.slice(webhookPath.length).replace(/^\/+/, '');
-  const parts = rest.split('/').map((part) => decodeURIComponent(part));
+  const parts = rest.split('/').map(decodeSegment);
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   const method = (req.method ?? 'GET').toUpperCase();
   const [resource = '', id, command, argument] = parts;
@@ -58,6 +58,15 @@ async function route(core: EngineCore, req: IncomingMessage, res: ServerResponse
       return sendError(res, 501, 'Durable entities are not supported by the devhost.');
     default:
       return sendEmpty(res, 404);
+  }
+}
+
+// The SDK puts instance ids into URLs unencoded, so "50%off" must stay as it is, as ASP.NET Core leaves it.
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

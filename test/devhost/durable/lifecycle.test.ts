@@ -24,6 +24,16 @@ df.app.orchestration('changesBetweenReplays', function* (context) {
   return 'unreachable';
 });
 
+// An activity that runs until the test releases it, returning the input it was given.
+let releaseGated: ((value: string) => void) | undefined;
+df.app.activity('gated', {
+  handler: (input: string) => new Promise<string>((resolve) => (releaseGated = () => resolve(input))),
+});
+df.app.orchestration('callsGated', function* (context) {
+  const first = (yield context.df.callActivity('gated', context.df.getInput<string>())) as string;
+  return first;
+});
+
 df.app.orchestration('failsInActivity', function* (context) {
   return yield context.df.callActivity('explode');
 });
@@ -49,6 +59,23 @@ describe('durable engine: instance lifecycle through the real DurableClient', ()
     const status = await waitForTerminal(host.client, id);
     expect(status.runtimeStatus).toBe('Terminated');
     expect(status.output).toBe('stop it');
+  });
+
+  it('drops the late result of an activity of a terminated execution, even after the id is started again', async () => {
+    const id = 'terminated-then-restarted';
+    await host.client.startNew('callsGated', { instanceId: id, input: 'old' });
+    await waitFor(() => releaseGated);
+    const releaseOld = releaseGated!;
+    releaseGated = undefined;
+    await host.client.terminate(id, 'stop');
+    await waitForTerminal(host.client, id);
+    await host.client.startNew('callsGated', { instanceId: id, input: 'new' });
+    await waitFor(() => releaseGated);
+    releaseOld('old');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await host.client.getStatus(id)).runtimeStatus).toBe('Running');
+    releaseGated!('new');
+    expect((await waitForTerminal(host.client, id)).output).toBe('new');
   });
 
   it('suspends an instance, queues its events, and resumes it', async () => {

@@ -43,6 +43,13 @@ describe('durable engine: webhook API', () => {
     expect(done.status).toBe(200);
   });
 
+  it('keeps a percent sign that starts no escape in an instance id, as the SDK sends it unencoded', async () => {
+    const id = await host.client.startNew('doubleIt', { instanceId: '50%off', input: 4 });
+    expect(id).toBe('50%off');
+    expect((await waitForTerminal(host.client, id)).output).toBe(8);
+    expect(host.logs.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
   it('waits for the result when the start request carries timeout and pollingInterval', async () => {
     const res = await post('orchestrators/doubleIt?timeout=10&pollingInterval=1', '5');
     expect(res.status).toBe(200);
