@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { analyzeBundle } from '../analysis/analyzeBundle';
+import { getCurrentAnalysis } from '../analysis/getCurrentAnalysis';
 import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
@@ -10,7 +11,8 @@ import { downloadBundle } from '../stages/download/downloadBundle';
 import type { DownloadResult } from '../stages/download/downloadOptions';
 import { installBundle } from '../stages/unzip/installBundle';
 import type { TaskStore } from '../tasks/taskStore';
-import type { ActivityOutcome, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
+import type { Task } from '../tasks/taskTypes';
+import type { ActivityOutcome, EndedTask, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
 import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 
 export interface ActivityDeps {
@@ -30,6 +32,10 @@ export type PipelineActivities = ReturnType<typeof createActivities>;
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function toEndedTask(task: Task): EndedTask {
+  return { status: task.status, stage: task.stage, progress: task.progress };
 }
 
 /** The pipeline's activities as plain async functions: tests, the devhost and Azure all call this same code. */
@@ -88,7 +94,14 @@ export function createActivities(deps: ActivityDeps) {
           ctx,
         );
         if (result.outcome === 'already-current') {
-          return { alreadyCurrent: true, summary: 'The installed bundle is already current; nothing to download.' };
+          // An earlier task may have installed this bundle but not finished analysing it (failed or cancelled).
+          const analysis = getCurrentAnalysis(deps.db);
+          const analysisCurrent =
+            installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at;
+          const summary = analysisCurrent
+            ? 'The installed bundle is already current; nothing to download.'
+            : 'The installed bundle is already current but not analysed yet; nothing to download.';
+          return { alreadyCurrent: true, analysisCurrent, summary };
         }
         const resumed = result.resumedFromBytes > 0 ? `, resumed at ${formatBytes(result.resumedFromBytes)}` : '';
         return {
@@ -102,6 +115,11 @@ export function createActivities(deps: ActivityDeps) {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
         const download = (input.previous as { download?: DownloadResult & { url: string } } | null)?.download;
         if (download?.filePath == null) throw new Error('unzip ran without a downloaded archive');
+        // A redelivery after this task installed the bundle and removed the archive: the work is already done.
+        const done = bundles.getInstalledBundle();
+        if (!existsSync(download.filePath) && done?.task_id === input.taskId && existsSync(currentDir)) {
+          return { summary: `The bundle was already installed by this task (${done.entries} entries).` };
+        }
         const installed = await installBundle(
           {
             archivePath: download.filePath,
@@ -146,12 +164,14 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Moves the task to its end state; a re-delivered call on a finished task changes nothing. */
-    finishTask(input: FinishTaskInput): Promise<null> {
+    /**
+     * Moves the task to its end state and returns it as it now is; a re-delivered call, or a task already ended
+     * elsewhere (reconciliation, a cancel before it began), changes nothing. Null when the task no longer exists.
+     */
+    finishTask(input: FinishTaskInput): Promise<EndedTask | null> {
       const record = tasks.getTaskRecord(input.taskId);
-      if (record === null || (record.status !== 'pending' && record.status !== 'running')) {
-        return Promise.resolve(null);
-      }
+      if (record === null) return Promise.resolve(null);
+      if (record.status !== 'pending' && record.status !== 'running') return Promise.resolve(toEndedTask(record));
       if (input.outcome === 'success') {
         tasks.succeedTask(input.taskId, input.message);
         tasks.log(input.taskId, 'INFO', `Task succeeded: ${input.message}`);
@@ -162,7 +182,8 @@ export function createActivities(deps: ActivityDeps) {
         tasks.failTask(input.taskId, input.error ?? input.message);
         tasks.log(input.taskId, 'ERROR', `Task failed: ${input.error ?? input.message}`);
       }
-      return Promise.resolve(null);
+      const ended = tasks.getTaskRecord(input.taskId);
+      return Promise.resolve(ended === null ? null : toEndedTask(ended));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { PipelineName } from './pipelineNames';
 import type {
   ActivityOutcome,
+  EndedTask,
   FinishTaskInput,
   PipelineInput,
   PipelineResult,
@@ -48,8 +49,18 @@ export function* marketDataPipelineOrchestrator(
 
   function* finish(outcome: TaskOutcome, message: string, error: string | null): Generator<Task, PipelineResult> {
     const finishInput: FinishTaskInput = { taskId, outcome, message, error };
-    yield context.df.callActivityWithRetry(PipelineName.finishTask, faultRetry(), finishInput);
-    context.df.setCustomStatus({ task_id: taskId, stage: null, progress: outcome === 'success' ? 100 : null, outcome });
+    const ended = (yield context.df.callActivityWithRetry(
+      PipelineName.finishTask,
+      faultRetry(),
+      finishInput,
+    )) as EndedTask | null;
+    // The task row is the truth: it may have been ended elsewhere. Older histories hold null here.
+    context.df.setCustomStatus({
+      task_id: taskId,
+      stage: ended?.stage ?? null,
+      progress: ended?.progress ?? (outcome === 'success' ? 100 : null),
+      outcome: ended?.status ?? outcome,
+    });
     return { taskId, outcome, message };
   }
 
@@ -68,7 +79,9 @@ export function* marketDataPipelineOrchestrator(
   }
 
   let previous: unknown = null;
+  let alreadyInstalled = false;
   for (const slice of stagePlan(input.taskType)) {
+    if (alreadyInstalled && slice.stage === 'unzip') continue;
     context.df.setCustomStatus({ task_id: taskId, stage: slice.stage, progress: slice.from });
     const stageInput: StageActivityInput = { taskId, slice, previous };
     let result: ActivityOutcome<StageValue>;
@@ -85,7 +98,10 @@ export function* marketDataPipelineOrchestrator(
       if (result.code === 'CANCELLED') return yield* finish('cancelled', `Cancelled during ${slice.stage}`, null);
       return yield* finish('failed', `${slice.stage} failed`, result.message);
     }
-    if (result.value.alreadyCurrent === true) return yield* finish('success', result.value.summary, null);
+    if (result.value.alreadyCurrent === true) {
+      if (result.value.analysisCurrent !== false) return yield* finish('success', result.value.summary, null);
+      alreadyInstalled = true;
+    }
     previous = result.value;
   }
   const summary = previous !== null && typeof previous === 'object' ? (previous as StageValue).summary : 'Done';

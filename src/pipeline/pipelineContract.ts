@@ -20,9 +20,13 @@ export interface StageActivityInput {
   readonly previous: unknown;
 }
 
-/** What a stage activity hands on; `alreadyCurrent` ends the pipeline early with success. */
+/**
+ * What a stage activity hands on. `alreadyCurrent` (the installed bundle is the remote one) ends the pipeline early
+ * with success, unless `analysisCurrent` is false: then only the analysis still runs.
+ */
 export interface StageValue {
   readonly alreadyCurrent?: boolean;
+  readonly analysisCurrent?: boolean;
   readonly summary: string;
   readonly [key: string]: unknown;
 }
@@ -34,6 +38,13 @@ export interface FinishTaskInput {
   readonly outcome: TaskOutcome;
   readonly message: string;
   readonly error: string | null;
+}
+
+/** The task as `finishTask` leaves it, whoever ended it; the orchestration's last custom status mirrors it. */
+export interface EndedTask {
+  readonly status: string;
+  readonly stage: string | null;
+  readonly progress: number;
 }
 
 export interface PipelineResult {

@@ -145,6 +145,19 @@ describe('auth, bad input, cancel and durable URLs, end to end on the devhost', 
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(path.join(dataDir, 'bundles', 'current'))).toBe(false);
 
+    // The orchestration's last custom status mirrors the ended task, stage and progress included.
+    const finalStatus = await pollUntil(
+      async () => {
+        const body = (await (await fetch(submitted.json.durable.statusQueryGetUri as string)).json()) as {
+          runtimeStatus: string;
+          customStatus: unknown;
+        };
+        return body.runtimeStatus === 'Completed' ? body.customStatus : undefined;
+      },
+      { what: 'the orchestration to complete' },
+    );
+    expect(finalStatus).toEqual({ task_id: id, stage: task.stage, progress: task.progress, outcome: 'cancelled' });
+
     const again = await api.call('POST', `${TASKS}/${id}/cancel`, { token: writer });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('TASK_NOT_ACTIVE');

@@ -128,6 +128,21 @@ describe('the story test cases, end to end on the devhost', () => {
     }
   });
 
+  it('TC-API-006: UUIDs of another version (nil, v1) are unknown tasks on every task route, not bad requests', async () => {
+    for (const id of ['00000000-0000-0000-0000-000000000000', '0b7f3e4c-0e0f-1e6a-9d6c-7a4d3c2b1a00']) {
+      for (const [method, suffix, token] of [
+        ['GET', '', reader],
+        ['GET', '/logs', reader],
+        ['POST', '/cancel', writer],
+        ['POST', '/retry', writer],
+      ] as const) {
+        const response = await api.call(method, `${TASKS}/${id}${suffix}`, { token });
+        expect(response.status, `${method} ${id}${suffix}`).toBe(404);
+        expect(response.json).toEqual({ error: '任务不存在', code: 'TASK_NOT_FOUND' });
+      }
+    }
+  });
+
   it('TC-FAIL-005: a failed task can be retried; the retry records what it retries and succeeds', async () => {
     server.setFailure(404);
     const failing = await api.call('POST', TASKS, { token: writer, body: { task_type: 'download' } });

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, startAppHost } from './appHost';
 import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from './apiClient';
 import { startBundleServer, type BundleServer } from './bundleServer';
+import { createZipWriter } from '../../src/stages/zip/createZipWriter';
 
 const TASKS = '/api/market-data/tasks';
 
@@ -91,6 +93,31 @@ describe('scheduled runs, crashes and reconciliation, end to end on the devhost'
       const next = await api.call('POST', TASKS, { token: writer, body: { task_type: 'analyze' } });
       expect(next.status).toBe(202);
       await api.waitForEnd(next.json.task_id as string, reader);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('a retried download of an installed bundle that never passed analysis analyses it again instead of succeeding', async () => {
+    const archive = path.join(dir, 'not-a-bundle.zip');
+    const zip = createZipWriter(archive);
+    await zip.addFile('readme.txt', 'no csv-daily data in here');
+    await zip.close();
+    const host = await startAppHost({
+      dataDir: path.join(dir, 'unanalysed'),
+      env: hostEnv({ MARKET_DATA_BUNDLE_URL: pathToFileURL(archive).href }),
+    });
+    try {
+      const api = createApiClient(host.url);
+      const submitted = await api.call('POST', TASKS, { token: writer, body: { task_type: 'download' } });
+      const { task: first } = await api.waitForEnd(submitted.json.task_id as string, reader);
+      expect(first).toMatchObject({ status: 'failed', stage: 'analyze' });
+
+      // The archive is installed and unchanged, so nothing is downloaded; the analysis must still run (and fail).
+      const retried = await api.call('POST', `${TASKS}/${first.task_id as string}/retry`, { token: writer });
+      expect(retried.status).toBe(202);
+      const { task: second } = await api.waitForEnd(retried.json.task_id as string, reader);
+      expect(second).toMatchObject({ status: 'failed', stage: 'analyze', error: first.error });
     } finally {
       await host.stop();
     }

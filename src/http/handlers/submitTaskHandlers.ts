@@ -3,10 +3,11 @@ import { hasRole, Role } from '../../auth';
 import { AppError, ErrorCode } from '../../errors';
 import { submitTask, type SubmitRequest } from '../../pipeline/submitTask';
 import { TaskType } from '../../tasks/taskTypes';
-import { isUuid, parseEnumParam } from '../parseParams';
+import { parseEnumParam } from '../parseParams';
 import { readJsonBody, rejectUnknownFields } from '../readJsonBody';
 import { TASK_NOT_FOUND_MESSAGE } from '../toErrorResponse';
 import { taskUrl, type ApiContext, type ApiHandler } from './apiContext';
+import { findTaskById } from './findTaskById';
 
 const TASK_TYPES = Object.values(TaskType);
 
@@ -31,8 +32,7 @@ export const submitTaskHandler: ApiHandler = async (request, api) => {
 
 /** POST /api/market-data/tasks/{task_id}/retry: a new task of the same type that records what it retries. */
 export const retryTaskHandler: ApiHandler = async (request, api) => {
-  const taskId = request.params.task_id;
-  const original = isUuid(taskId) ? api.services.tasks.getTask(taskId.toLowerCase()) : null;
+  const original = findTaskById(api.services.tasks, request.params.task_id);
   if (original === null) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
   if (original.status !== 'failed') {
     throw new AppError(ErrorCode.NotRetryable, '只能重试失败的任务', { details: { status: original.status } });

@@ -1,9 +1,10 @@
 import { AppError, ErrorCode } from '../../errors';
 import { reconcileActiveTask } from '../../pipeline/reconcileActiveTask';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
-import { isUuid, parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
+import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
 import type { ApiContext, ApiHandler } from './apiContext';
+import { findTaskById } from './findTaskById';
 
 /**
  * Reading is also when a dead executor is noticed, so the mutex is never held by a task nobody runs. A read still
@@ -18,7 +19,7 @@ async function reconcile(api: ApiContext): Promise<void> {
 }
 
 function findTask(api: ApiContext, taskId: string | undefined): Task {
-  const task = isUuid(taskId) ? api.services.tasks.getTask(taskId.toLowerCase()) : null;
+  const task = findTaskById(api.services.tasks, taskId);
   if (task === null) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
   return task;
 }
