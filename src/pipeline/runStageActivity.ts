@@ -51,8 +51,13 @@ export async function runStageActivity(
     try {
       beat();
     } catch {
-      // The task left the running state (reconciled or finished elsewhere): stop working on it.
-      controller.abort();
+      // Stop only when the task really left the running state (reconciled or finished elsewhere); a passing
+      // database error (say a busy timeout) must not look like a cancel request.
+      try {
+        if (tasks.getTaskRecord(taskId)?.status !== 'running') controller.abort();
+      } catch {
+        // Still unreadable: try again on the next beat.
+      }
     }
   }, options.heartbeatMs);
   let lastWrite = 0;
