@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer } from './createSymbolAnalyzer';
-import { readDataFileSync } from './readDataFile';
+import { readDataFileSync, readLineNumbersSync } from './readDataFile';
 import type { WorkerReply, WorkerRequest } from './workerMessages';
 
 // Worker thread entry: analyses the symbols it is sent and, when told to finish, returns its per-day tallies.
@@ -14,8 +14,8 @@ if (port) {
       if (request.type === 'finish') reply = { type: 'days', days: analyzer.days };
       else {
         const { job } = request;
-        const bytes = job.bytes ?? readDataFileSync(job.path ?? '', job.gzip ?? false);
-        reply = { type: 'result', result: analyzer.analyze(job.info, bytes) };
+        const lines = job.linesPath === undefined ? undefined : readLineNumbersSync(job.linesPath);
+        reply = { type: 'result', result: analyzer.analyze(job.info, readDataFileSync(job.path, job.gzip), lines) };
       }
     } catch (error) {
       reply = { type: 'error', message: error instanceof Error ? error.message : String(error) };

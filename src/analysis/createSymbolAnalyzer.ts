@@ -24,8 +24,11 @@ export interface SymbolAnalysis {
 }
 
 export interface SymbolAnalyzer {
-  /** Runs every per-row and per-symbol check over one symbol's CSV bytes (header line first). */
-  analyze(info: SymbolInfo, bytes: Uint8Array): SymbolAnalysis;
+  /**
+   * Runs every per-row and per-symbol check over one symbol's CSV bytes (header line first). `lineNumbers`, when
+   * given, holds the line number to report for each line of `bytes` (rows split out of a long-form file).
+   */
+  analyze(info: SymbolInfo, bytes: Uint8Array, lineNumbers?: Uint32Array): SymbolAnalysis;
   /** Per-day tallies accumulated over every symbol analysed so far. */
   readonly days: DayCounts;
 }
@@ -45,7 +48,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   const validRowAt = new Int32Array(calLength).fill(-1);
   const firstRowAt = new Int32Array(calLength).fill(-1);
 
-  function analyze(info: SymbolInfo, bytes: Uint8Array): SymbolAnalysis {
+  function analyze(info: SymbolInfo, bytes: Uint8Array, lineNumbers?: Uint32Array): SymbolAnalysis {
     const metrics = createEmptySymbolMetrics();
     const issues: SampledIssue[] = [];
     const sampled = new Map<CheckCode, number>();
@@ -71,7 +74,10 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     pos = headerEnd;
     // Every header column needs a stored range, or a required column past the capacity would read as missing.
     if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
-    if (header.missing.length > 0) sample(CheckCode.MissingColumns, -1, lineNo, `missing ${header.missing.join(', ')}`);
+    const lineAt = (n: number): number => (lineNumbers ? (lineNumbers[n - 1] ?? n) : n);
+    if (header.missing.length > 0) {
+      sample(CheckCode.MissingColumns, -1, lineAt(lineNo), `missing ${header.missing.join(', ')}`);
+    }
 
     const ix = header.indexes;
     const usable = header.missing.length === 0;
@@ -105,6 +111,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       }
       const next = scanCsvLine(bytes, pos, end, fields);
       lineNo++;
+      const line = lineNumbers === undefined ? lineNo : (lineNumbers[lineNo - 1] ?? lineNo);
       pos = next;
       metrics.rows_written++;
       const dateCol = ix.date;
@@ -134,14 +141,14 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       ) {
         metrics.parse_error_rows++;
         if (cal >= 0) markPresent(cal); // the day is not missing, only unreadable
-        sample(CheckCode.ParseError, day, lineNo, 'wrong column count, bad date or non-numeric required field');
+        sample(CheckCode.ParseError, day, line, 'wrong column count, bad date or non-numeric required field');
         continue;
       }
       ensureRowCapacity(table);
       const row = table.length;
       table.day[row] = day;
       table.calIdx[row] = cal;
-      table.line[row] = lineNo;
+      table.line[row] = line;
       table.open[row] = open;
       table.high[row] = high;
       table.low[row] = low;
@@ -157,8 +164,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
         metrics.duplicate_rows++;
         if (!sameRowValues(table, first, row)) {
           metrics.conflicting_duplicates++;
-          sample(CheckCode.ConflictingDuplicate, day, lineNo, `differs from line ${table.line[first]}`);
-        } else sample(CheckCode.DuplicateDate, day, lineNo, `repeats line ${table.line[first]}`);
+          sample(CheckCode.ConflictingDuplicate, day, line, `differs from line ${table.line[first]}`);
+        } else sample(CheckCode.DuplicateDate, day, line, `repeats line ${table.line[first]}`);
         continue;
       }
       table.length++;
@@ -166,7 +173,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       if (cal < 0) {
         offCalendarFirst.set(day, row);
         metrics.out_of_calendar_rows++;
-        sample(CheckCode.OffCalendar, day, lineNo, 'date is not a trading day');
+        sample(CheckCode.OffCalendar, day, line, 'date is not a trading day');
         continue;
       }
       firstRowAt[cal] = row;
@@ -174,29 +181,29 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       // 4. Non-positive price: dropped from everything after.
       if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
         metrics.non_positive_price_rows++;
-        sample(CheckCode.NonPositivePrice, day, lineNo, `o=${open} h=${high} l=${low} c=${close}`);
+        sample(CheckCode.NonPositivePrice, day, line, `o=${open} h=${high} l=${low} c=${close}`);
         continue;
       }
       validRowAt[cal] = row;
       // 5–7 are exclusive: an OHLC violation is not also judged on VWAP, and zero volume only counts when 5 passed.
       if (high < (open > close ? open : close) || low > (open < close ? open : close) || high < low) {
         metrics.ohlc_violations++;
-        sample(CheckCode.OhlcViolation, day, lineNo, `o=${open} h=${high} l=${low} c=${close}`);
+        sample(CheckCode.OhlcViolation, day, line, `o=${open} h=${high} l=${low} c=${close}`);
       } else if (volume > 0) {
         const amount = table.amount[row];
         if (amount === amount) {
           const vwap = (amount * amountMul) / (volume * volumeMul);
           if (vwap < low * 0.99 - 0.01 || vwap > high * 1.01 + 0.01) {
             metrics.vwap_out_of_range_rows++;
-            sample(CheckCode.VwapOutOfRange, day, lineNo, `vwap ${vwap} outside [${low}, ${high}]`);
+            sample(CheckCode.VwapOutOfRange, day, line, `vwap ${vwap} outside [${low}, ${high}]`);
           }
         }
       } else if (volume === 0) {
         metrics.zero_volume_rows++;
         if (open === high && high === low && low === close) {
           metrics.suspended_fill_rows++;
-          sample(CheckCode.SuspendedFill, day, lineNo, `o=h=l=c=${close}, volume 0`);
-        } else sample(CheckCode.ZeroVolume, day, lineNo, 'volume 0');
+          sample(CheckCode.SuspendedFill, day, line, `o=h=l=c=${close}, volume 0`);
+        } else sample(CheckCode.ZeroVolume, day, line, 'volume 0');
       }
     }
 

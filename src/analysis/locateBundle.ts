@@ -1,5 +1,8 @@
-import { readdir, open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { AppError, ErrorCode } from '../errors';
 import { decodeText } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
@@ -27,6 +30,7 @@ export interface DataFile {
 const IGNORED = new Set(['__MACOSX', '.DS_Store', 'Thumbs.db']);
 const SIDE_FILES = new Set(['calendar.csv', 'instruments.csv', 'adj_factor.csv']);
 const DATA_FILE = /\.csv(\.gz)?$/i;
+const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Finds the bundle root (descending through single-child directories, as archives often wrap everything in one
@@ -66,11 +70,15 @@ export async function locateBundle(dir: string): Promise<BundleLayout> {
   );
   if (rootCsvs.length > 0) {
     const firstPath = join(root, rootCsvs[0]!.name);
-    if (!/\.gz$/i.test(firstPath) && (await hasSymbolColumn(firstPath))) {
+    if (await hasSymbolColumn(firstPath, /\.gz$/i.test(firstPath))) {
       return {
         ...base,
         kind: 'long',
-        files: rootCsvs.map((entry) => ({ path: join(root, entry.name), symbol: null, gzip: false })),
+        files: rootCsvs.map((entry) => ({
+          path: join(root, entry.name),
+          symbol: null,
+          gzip: /\.gz$/i.test(entry.name),
+        })),
       };
     }
     return {
@@ -108,17 +116,31 @@ function sortBySymbol(files: DataFile[]): DataFile[] {
   return files.sort((a, b) => ((a.symbol ?? '') < (b.symbol ?? '') ? -1 : 1));
 }
 
-/** Sniffs the first 64 KB: a header with a symbol alias means long form. */
-async function hasSymbolColumn(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+/** Sniffs the header line (within the first 64 KB, gunzipped for `.csv.gz`): a symbol alias means long form. */
+async function hasSymbolColumn(path: string, gzip: boolean): Promise<boolean> {
+  const head = await readHead(path, gzip, SNIFF_BYTES);
+  const newline = head.indexOf(10);
+  // Decode the header line only: a 64 KB cut could split a multi-byte character and fake invalid UTF-8.
+  const headerLine = decodeText(head.subarray(0, newline < 0 ? head.length : newline)).text;
+  return resolveHeaderColumns(headerLine.replace(/\r$/, '').split(',')).indexes.symbol >= 0;
+}
+
+/** Up to `limit` leading bytes of a file, decompressed when gzip; stops reading as soon as it has them. */
+async function readHead(path: string, gzip: boolean, limit: number): Promise<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: gzip ? 16 * 1024 : limit });
+  const source = gzip ? pipeline(raw, createGunzip(), () => undefined) : raw;
+  const chunks: Buffer[] = [];
+  let length = 0;
   try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const newline = buffer.subarray(0, bytesRead).indexOf(10);
-    // Decode the header line only: a 64 KB cut could split a multi-byte character and fake invalid UTF-8.
-    const headerLine = decodeText(buffer.subarray(0, newline < 0 ? bytesRead : newline)).text;
-    return resolveHeaderColumns(headerLine.replace(/\r$/, '').split(',')).indexes.symbol >= 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= limit || chunk.includes(10)) break;
+    }
+    return Buffer.concat(chunks).subarray(0, limit);
+  } catch (error) {
+    throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
   } finally {
-    await handle.close();
+    source.destroy();
   }
 }

@@ -25,3 +25,15 @@ export function readDataFileSync(path: string, gzip: boolean): Buffer {
     throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
   }
 }
+
+/** Reads the original line numbers written next to a spilled long-form symbol (uint32, little-endian). */
+export function readLineNumbersSync(path: string): Uint32Array {
+  try {
+    const bytes = readFileSync(path);
+    const lines = new Uint32Array(bytes.length >>> 2);
+    for (let i = 0; i < lines.length; i++) lines[i] = bytes.readUInt32LE(i * 4);
+    return lines;
+  } catch (error) {
+    throw new AppError(ErrorCode.Internal, 'A temporary analysis file cannot be read.', { cause: error });
+  }
+}

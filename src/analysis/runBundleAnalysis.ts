@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StageContext } from '../stages/stageContext';
 import { throwIfCancelled } from '../stages/stageContext';
 import type { AnalyzerSetup, SymbolInfo } from './analyzerSetup';
@@ -6,12 +9,12 @@ import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
 import { parseIsoDay } from './dayNumbers';
 import { collectDates } from './deriveCalendar';
-import { groupLongForm } from './groupLongForm';
 import { locateBundle, type BundleLayout } from './locateBundle';
 import { sumSymbolMetrics, type BundleTotals, type SymbolMetrics } from './metricNames';
 import { readDataFile } from './readDataFile';
 import { readCalendarFile, readInstrumentsFile, readManifestUnits } from './readSideFiles';
 import { runSymbolJobs } from './runSymbolJobs';
+import { spillLongForm } from './spillLongForm';
 import type { SymbolJob } from './workerMessages';
 
 export interface BundleAnalysis {
@@ -34,22 +37,42 @@ export interface RunBundleOptions {
   readonly workers: number;
   /** Called on the main thread for every analysed symbol (the place to write it). */
   readonly onSymbol?: (result: SymbolAnalysis) => void;
+  /** Where a long-form bundle is split by symbol (a fresh directory inside it, removed afterwards); default os.tmpdir(). */
+  readonly tempDir?: string;
 }
 
-/** Locates, reads and analyses a csv-daily bundle directory; storage is left to `onSymbol`. */
+/**
+ * Locates, reads and analyses a csv-daily bundle directory; storage is left to `onSymbol`. A long-form bundle is first
+ * split into per-symbol temporary files, so memory stays flat for either layout.
+ */
 export async function runBundleAnalysis(
   bundleDir: string,
   ctx: StageContext,
   options: RunBundleOptions,
 ): Promise<BundleAnalysis> {
   const layout = await locateBundle(bundleDir);
+  if (layout.kind === 'per-symbol') return analyzeLayout(layout, ctx, options, null);
+  const spillDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'market-data-long-form-'));
+  try {
+    return await analyzeLayout(layout, ctx, options, spillDir);
+  } finally {
+    await rm(spillDir, { recursive: true, force: true });
+  }
+}
+
+async function analyzeLayout(
+  layout: BundleLayout,
+  ctx: StageContext,
+  options: RunBundleOptions,
+  spillDir: string | null,
+): Promise<BundleAnalysis> {
   const units = layout.manifestPath
     ? await readManifestUnits(layout.manifestPath, ctx.log)
     : { volumeUnit: null, amountUnit: null };
   const instruments = layout.instrumentsPath
     ? await readInstrumentsFile(layout.instrumentsPath, ctx.log)
     : new Map<string, SymbolInfo>();
-  const jobs = await buildJobs(layout, instruments, ctx);
+  const jobs = await buildJobs(layout, instruments, ctx, spillDir);
 
   let calendar: Int32Array;
   let calendarSource: 'bundle' | 'derived';
@@ -125,27 +148,28 @@ async function buildJobs(
   layout: BundleLayout,
   instruments: Map<string, SymbolInfo>,
   ctx: StageContext,
+  spillDir: string | null,
 ): Promise<SymbolJob[]> {
   const info = (symbol: string): SymbolInfo =>
     instruments.get(symbol) ?? { symbol, isSt: false, listDay: -1, delistDay: -1 };
-  if (layout.kind === 'per-symbol') {
+  // spillDir is set exactly when the layout is long form.
+  if (spillDir === null) {
     return layout.files.map((file) => ({ info: info(file.symbol ?? ''), path: file.path, gzip: file.gzip }));
   }
-  const jobs: SymbolJob[] = [];
-  for (const file of layout.files) {
-    throwIfCancelled(ctx.signal, 'Analysis');
-    for (const [symbol, bytes] of groupLongForm(await readDataFile(file.path, file.gzip))) {
-      jobs.push({ info: info(symbol), bytes });
-    }
-  }
-  return jobs;
+  const spilled = await spillLongForm(layout.files, spillDir, ctx);
+  return spilled.map((spill) => ({
+    info: info(spill.symbol),
+    path: spill.path,
+    gzip: false,
+    linesPath: spill.linesPath,
+  }));
 }
 
 async function deriveCalendar(jobs: readonly SymbolJob[], ctx: StageContext): Promise<Int32Array> {
   const days = new Set<number>();
   for (const job of jobs) {
     throwIfCancelled(ctx.signal, 'Analysis');
-    const bytes = job.bytes ?? (await readDataFile(job.path ?? '', job.gzip ?? false));
+    const bytes = await readDataFile(job.path, job.gzip);
     collectDates(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), days);
   }
   return Int32Array.from([...days].sort((a, b) => a - b));

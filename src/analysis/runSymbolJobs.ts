@@ -7,7 +7,7 @@ import { cancelledError, throwIfCancelled } from '../stages/stageContext';
 import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer, type SymbolAnalysis } from './createSymbolAnalyzer';
 import { addDayCounts, createDayCounts, type DayCounts } from './dayCounts';
-import { readDataFileSync } from './readDataFile';
+import { readDataFileSync, readLineNumbersSync } from './readDataFile';
 import type { SymbolJob, WorkerReply, WorkerRequest } from './workerMessages';
 
 // Worker threads only pay off beyond start-up cost; small bundles run in-process.
@@ -48,8 +48,8 @@ export async function runSymbolJobs(
     if (i % YIELD_EVERY === 0) await yieldToEventLoop();
     throwIfCancelled(options.signal, 'Analysis');
     const job = jobs[i]!;
-    const bytes = job.bytes ?? readDataFileSync(job.path ?? '', job.gzip ?? false);
-    onResult(analyzer.analyze(job.info, bytes));
+    const lines = job.linesPath === undefined ? undefined : readLineNumbersSync(job.linesPath);
+    onResult(analyzer.analyze(job.info, readDataFileSync(job.path, job.gzip), lines));
   }
   throwIfCancelled(options.signal, 'Analysis');
   return analyzer.days;

@@ -2,12 +2,13 @@ import type { SymbolInfo } from './analyzerSetup';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
 
-/** One symbol to analyse: a file to read, or bytes already in memory (long form). */
+/** One symbol to analyse: its CSV file, and for rows split out of a long-form file their original line numbers. */
 export interface SymbolJob {
   readonly info: SymbolInfo;
-  readonly path?: string;
-  readonly gzip?: boolean;
-  readonly bytes?: Uint8Array;
+  readonly path: string;
+  readonly gzip: boolean;
+  /** Uint32 line numbers, one per line of `path` (long form only). */
+  readonly linesPath?: string;
 }
 
 export type WorkerRequest = { type: 'job'; job: SymbolJob } | { type: 'finish' };

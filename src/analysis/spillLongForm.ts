@@ -1,0 +1,178 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { AppError, ErrorCode, isAppError } from '../errors';
+import { cancelledError, type StageContext } from '../stages/stageContext';
+import { createSpillWriter, type SpillFile } from './createSpillWriter';
+import { bomLength, decodeText } from './decodeText';
+import { resolveHeaderColumns } from './headerColumns';
+import type { DataFile } from './locateBundle';
+import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
+import { canonicalizeSymbol } from './symbolCodes';
+
+/** One symbol of a long-form bundle, split out to its own files. */
+export interface SpilledSymbol extends SpillFile {
+  readonly symbol: string;
+}
+
+// Queued spill bytes before a flush: bounds memory whatever the file size.
+const MAX_BUFFERED = 16 * 1024 * 1024;
+// Lines between cancellation checks inside one chunk (chunks are also boundaries).
+const CHECK_EVERY = 4096;
+const PROGRESS_EVERY = 100_000;
+const READ_CHUNK = 1024 * 1024;
+
+interface FileState {
+  readonly name: string;
+  header: Buffer | null;
+  layout: string;
+  symbolCol: number;
+  fields: FieldRanges;
+  lineNo: number;
+}
+
+/**
+ * Reads long-form files (one row per symbol and date, with a symbol column) once, line by line, and spills each
+ * symbol's rows to its own CSV in `dir`, headed by the file's header and in file order, with each line's original
+ * line number alongside for issue samples. A symbol found in several files is combined in file-name order when the
+ * headers read the same (same columns, units and encoding); under different headers it is BUNDLE_INVALID.
+ */
+export async function spillLongForm(
+  files: readonly DataFile[],
+  dir: string,
+  ctx: StageContext,
+): Promise<SpilledSymbol[]> {
+  const writer = createSpillWriter(dir);
+  const layoutOf = new Map<string, { layout: string; file: string }>();
+  const canonical = new Map<string, string>();
+  let total = 0;
+
+  for (const file of files) {
+    const state: FileState = {
+      name: basename(file.path),
+      header: null,
+      layout: '',
+      symbolCol: -1,
+      fields: createFieldRanges(),
+      lineNo: 0,
+    };
+    let sinceCheck = 0;
+
+    const consume = (bytes: Buffer, eof: boolean): number => {
+      let pos = 0;
+      const len = bytes.length;
+      if (!state.header) {
+        const start = bomLength(bytes);
+        if (!eof && (len < 3 || bytes.indexOf(10, start) < 0)) return 0;
+        const at = bytes.indexOf(10, start);
+        pos = at < 0 ? len : at + 1;
+        readHeader(state, bytes.subarray(start, pos));
+      }
+      const header = state.header!;
+      // A line is taken only when bytes follow it, so a record cut by the chunk end is read again whole (at the end of
+      // the file the rest is read exactly as a whole-file scan would read it).
+      while (pos < len) {
+        if (isBlankLine(bytes, pos, len)) {
+          const at = bytes.indexOf(10, pos);
+          const next = at < 0 ? len : at + 1;
+          if (!eof && next >= len) break;
+          pos = next;
+          state.lineNo++;
+          continue;
+        }
+        const next = scanCsvLine(bytes, pos, len, state.fields);
+        if (!eof && next >= len) break;
+        state.lineNo++;
+        const { fields, symbolCol } = state;
+        const raw =
+          symbolCol >= 0 && symbolCol < fields.count
+            ? bytes.toString('utf8', fields.starts[symbolCol], fields.ends[symbolCol])
+            : '';
+        let symbol = canonical.get(raw);
+        if (symbol === undefined) canonical.set(raw, (symbol = canonicalizeSymbol(raw) || '(no symbol)'));
+        const seen = layoutOf.get(symbol);
+        if (!seen) layoutOf.set(symbol, { layout: state.layout, file: state.name });
+        else if (seen.layout !== state.layout) {
+          throw new AppError(
+            ErrorCode.BundleInvalid,
+            `Symbol ${symbol} appears in long-form files with different headers (${seen.file}, ${state.name}).`,
+          );
+        }
+        const line = bytes.subarray(pos, next);
+        writer.append(
+          symbol,
+          header,
+          1,
+          line[line.length - 1] === 10 ? line : Buffer.concat([line, NEWLINE]),
+          state.lineNo,
+        );
+        pos = next;
+        total++;
+        if (++sinceCheck >= CHECK_EVERY) {
+          sinceCheck = 0;
+          checkCancelled(ctx, state);
+        }
+        if (total % PROGRESS_EVERY === 0) {
+          // done stays 0: the symbol count is unknown until the split ends, and the task's progress must not go back.
+          ctx.onProgress({
+            done: 0,
+            total: null,
+            unit: 'rows',
+            message: `Splitting ${state.name}: ${total} rows read`,
+          });
+        }
+      }
+      if (writer.buffered >= MAX_BUFFERED) writer.flush();
+      return pos;
+    };
+
+    const source = openSource(file);
+    try {
+      let carry: Buffer | null = null;
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        checkCancelled(ctx, state);
+        const bytes: Buffer = carry && carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        carry = bytes.subarray(consume(bytes, false));
+      }
+      checkCancelled(ctx, state);
+      if (carry && carry.length > 0) consume(carry, true);
+      else if (!state.header) consume(Buffer.alloc(0), true);
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
+    } finally {
+      source.destroy();
+    }
+  }
+  writer.flush();
+  return [...writer.files]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([symbol, spill]) => ({ symbol, path: spill.path, linesPath: spill.linesPath }));
+}
+
+const NEWLINE = Buffer.from('\n');
+
+function readHeader(state: FileState, headerBytes: Buffer): void {
+  const decoded = decodeText(headerBytes);
+  const header = resolveHeaderColumns(decoded.text.replace(/\r?\n$/, '').split(','));
+  state.header = Buffer.from(headerBytes);
+  state.lineNo = 1;
+  state.symbolCol = header.indexes.symbol;
+  // Everything the per-symbol analysis reads from a header; equal layouts parse every row the same way.
+  state.layout = JSON.stringify([decoded.encoding, header.fieldCount, header.tushareUnits, header.indexes]);
+  // A range for every header column, so a symbol column far to the right is still read.
+  state.fields = createFieldRanges(Math.max(64, header.fieldCount));
+}
+
+function checkCancelled(ctx: StageContext, state: FileState): void {
+  if (!ctx.signal.aborted) return;
+  ctx.log('WARNING', `Analysis cancelled while splitting ${state.name}, after line ${state.lineNo}.`);
+  throw cancelledError('Analysis');
+}
+
+function openSource(file: DataFile): Readable {
+  const raw = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+  // pipeline destroys both streams when either fails or the consumer stops early.
+  return file.gzip ? pipeline(raw, createGunzip({ chunkSize: READ_CHUNK }), () => undefined) : raw;
+}
