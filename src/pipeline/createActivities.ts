@@ -8,6 +8,7 @@ import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
 import { downloadBundle } from '../stages/download/downloadBundle';
+import { formatBytes } from '../stages/reportBytesProgress';
 import type { DownloadResult } from '../stages/download/downloadOptions';
 import { installBundle } from '../stages/unzip/installBundle';
 import type { TaskStore } from '../tasks/taskStore';
@@ -29,10 +30,6 @@ export interface ActivityDeps {
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
-}
 
 function toEndedTask(task: Task): EndedTask {
   return { status: task.status, stage: task.stage, progress: task.progress };

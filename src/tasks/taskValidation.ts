@@ -32,11 +32,16 @@ export function requireText(field: string, value: unknown, maxLength: number): s
 
 /** Task ids are lower-case UUID v4 strings; anything else cannot exist, so it is a bad request, not "not found". */
 export function requireTaskId(field: string, value: unknown): string {
-  if (typeof value === 'string' && UUID_V4.test(value)) return value;
+  if (isTaskId(value)) return value;
   throw invalid(`${field} must be a task id (a lower-case UUID v4); got ${describe(value)}.`);
 }
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Whether a value has the shape of a task id (lower-case UUID v4): no other value can name a task. */
+export function isTaskId(value: unknown): value is string {
+  return typeof value === 'string' && UUID_V4.test(value);
+}
 
 export function invalid(message: string): AppError {
   return new AppError(ErrorCode.InvalidRequest, message);
