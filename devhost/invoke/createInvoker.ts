@@ -1,17 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { format, inspect } from 'node:util';
-import type { InvocationContext, LogLevel } from '@azure/functions';
+import { inspect } from 'node:util';
+import type { InvocationContext, RetryContext } from '@azure/functions';
 import type { AppRegistry } from '../core/coreShim.js';
 import { loadFunctionsLibrary, type FunctionsLibrary } from '../core/loadFunctionsLibrary.js';
 import { DevhostError, DevhostErrorCode } from '../devhostError.js';
 import type { DevhostLog, DevhostLogLevel } from '../durable/types.js';
-import type { HostedFunction, NamedBinding } from '../functions/classifyFunction.js';
+import type { HostedFunction } from '../functions/classifyFunction.js';
+import { createLogHandler, type InvocationPhase } from './createLogHandler.js';
+import { createTraceContext } from './createTraceContext.js';
 import { createHookContext, runHooks } from './runHooks.js';
+import { toEffectiveOptions } from './toEffectiveOptions.js';
 
 export interface InvokeOptions {
   /** Builds the trigger value with the function's own copy of @azure/functions. */
   trigger(library: FunctionsLibrary): unknown;
   triggerMetadata?: Record<string, unknown>;
+  /** Set when the function has a retry policy: this attempt's number, the limit and the previous failure. */
+  retryContext?: RetryContext;
+  /** W3C trace headers of the HTTP request that triggered the invocation, if any. */
+  traceHeaders?: { traceparent?: string; tracestate?: string };
   /** Origin the caller sees (e.g. "http://localhost:7071"), used for durable client URLs. */
   origin: string;
   /** Log level for the "Executed" line of a successful run (durable work is chatty, so it logs at debug). */
@@ -35,42 +42,14 @@ export interface InvokerOptions {
 
 const durableClientTypes = new Set(['durableclient', 'orchestrationclient']);
 
-function toBindingOptions(binding: NamedBinding): NamedBinding {
-  const { direction: _direction, properties: _properties, ...rest } = binding;
-  return rest;
-}
-
-/** Direct invocation (reference §1.5): the devhost builds InvocationContext itself and calls the callback. */
+/**
+ * Direct invocation: the devhost builds the InvocationContext itself and calls the callback, with the hook contexts,
+ * read-only fields and initial values (`result` and `error` start as null) of the Node worker's invocation handler.
+ */
 export function createInvoker(options: InvokerOptions): FunctionInvoker {
   const { registry, log } = options;
   const libraryFor = (fn: HostedFunction): FunctionsLibrary =>
     loadFunctionsLibrary(fn.registered.libraryDir ?? options.appLibraryDir);
-
-  const createLogHandler = (fn: HostedFunction, getContext: () => InvocationContext | undefined) => {
-    return (level: LogLevel, ...args: unknown[]): void => {
-      if (level === 'none') return;
-      let message = format(...args);
-      let finalLevel: LogLevel = level;
-      if (registry.hooks.log.length > 0) {
-        const hookContext = createHookContext({}, registry.appHookData, {
-          level,
-          message,
-          category: 'user',
-          invocationContext: getContext(),
-        });
-        for (const hook of [...registry.hooks.log]) {
-          try {
-            void hook(hookContext);
-          } catch (error) {
-            log('warning', `A log hook threw: ${String(error)}`);
-          }
-        }
-        message = String(hookContext['message']);
-        finalLevel = hookContext['level'] as LogLevel;
-      }
-      if (finalLevel !== 'none') log(finalLevel, `[${fn.name}] ${message}`);
-    };
-  };
 
   const invoke = async (fn: HostedFunction, invokeOptions: InvokeOptions): Promise<unknown> => {
     if (fn.problems.length > 0) {
@@ -80,17 +59,22 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
     }
     const library = libraryFor(fn);
     const invocationId = randomUUID();
+    const phase: InvocationPhase = { current: 'running' };
     const context: InvocationContext = new library.InvocationContext({
       invocationId,
       functionName: fn.name,
-      logHandler: createLogHandler(fn, () => context),
+      logHandler: createLogHandler({
+        registry,
+        log,
+        functionName: fn.name,
+        invocationId,
+        phase,
+        context: () => context,
+      }),
+      retryContext: invokeOptions.retryContext,
+      traceContext: createTraceContext(invokeOptions.traceHeaders),
       triggerMetadata: invokeOptions.triggerMetadata,
-      options: {
-        trigger: toBindingOptions(fn.trigger),
-        return: fn.returnBinding ? toBindingOptions(fn.returnBinding) : undefined,
-        extraInputs: fn.extraInputs.map(toBindingOptions),
-        extraOutputs: fn.extraOutputs.map(toBindingOptions),
-      },
+      options: toEffectiveOptions(fn.registered.metadata.bindings),
     });
     for (const input of fn.extraInputs) {
       if (!durableClientTypes.has(input.type.toLowerCase())) continue;
@@ -102,14 +86,16 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
 
     const started = Date.now();
     const hookData: Record<string, unknown> = {};
-    const invocationFields = { invocationContext: context, inputs: [await invokeOptions.trigger(library)] };
-    const pre = createHookContext(hookData, registry.appHookData, {
-      ...invocationFields,
-      functionCallback: fn.registered.callback,
-    });
-    let result: unknown;
-    let error: unknown;
+    const invocationContext = { invocationContext: context };
+    let result: unknown = null;
+    let error: unknown = null;
     try {
+      const pre = createHookContext(
+        hookData,
+        registry.appHookData,
+        { functionCallback: fn.registered.callback, inputs: [await invokeOptions.trigger(library)] },
+        invocationContext,
+      );
       await runHooks(registry, 'preInvocation', pre);
       const callback = pre['functionCallback'] as (...args: unknown[]) => unknown;
       const inputs = pre['inputs'] as unknown[];
@@ -117,18 +103,17 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
         result = await callback(...inputs, context);
       } catch (thrown) {
         error = thrown;
+      } finally {
+        phase.current = 'postInvocationHooks';
       }
-      const post = createHookContext(hookData, registry.appHookData, {
-        invocationContext: context,
-        inputs,
-        result,
-        error,
-      });
+      const post = createHookContext(hookData, registry.appHookData, { inputs, result, error }, invocationContext);
       await runHooks(registry, 'postInvocation', post);
       result = post['result'];
       error = post['error'];
     } catch (hookError) {
       error = hookError;
+    } finally {
+      phase.current = 'done';
     }
     const duration = Date.now() - started;
     if (error !== undefined && error !== null) {
