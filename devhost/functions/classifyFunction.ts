@@ -1,5 +1,6 @@
 import { resolveBindingSettings } from '../config/resolveSettingReferences.js';
 import type { BindingMetadata, RegisteredFunction } from '../core/coreShim.js';
+import { parseRetryPolicy, type RetryPolicy } from './parseRetryPolicy.js';
 
 export type FunctionKind = 'http' | 'timer' | 'orchestration' | 'activity' | 'entity' | 'unsupported';
 
@@ -15,6 +16,8 @@ export interface HostedFunction {
   readonly extraInputs: readonly NamedBinding[];
   readonly extraOutputs: readonly NamedBinding[];
   readonly registered: RegisteredFunction;
+  /** The function-level retry policy; only timer functions are retried (see startDevhost). */
+  readonly retry: RetryPolicy | undefined;
   /** AzureWebJobs.<name>.Disabled is true or 1. */
   readonly disabled: boolean;
   /** Why the function cannot run here; an invocation attempt fails with these reasons. */
@@ -67,6 +70,12 @@ export function classifyFunction(registered: RegisteredFunction, env: NodeJS.Pro
       problems.push(`the input binding '${input.name}' of type '${input.type}' is not supported by the devhost`);
     }
   }
+  let retry: RetryPolicy | undefined;
+  try {
+    retry = parseRetryPolicy(metadata.retryOptions);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
   const outputs = returnBinding ? [...extraOutputs, returnBinding] : extraOutputs;
   for (const output of outputs) {
     if (output.type.toLowerCase() === 'http' && kind === 'http') continue;
@@ -80,6 +89,7 @@ export function classifyFunction(registered: RegisteredFunction, env: NodeJS.Pro
     extraInputs,
     extraOutputs,
     registered,
+    retry,
     disabled: isDisabled(metadata.name, env),
     problems,
   };

@@ -34,7 +34,7 @@ export interface TimerScheduler {
   /** Arms every timer; fires past-due and runOnStartup invocations at once. */
   start(): void;
   nextRun(name: string): Date | undefined;
-  /** Stops arming timers and waits up to graceMs for running invocations. */
+  /** Stops arming timers, abandons pending retries and waits up to graceMs for running invocations. */
   stop(graceMs: number): Promise<void>;
 }
 
@@ -42,7 +42,8 @@ export interface TimerSchedulerOptions {
   timers: readonly TimerDefinition[];
   clock: TimerClock;
   store: TimerStatusStore;
-  invoke(name: string, value: TimerValue): Promise<unknown>;
+  /** Runs one execution (with its retries); `signal` aborts when the scheduler stops. */
+  invoke(name: string, value: TimerValue, signal: AbortSignal): Promise<unknown>;
   log: DevhostLog;
 }
 
@@ -58,10 +59,14 @@ interface TimerState {
   running: Promise<void> | undefined;
 }
 
-/** Runs timer functions on their schedules, one invocation of a given function at a time. */
+/**
+ * Runs timer functions on their schedules, one execution of a given function at a time: the next occurrence is
+ * computed when an execution, retries included, has finished.
+ */
 export function createTimerScheduler(options: TimerSchedulerOptions): TimerScheduler {
   const { clock, store, log } = options;
   const states = new Map<string, TimerState>();
+  const stopping = new AbortController();
   let stopped = false;
 
   const arm = (state: TimerState): void => {
@@ -83,7 +88,7 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
       isPastDue,
     };
     state.running = options
-      .invoke(definition.name, value)
+      .invoke(definition.name, value, stopping.signal)
       .then(
         () => undefined,
         (error: unknown) => log('error', `Timer function '${definition.name}' failed: ${String(error)}`),
@@ -151,6 +156,7 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
     },
     async stop(graceMs) {
       stopped = true;
+      stopping.abort();
       for (const state of states.values()) {
         if (state.handle !== undefined) clock.clearTimeout(state.handle);
         state.handle = undefined;
