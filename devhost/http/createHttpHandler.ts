@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpResponse } from '@azure/functions';
+import { DevhostError, DevhostErrorCode } from '../devhostError.js';
 import type { DevhostLog, DurableEngine } from '../durable/types.js';
 import type { HostedFunction } from '../functions/classifyFunction.js';
 import type { FunctionInvoker } from '../invoke/createInvoker.js';
 import type { Router } from './createRouter.js';
-import { toLibraryRequest, type BodyLimitState } from './toLibraryRequest.js';
+import { readBufferedBody, toLibraryRequest, type RequestBody } from './toLibraryRequest.js';
 import { writeHttpResponse } from './writeHttpResponse.js';
 
 export interface HttpHandlerOptions {
   router: Router<HostedFunction>;
   invoker: FunctionInvoker;
   engine: DurableEngine | undefined;
+  /** Limit for buffered request bodies; a larger one is answered 413 before the function runs. */
   maxBodyBytes: number;
+  /** The app enabled HTTP streams: request bodies reach the function as streams, of any size. */
+  streamRequestBodies: boolean;
   /** Fallback authority when a request has no Host header, e.g. "127.0.0.1:7071". */
   authority(): string;
   log: DevhostLog;
@@ -30,6 +34,11 @@ function isHttpResponseLike(value: object): value is HttpResponse {
     typeof candidate.status === 'number' &&
     Array.isArray(candidate.cookies)
   );
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function sendEmpty(res: ServerResponse, status: number): void {
@@ -72,28 +81,35 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendEmpty(res, 404);
       return;
     }
-    const declaredLength = Number(req.headers['content-length'] ?? 0);
-    if (declaredLength > maxBodyBytes) {
-      sendTooLarge(res, req, maxBodyBytes);
-      return;
-    }
     const fn = matched.target;
-    const limit: BodyLimitState = { exceeded: false };
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const streams = options.streamRequestBodies && invoker.libraryFor(fn).acceptsNativeRequest;
+    let body: RequestBody = { kind: 'streamed' };
+    if (!streams) {
+      // Like the host without HTTP streams: the whole body is read first, so an oversized one never reaches the app.
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+        sendTooLarge(res, req, maxBodyBytes);
+        return;
+      }
+      try {
+        body = { kind: 'buffered', bytes: hasBody ? await readBufferedBody(req, maxBodyBytes) : undefined };
+      } catch (error) {
+        if (!(error instanceof DevhostError && error.code === DevhostErrorCode.BodyTooLarge)) throw error;
+        sendTooLarge(res, req, maxBodyBytes);
+        return;
+      }
+    }
     try {
       let result: unknown;
       try {
         result = await invoker.invoke(fn, {
-          trigger: (library) => toLibraryRequest(library, req, url, matched.params, maxBodyBytes, limit),
+          trigger: (library) => toLibraryRequest(library, req, url, matched.params, body),
+          traceHeaders: { traceparent: firstHeader(req, 'traceparent'), tracestate: firstHeader(req, 'tracestate') },
           origin: url.origin,
         });
       } catch {
         // The invoker has logged the failure with its stack; the client gets no details.
-        if (limit.exceeded) sendTooLarge(res, req, maxBodyBytes);
-        else sendEmpty(res, 500);
-        return;
-      }
-      if (limit.exceeded) {
-        sendTooLarge(res, req, maxBodyBytes);
+        sendEmpty(res, 500);
         return;
       }
       if (result === undefined || result === null) {
@@ -119,7 +135,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         sendEmpty(res, 500);
       }
     } finally {
-      if (!req.complete && !limit.exceeded) req.resume();
+      if (!req.complete) req.resume();
     }
   };
 }

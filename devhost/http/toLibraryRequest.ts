@@ -3,11 +3,6 @@ import type { HttpRequest } from '@azure/functions';
 import type { FunctionsLibrary } from '../core/loadFunctionsLibrary.js';
 import { DevhostError, DevhostErrorCode } from '../devhostError.js';
 
-/** Set when a streamed request body grows past the limit, so the host answers 413 whatever the handler did. */
-export interface BodyLimitState {
-  exceeded: boolean;
-}
-
 // The library forbids client-principal headers without their id companion (it throws when reading req.user).
 function toHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -21,26 +16,18 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-function createLimitedBody(req: IncomingMessage, maxBytes: number, state: BodyLimitState): ReadableStream<Uint8Array> {
+/**
+ * The socket as a byte stream the function pulls: a chunk is read from the request only when the function asks for
+ * one (no read-ahead), so a slow reader holds the client back through TCP instead of filling the devhost's memory.
+ */
+function createStreamingBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer, undefined>;
-  let received = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         const { value, done } = await chunks.next();
-        if (done) {
-          controller.close();
-          return;
-        }
-        received += value.length;
-        if (received > maxBytes) {
-          state.exceeded = true;
-          controller.error(
-            new DevhostError(DevhostErrorCode.BodyTooLarge, `Request body is larger than ${maxBytes} bytes.`),
-          );
-          return;
-        }
-        controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       },
       async cancel() {
         await chunks.return?.();
@@ -60,13 +47,13 @@ function toRecord(entries: Iterable<[string, string]>): Record<string, string> {
   return record;
 }
 
-async function readLimitedBody(req: IncomingMessage, maxBytes: number, state: BodyLimitState): Promise<Buffer> {
+/** Reads a whole request body, failing with BODY_TOO_LARGE as soon as it grows past maxBytes. */
+export async function readBufferedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     received += chunk.length;
     if (received > maxBytes) {
-      state.exceeded = true;
       throw new DevhostError(DevhostErrorCode.BodyTooLarge, `Request body is larger than ${maxBytes} bytes.`);
     }
     chunks.push(chunk);
@@ -74,19 +61,21 @@ async function readLimitedBody(req: IncomingMessage, maxBytes: number, state: Bo
   return Buffer.concat(chunks);
 }
 
+/** The request body as the host delivers it: bytes read in full beforehand, or the live socket stream. */
+export type RequestBody = { kind: 'buffered'; bytes: Buffer | undefined } | { kind: 'streamed' };
+
 /**
- * An HttpRequest of the function's own library copy. Copies that accept a WHATWG Request get one whose body streams
- * from the socket, so every reader works and large uploads are never buffered here; older 4.x copies only know the
- * public init (`headers` mapping, `body.bytes`), so for them the body is read first, within the same limit.
+ * An HttpRequest of the function's own library copy. A streamed body flows from the socket as the function reads it
+ * (only for copies that take a WHATWG `nativeRequest`, which every copy supporting HTTP streams does); a buffered
+ * one was read by the host before the invocation, as the Functions host does for apps without HTTP streams.
  */
-export async function toLibraryRequest(
+export function toLibraryRequest(
   library: FunctionsLibrary,
   req: IncomingMessage,
   url: URL,
   params: Record<string, string>,
-  maxBodyBytes: number,
-  state: BodyLimitState,
-): Promise<HttpRequest> {
+  body: RequestBody,
+): HttpRequest {
   const method = (req.method ?? 'GET').toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const headers = toHeaders(req);
@@ -98,14 +87,13 @@ export async function toLibraryRequest(
       query: toRecord(url.searchParams),
       params,
     };
-    if (hasBody) init['body'] = { bytes: await readLimitedBody(req, maxBodyBytes, state) };
+    if (hasBody && body.kind === 'buffered' && body.bytes) init['body'] = { bytes: body.bytes };
     return new library.HttpRequest(init);
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (hasBody) {
-    init.body = createLimitedBody(req, maxBodyBytes, state);
+    init.body = body.kind === 'streamed' ? createStreamingBody(req) : body.bytes;
     init.duplex = 'half';
   }
-  const nativeRequest = new Request(url, init);
-  return new library.HttpRequest({ method, url: url.href, params, nativeRequest });
+  return new library.HttpRequest({ method, url: url.href, params, nativeRequest: new Request(url, init) });
 }

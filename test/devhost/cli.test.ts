@@ -1,56 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTempDir, fixture, readLines, repoRoot, waitFor } from './devhostTestSupport.js';
+import { killRunningClis, runCli, waitForReady } from './cliProcess.js';
+import { createTempDir, fixture, readLines, waitFor } from './devhostTestSupport.js';
 
-// These tests run the compiled CLI (npm test builds first; during development: npx tsc -p tsconfig.build.json).
-const cliPath = path.join(repoRoot, 'dist', 'devhost', 'cli.js');
-
-interface CliProcess {
-  child: ChildProcess;
-  output(): string;
-  errors(): string;
-  exited: Promise<number | null>;
-}
-
-const running: CliProcess[] = [];
 const tempDirs: string[] = [];
 
 afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  killRunningClis();
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv['WEBSITE_HOSTNAME'];
-  const child = spawn(process.execPath, [cliPath, ...args], {
-    cwd: repoRoot,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const cli = { child, output: () => stdout, errors: () => stderr, exited };
-  running.push(cli);
-  return cli;
-}
-
-async function waitForReady(cli: CliProcess): Promise<string> {
-  const match = await waitFor(
-    () =>
-      /Host started on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()) ??
-      (cli.child.exitCode !== null ? null : undefined),
-    20_000,
-    'the readiness line',
-  );
-  if (!match) throw new Error(`CLI exited early:\n${cli.output()}\n${cli.errors()}`);
-  return match[1]!;
-}
 
 function tempDir(): string {
   const dir = createTempDir();

@@ -1,5 +1,6 @@
 // Shared helpers for devhost tests: fixture paths, temp dirs, hosts with captured logs, polling with a deadline.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevhost, type DevhostOptions, type RunningDevhost } from '../../devhost/startDevhost.js';
@@ -72,4 +73,22 @@ export function setEnv(values: Record<string, string | undefined>): () => void {
   };
   apply(values);
   return () => apply(previous);
+}
+
+/**
+ * POSTs a raw chunked body (no content-length), so the server learns the size only while reading. A server may
+ * answer and close before the whole body is written; the response still counts.
+ */
+export function postChunked(url: string, chunks: Buffer[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : reject(error)));
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
 }
