@@ -5,14 +5,14 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createDurableEngine } from '../devhost/durable/createDurableEngine';
-import type { DurableFunctionInvoker } from '../devhost/durable/types';
+import { resolveAppLibraryDir } from '../devhost/core/loadFunctionsLibrary';
+import { loadFunctionApp } from '../devhost/loadFunctionApp';
 
 // Published figures (Durable Functions performance docs): Azure Storage provider ~5 sequential activities/s per
 // instance and ~100 activities/s fan-out; Netherite ~850 activity calls/s on a 2-core node.
@@ -70,44 +70,8 @@ async function measureCliStartup(): Promise<{ cliMs: number; bareNodeMs: number 
   return { cliMs, bareNodeMs };
 }
 
-type Callback = (trigger: unknown, context: unknown) => unknown;
-const registry = new Map<string, { type: string; callback: Callback }>();
-
-function installCoreShim(): void {
-  class Disposable {
-    constructor(private readonly fn: () => void) {}
-    dispose(): void {
-      this.fn();
-    }
-  }
-  const coreApi = {
-    version: '3.10.0',
-    hostVersion: '4.1040.0',
-    registerFunction(
-      metadata: { name: string; bindings: Record<string, { type: string; direction: string }> },
-      callback: Callback,
-    ) {
-      const trigger = Object.values(metadata.bindings).find((b) => b.direction === 'in' && /trigger$/i.test(b.type));
-      registry.set(metadata.name, { type: trigger?.type.toLowerCase() ?? '', callback });
-      return new Disposable(() => registry.delete(metadata.name));
-    },
-    registerHook: () => new Disposable(() => undefined),
-    setProgrammingModel: () => undefined,
-    getProgrammingModel: () => undefined,
-    log: () => undefined,
-    Disposable,
-  };
-  const proto = Module.prototype as unknown as { require: (this: unknown, id: string) => unknown };
-  const original = proto.require;
-  proto.require = function (this: unknown, id: string): unknown {
-    return id === '@azure/functions-core' ? coreApi : original.call(this, id);
-  };
-}
-
-// @azure/functions looks up its core API lazily, at the first registration, so installing the shim here is early enough.
-async function main(): Promise<void> {
-  installCoreShim();
-
+// The app's functions, registered through the devhost's @azure/functions-core shim and run by its invoker.
+function registerFunctions(): void {
   df.app.activity('noop', { handler: (n: number) => n });
   df.app.orchestration('sequential', function* (context) {
     const count = context.df.getInput<number>();
@@ -120,34 +84,22 @@ async function main(): Promise<void> {
     const results = (yield context.df.Task.all(tasks)) as number[];
     return results.length;
   });
+}
 
-  // Registration is over by now, so the name sets can be computed once, as a real invoker would.
-  const byType = (type: string) => new Set([...registry].filter(([, e]) => e.type === type).map(([n]) => n));
-  const sets = new Map(['orchestrationtrigger', 'activitytrigger', 'entitytrigger'].map((t) => [t, byType(t)]));
-  const names = (type: string) => sets.get(type) ?? new Set<string>();
-  const context = (name: string, type: string, triggerMetadata?: Record<string, unknown>) =>
-    new InvocationContext({
-      functionName: name,
-      invocationId: randomUUID(),
-      logHandler: () => undefined,
-      triggerMetadata,
-      options: { trigger: { type, name: 'trigger' }, extraInputs: [], extraOutputs: [] },
-    });
-  const call = (name: string, trigger: unknown, ctx: unknown) => {
-    const entry = registry.get(name);
-    if (entry === undefined) throw new Error(`unknown function ${name}`);
-    return entry.callback(trigger, ctx);
+async function main(): Promise<void> {
+  let origin = '';
+  let clientInput = (_origin: string): Record<string, unknown> => {
+    throw new Error('The durable engine is not running yet.');
   };
-  const invoker: DurableFunctionInvoker = {
-    orchestrators: () => names('orchestrationtrigger'),
-    activities: () => names('activitytrigger'),
-    entities: () => names('entitytrigger'),
-    invokeOrchestrator: (name, info) =>
-      Promise.resolve().then(() => call(name, info, context(name, 'orchestrationTrigger'))),
-    invokeActivity: (name, input, instanceId) =>
-      Promise.resolve().then(() => call(name, input, context(name, 'activityTrigger', { instanceId, data: input }))),
-    invokeEntity: () => Promise.reject(new Error('no entities')),
-  };
+  const app = await loadFunctionApp({
+    register: registerFunctions,
+    appLibraryDir: () => resolveAppLibraryDir(resolve(__dirname, '..', '..')),
+    env: process.env,
+    routePrefix: 'api',
+    log: () => undefined,
+    durableClientInput: (callerOrigin) => clientInput(callerOrigin),
+  });
+  const invoker = app.durableInvoker(() => origin);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'devhost-bench-'));
   const startupBegin = performance.now();
@@ -160,6 +112,7 @@ async function main(): Promise<void> {
     invoker,
     log: () => undefined,
   });
+  clientInput = (callerOrigin) => engine.clientInputData(callerOrigin);
   await engine.start();
   const startupMs = performance.now() - startupBegin;
 
@@ -170,6 +123,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
+  origin = `http://127.0.0.1:${port}`;
   process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
   const clientContext = new InvocationContext({
     functionName: 'bench',

@@ -4,20 +4,18 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { applyLocalSettings } from './config/applyLocalSettings.js';
 import { readHostConfig } from './config/readHostConfig.js';
-import { loadWithRegistration } from './core/coreShim.js';
 import { resolveAppLibraryDir } from './core/loadFunctionsLibrary.js';
 import { createConsoleLog, parseLogLevel } from './createConsoleLog.js';
 import { DevhostError, DevhostErrorCode } from './devhostError.js';
 import { createDurableEngine as createRealDurableEngine } from './durable/createDurableEngine.js';
-import type { CreateDurableEngine, DevhostLog, DevhostLogLevel, DurableEngine } from './durable/types.js';
-import type { FunctionKind } from './functions/classifyFunction.js';
+import type { CreateDurableEngine, DevhostLog, DurableEngine } from './durable/types.js';
+import type { FunctionKind, HostedFunction } from './functions/classifyFunction.js';
 import { formatFunctionList } from './functions/formatFunctionList.js';
-import { prepareFunctions } from './functions/prepareFunctions.js';
 import { createHttpHandler } from './http/createHttpHandler.js';
-import { createDurableInvoker } from './invoke/createDurableInvoker.js';
-import { createInvoker } from './invoke/createInvoker.js';
+import { invokeWithRetries } from './invoke/invokeWithRetries.js';
 import { createHookContext, runHooks } from './invoke/runHooks.js';
 import { loadAppEntryPoints } from './load/loadAppEntryPoints.js';
+import { loadFunctionApp } from './loadFunctionApp.js';
 import { lockDataDir } from './lockDataDir.js';
 import {
   createTimerScheduler,
@@ -26,6 +24,7 @@ import {
   type TimerScheduler,
 } from './timer/createTimerScheduler.js';
 import { createTimerStatusStore } from './timer/createTimerStatusStore.js';
+import { sleepOnClock } from './timer/sleepOnClock.js';
 import { waitForAll } from './waitForAll.js';
 
 export interface DevhostOptions {
@@ -41,7 +40,7 @@ export interface DevhostOptions {
   timerClock?: TimerClock;
   /** How long stop() waits for in-flight HTTP, timer and durable work, in ms. Default 10 000. */
   shutdownGraceMs?: number;
-  /** Request body limit in bytes. Default: $DEVHOST_MAX_BODY_BYTES, else 100 MB. */
+  /** Limit for buffered request bodies, in bytes (streamed ones have none). Default: $DEVHOST_MAX_BODY_BYTES, else 100 MB. */
   maxBodyBytes?: number;
   /** The durable engine factory. Default: devhost/durable's createDurableEngine. */
   createDurableEngine?: CreateDurableEngine;
@@ -77,6 +76,19 @@ function readMaxBodyBytes(env: NodeJS.ProcessEnv): number {
     throw new DevhostError(DevhostErrorCode.InvalidConfig, 'DEVHOST_MAX_BODY_BYTES must be a positive integer.');
   }
   return value;
+}
+
+// Function-level retry policies apply to triggers that support them; of the devhost's triggers only the timer does.
+// The host says so at start-up and, for those other triggers, the policy is not applied here.
+function warnAboutUnsupportedRetries(functions: readonly HostedFunction[], log: DevhostLog): void {
+  for (const fn of functions) {
+    if (!fn.retry || fn.kind === 'timer' || fn.problems.length > 0) continue;
+    log(
+      'warning',
+      `Retries are not supported for function 'Functions.${fn.name}' (${fn.trigger.type}); its retry policy is ` +
+        'ignored. For more information, please visit http://aka.ms/func-retry-policies.',
+    );
+  }
 }
 
 function listen(server: http.Server, port: number): Promise<number> {
@@ -135,20 +147,21 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let engine: DurableEngine | undefined;
   let timers: TimerScheduler | undefined;
   try {
-    const systemLog = (level: string, message: string): void => log(level as DevhostLogLevel, message);
-    const registry = await loadWithRegistration(systemLog, async () => {
-      await loadAppEntryPoints(appDir);
-    });
-    const prepared = prepareFunctions(registry, env, hostConfig.routePrefix);
-    const invoker = createInvoker({
-      registry,
-      appLibraryDir: resolveAppLibraryDir(appDir),
+    const app = await loadFunctionApp({
+      register: async () => {
+        await loadAppEntryPoints(appDir);
+      },
+      appLibraryDir: () => resolveAppLibraryDir(appDir),
+      env,
+      routePrefix: hostConfig.routePrefix,
       log,
       durableClientInput: (callerOrigin) => {
         if (!engine) throw new DevhostError(DevhostErrorCode.Unsupported, 'The durable engine is not running.');
         return engine.clientInputData(callerOrigin);
       },
     });
+    const { registry, prepared, invoker } = app;
+    warnAboutUnsupportedRetries(prepared.functions, log);
     if (prepared.needsDurable) {
       engine = (options.createDurableEngine ?? createRealDurableEngine)({
         dataDir,
@@ -156,17 +169,25 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
         maxConcurrentActivityFunctions: hostConfig.maxConcurrentActivityFunctions,
         maxConcurrentOrchestratorFunctions: hostConfig.maxConcurrentOrchestratorFunctions,
         overridableExistingInstanceStates: hostConfig.overridableExistingInstanceStates,
-        invoker: createDurableInvoker(prepared.functions, invoker, () => origin),
+        invoker: app.durableInvoker(() => origin),
         log,
       });
     }
+    const timerClock = options.timerClock ?? systemClock;
     const scheduler = createTimerScheduler({
       timers: prepared.timers,
-      clock: options.timerClock ?? systemClock,
+      clock: timerClock,
       store: createTimerStatusStore(dataDir),
-      invoke: (name, value) => {
+      invoke: (name, value, signal) => {
         const fn = prepared.functions.find((f) => f.name === name)!;
-        return invoker.invoke(fn, { trigger: () => value, origin });
+        return invokeWithRetries({
+          functionName: fn.name,
+          policy: fn.retry,
+          attempt: (retryContext) => invoker.invoke(fn, { trigger: () => value, retryContext, origin }),
+          sleep: (ms, abort) => sleepOnClock(timerClock, ms, abort),
+          signal,
+          log,
+        });
       },
       log,
     });
@@ -176,14 +197,15 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       invoker,
       engine,
       maxBodyBytes,
+      streamRequestBodies: app.httpStream,
       authority: () => `127.0.0.1:${port}`,
       log,
     });
-    // App-level hooks get the app's data as their hookData, so appStart and appTerminate share it (as in the worker).
+    // As in the worker, appStart and appTerminate share a hookData of their own; appHookData is every hook's.
     await runHooks(
       registry,
       'appStart',
-      createHookContext(registry.appHookData, registry.appHookData, { functionAppDirectory: appDir }),
+      createHookContext(registry.appLevelHookData, registry.appHookData, { functionAppDirectory: appDir }),
     );
     await engine?.start();
     scheduler.start();
@@ -207,7 +229,11 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       await waitForAll(inFlight, remaining());
       await engine?.stop(remaining());
       try {
-        await runHooks(registry, 'appTerminate', createHookContext(registry.appHookData, registry.appHookData, {}));
+        await runHooks(
+          registry,
+          'appTerminate',
+          createHookContext(registry.appLevelHookData, registry.appHookData, {}),
+        );
       } catch (error) {
         log('error', `An appTerminate hook failed: ${String(error)}`);
       }

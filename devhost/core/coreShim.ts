@@ -1,6 +1,7 @@
-// The `@azure/functions-core` module the real Node worker provides (reference §1.1–1.2). Every copy of
-// @azure/functions requires it lazily and caches it forever, so there is one shim object per process; it forwards
-// registrations to whichever app is loading right now.
+// The `@azure/functions-core` module the real Node worker provides (its contract is in the worker's
+// types-core/index.d.ts). Every copy of @azure/functions requires it lazily and caches it forever, so there is one
+// shim object per process; it forwards registrations to whichever app is loading right now. The devhost, the durable
+// test harness and the benchmarks all use this one shim (through loadFunctionApp).
 import Module from 'node:module';
 import { DevhostError, DevhostErrorCode } from '../devhostError.js';
 import { findLibraryDirInStack } from './findLibraryDirInStack.js';
@@ -36,7 +37,12 @@ export interface RegisteredFunction {
 export interface AppRegistry {
   readonly functions: Map<string, RegisteredFunction>;
   readonly hooks: Record<HookName, HookCallback[]>;
+  /** Shared by every hook of the app (the worker's appHookData). */
   readonly appHookData: Record<string, unknown>;
+  /** The hookData of appStart and appTerminate only (the worker's appLevelOnlyHookData). */
+  readonly appLevelHookData: Record<string, unknown>;
+  /** The programming model in force when loading finished (the last one set, as in the worker). */
+  programmingModel: unknown;
   locked: boolean;
   systemLog(level: string, message: string): void;
 }
@@ -85,6 +91,7 @@ function createCore(state: ShimState): Record<string, unknown> {
           'A function can only be registered during app startup.',
         );
       }
+      assertKnownRetryStrategy(metadata.retryOptions);
       const id = metadata.functionId ?? metadata.name;
       if (registry.functions.has(id)) {
         throw new Error(`A function with id "${id}" has already been registered.`);
@@ -124,6 +131,17 @@ function createCore(state: ShimState): Record<string, unknown> {
       (state.active ?? state.last)?.systemLog(level, message);
     },
   };
+}
+
+// The worker converts the strategy to its gRPC enum while registering, so an unknown one fails the registration.
+function assertKnownRetryStrategy(retryOptions: unknown): void {
+  const strategy = (retryOptions as { retryStrategy?: unknown } | null | undefined)?.retryStrategy;
+  if (strategy === undefined || strategy === null || strategy === 'fixedDelay' || strategy === 'exponentialBackoff') {
+    return;
+  }
+  const shown = typeof strategy === 'string' ? strategy : JSON.stringify(strategy);
+  const error = new RangeError(`Unexpected value "${shown}" for type "CoreRpcRetryStrategy"`);
+  throw Object.assign(error, { isAzureFunctionsSystemError: true });
 }
 
 function getState(): ShimState {
@@ -167,6 +185,8 @@ export async function loadWithRegistration(
     functions: new Map(),
     hooks: { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [], log: [] },
     appHookData: {},
+    appLevelHookData: {},
+    programmingModel: undefined,
     locked: false,
     systemLog,
   };
@@ -176,6 +196,7 @@ export async function loadWithRegistration(
       await load();
       return registry;
     } finally {
+      registry.programmingModel = state.programmingModel;
       registry.locked = true;
       state.active = undefined;
       state.last = registry;

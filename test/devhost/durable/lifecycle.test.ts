@@ -4,44 +4,47 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDurableTestHost, waitFor, waitForTerminal, type DurableTestHost } from './durableTestHost';
 
 let useRenamedActivity = false;
-
-df.app.activity('stepA', { handler: () => 'A' });
-df.app.activity('stepB', { handler: () => 'B' });
-df.app.activity('explode', {
-  handler: () => {
-    throw new Error('kaboom');
-  },
-});
-
-df.app.orchestration('waitForGo', function* (context) {
-  const value = yield context.df.waitForExternalEvent('go');
-  return { got: value as unknown, input: context.df.getInput<unknown>() };
-});
-
-df.app.orchestration('changesBetweenReplays', function* (context) {
-  yield context.df.callActivity(useRenamedActivity ? 'stepB' : 'stepA');
-  yield context.df.waitForExternalEvent('go');
-  return 'unreachable';
-});
-
-// An activity that runs until the test releases it, returning the input it was given.
+// The `gated` activity runs until the test releases it, returning the input it was given.
 let releaseGated: ((value: string) => void) | undefined;
-df.app.activity('gated', {
-  handler: (input: string) => new Promise<string>((resolve) => (releaseGated = () => resolve(input))),
-});
-df.app.orchestration('callsGated', function* (context) {
-  const first = (yield context.df.callActivity('gated', context.df.getInput<string>())) as string;
-  return first;
-});
 
-df.app.orchestration('failsInActivity', function* (context) {
-  return yield context.df.callActivity('explode');
-});
+/** The durable functions of this file, registered anew for each host through the devhost shim. */
+function registerFunctions(): void {
+  df.app.activity('stepA', { handler: () => 'A' });
+  df.app.activity('stepB', { handler: () => 'B' });
+  df.app.activity('explode', {
+    handler: () => {
+      throw new Error('kaboom');
+    },
+  });
+
+  df.app.orchestration('waitForGo', function* (context) {
+    const value = yield context.df.waitForExternalEvent('go');
+    return { got: value as unknown, input: context.df.getInput<unknown>() };
+  });
+
+  df.app.orchestration('changesBetweenReplays', function* (context) {
+    yield context.df.callActivity(useRenamedActivity ? 'stepB' : 'stepA');
+    yield context.df.waitForExternalEvent('go');
+    return 'unreachable';
+  });
+
+  df.app.activity('gated', {
+    handler: (input: string) => new Promise<string>((resolve) => (releaseGated = () => resolve(input))),
+  });
+  df.app.orchestration('callsGated', function* (context) {
+    const first = (yield context.df.callActivity('gated', context.df.getInput<string>())) as string;
+    return first;
+  });
+
+  df.app.orchestration('failsInActivity', function* (context) {
+    return yield context.df.callActivity('explode');
+  });
+}
 
 describe('durable engine: instance lifecycle through the real DurableClient', () => {
   let host: DurableTestHost;
   beforeEach(async () => {
-    host = await startDurableTestHost();
+    host = await startDurableTestHost({ register: registerFunctions });
   });
   afterEach(async () => {
     await host.close();
@@ -119,7 +122,7 @@ describe('durable engine: instance lifecycle through the real DurableClient', ()
   });
 
   it('replaces a running instance when overridableExistingInstanceStates is AnyState', async () => {
-    const other = await startDurableTestHost({ overridable: 'AnyState' });
+    const other = await startDurableTestHost({ register: registerFunctions, overridable: 'AnyState' });
     try {
       await other.client.startNew('waitForGo', { instanceId: 'any', input: 1 });
       await other.client.startNew('waitForGo', { instanceId: 'any', input: 2 });

@@ -5,14 +5,17 @@ import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTempDir, startDurableTestHost, waitFor, waitForTerminal } from './durableTestHost';
 
-df.app.orchestration('twoTimers', function* (context) {
-  const start = context.df.currentUtcDateTime.getTime();
-  yield context.df.Task.all([
-    context.df.createTimer(new Date(start + 3_600_000)),
-    context.df.createTimer(new Date(start + 7_200_000)),
-  ]);
-  return 'both fired';
-});
+/** The durable functions of this file, registered anew for each host through the devhost shim. */
+function registerFunctions(): void {
+  df.app.orchestration('twoTimers', function* (context) {
+    const start = context.df.currentUtcDateTime.getTime();
+    yield context.df.Task.all([
+      context.df.createTimer(new Date(start + 3_600_000)),
+      context.df.createTimer(new Date(start + 7_200_000)),
+    ]);
+    return 'both fired';
+  });
+}
 
 describe('durable engine: timers across a restart', () => {
   it('fires every pending timer of an instance after a restart, not only the earliest', async () => {
@@ -20,7 +23,7 @@ describe('durable engine: timers across a restart', () => {
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
     try {
-      const first = await startDurableTestHost({ dataDir, now });
+      const first = await startDurableTestHost({ register: registerFunctions, dataDir, now });
       let id: string;
       try {
         id = await first.client.startNew('twoTimers');
@@ -30,7 +33,7 @@ describe('durable engine: timers across a restart', () => {
       } finally {
         await first.close();
       }
-      const second = await startDurableTestHost({ dataDir, now });
+      const second = await startDurableTestHost({ register: registerFunctions, dataDir, now });
       try {
         offsetMs = 3_700_000;
         await waitFor(async () => {

@@ -16,71 +16,74 @@ const countAttempt = (key: string): number => {
   return n;
 };
 
-df.app.activity('flaky', {
-  handler: (input: { key: string; failures: number }) => {
-    const n = countAttempt(input.key);
-    if (n <= input.failures) throw new Error(`attempt ${n} failed`);
-    return `ok after ${n}`;
-  },
-});
-df.app.activity('echo', { handler: (value: unknown) => value });
-
-df.app.orchestration('retryUntilSuccess', function* (context) {
-  const input = context.df.getInput<{ key: string; failures: number; attempts: number }>();
-  const options = new df.RetryOptions(10, input.attempts);
-  try {
-    return yield context.df.callActivityWithRetry('flaky', options, { key: input.key, failures: input.failures });
-  } catch (error) {
-    return `caught: ${(error as Error).message}`;
-  }
-});
-
-df.app.orchestration('fanWithRetry', function* (context) {
-  const key = context.df.getInput<string>();
-  const results = yield context.df.Task.all([
-    context.df.callActivity('echo', 'a'),
-    context.df.callActivity('echo', 'b'),
-    context.df.callActivityWithRetry('flaky', new df.RetryOptions(5, 5), { key, failures: 2 }),
-  ]);
-  return results;
-});
-
-df.app.orchestration('childOrchestrator', function* (context) {
-  const input = context.df.getInput<{ key?: string; fail?: number; value: number }>();
-  // Count real attempts only: a replay re-runs this line for the same attempt.
-  if (input.key !== undefined && !context.df.isReplaying && countAttempt(input.key) <= (input.fail ?? 0)) {
-    throw new Error('child broke');
-  }
-  const doubled = (yield context.df.callActivity('echo', input.value * 2)) as number;
-  return { doubled, instanceId: context.df.instanceId, parent: context.df.parentInstanceId };
-});
-
-df.app.orchestration('parentOrchestrator', function* (context) {
-  const key = context.df.getInput<string>();
-  const plain = yield context.df.callSubOrchestrator('childOrchestrator', { value: 1 });
-  const named = yield context.df.callSubOrchestrator(
-    'childOrchestrator',
-    { value: 2 },
-    `${context.df.instanceId}-named`,
-  );
-  const retried = yield context.df.callSubOrchestratorWithRetry('childOrchestrator', new df.RetryOptions(10, 3), {
-    key,
-    fail: 2,
-    value: 3,
+/** The durable functions of this file, registered anew for each host through the devhost shim. */
+function registerFunctions(): void {
+  df.app.activity('flaky', {
+    handler: (input: { key: string; failures: number }) => {
+      const n = countAttempt(input.key);
+      if (n <= input.failures) throw new Error(`attempt ${n} failed`);
+      return `ok after ${n}`;
+    },
   });
-  let failure = '';
-  try {
-    yield context.df.callSubOrchestrator('childOrchestrator', { key: `${key}-always`, fail: 99, value: 0 });
-  } catch (error) {
-    failure = (error as Error).message;
-  }
-  return { plain, named, retried, failure };
-});
+  df.app.activity('echo', { handler: (value: unknown) => value });
+
+  df.app.orchestration('retryUntilSuccess', function* (context) {
+    const input = context.df.getInput<{ key: string; failures: number; attempts: number }>();
+    const options = new df.RetryOptions(10, input.attempts);
+    try {
+      return yield context.df.callActivityWithRetry('flaky', options, { key: input.key, failures: input.failures });
+    } catch (error) {
+      return `caught: ${(error as Error).message}`;
+    }
+  });
+
+  df.app.orchestration('fanWithRetry', function* (context) {
+    const key = context.df.getInput<string>();
+    const results = yield context.df.Task.all([
+      context.df.callActivity('echo', 'a'),
+      context.df.callActivity('echo', 'b'),
+      context.df.callActivityWithRetry('flaky', new df.RetryOptions(5, 5), { key, failures: 2 }),
+    ]);
+    return results;
+  });
+
+  df.app.orchestration('childOrchestrator', function* (context) {
+    const input = context.df.getInput<{ key?: string; fail?: number; value: number }>();
+    // Count real attempts only: a replay re-runs this line for the same attempt.
+    if (input.key !== undefined && !context.df.isReplaying && countAttempt(input.key) <= (input.fail ?? 0)) {
+      throw new Error('child broke');
+    }
+    const doubled = (yield context.df.callActivity('echo', input.value * 2)) as number;
+    return { doubled, instanceId: context.df.instanceId, parent: context.df.parentInstanceId };
+  });
+
+  df.app.orchestration('parentOrchestrator', function* (context) {
+    const key = context.df.getInput<string>();
+    const plain = yield context.df.callSubOrchestrator('childOrchestrator', { value: 1 });
+    const named = yield context.df.callSubOrchestrator(
+      'childOrchestrator',
+      { value: 2 },
+      `${context.df.instanceId}-named`,
+    );
+    const retried = yield context.df.callSubOrchestratorWithRetry('childOrchestrator', new df.RetryOptions(10, 3), {
+      key,
+      fail: 2,
+      value: 3,
+    });
+    let failure = '';
+    try {
+      yield context.df.callSubOrchestrator('childOrchestrator', { key: `${key}-always`, fail: 99, value: 0 });
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    return { plain, named, retried, failure };
+  });
+}
 
 describe('durable engine: retries and sub-orchestrations', () => {
   let host: DurableTestHost;
   beforeEach(async () => {
-    host = await startDurableTestHost();
+    host = await startDurableTestHost({ register: registerFunctions });
   });
   afterEach(async () => {
     await host.close();

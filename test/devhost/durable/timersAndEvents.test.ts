@@ -3,76 +3,79 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDurableStore } from '../../../devhost/durable/createDurableStore';
 import { startDurableTestHost, waitFor, waitForTerminal, type DurableTestHost } from './durableTestHost';
 
-df.app.activity('greet', { handler: (name: string) => `Hello ${name}!` });
+/** The durable functions of this file, registered anew for each host through the devhost shim. */
+function registerFunctions(): void {
+  df.app.activity('greet', { handler: (name: string) => `Hello ${name}!` });
 
-df.app.orchestration('approvalWithTimeout', function* (context) {
-  const timeoutMs = context.df.getInput<number>();
-  context.df.setCustomStatus('waiting');
-  const deadline = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
-  const timer = context.df.createTimer(deadline);
-  const approval = context.df.waitForExternalEvent('approve');
-  const winner = yield context.df.Task.any([approval, timer]);
-  if (winner === approval) {
+  df.app.orchestration('approvalWithTimeout', function* (context) {
+    const timeoutMs = context.df.getInput<number>();
+    context.df.setCustomStatus('waiting');
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
+    const timer = context.df.createTimer(deadline);
+    const approval = context.df.waitForExternalEvent('approve');
+    const winner = yield context.df.Task.any([approval, timer]);
+    if (winner === approval) {
+      timer.cancel();
+      context.df.setCustomStatus('approved');
+      return { approved: approval.result };
+    }
+    return 'timed out';
+  });
+
+  df.app.orchestration('twoEvents', function* (context) {
+    const first = yield context.df.waitForExternalEvent('first');
+    const second = yield context.df.waitForExternalEvent('second');
+    return [first, second];
+  });
+
+  df.app.orchestration('timerThenActivity', function* (context) {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 50));
+    return yield context.df.callActivity('greet', 'after timer');
+  });
+
+  df.app.orchestration('counterLoop', function* (context) {
+    yield* [];
+    const count = context.df.getInput<number>();
+    if (count >= 3) return `final ${count}`;
+    context.df.continueAsNew(count + 1);
+    return undefined;
+  });
+
+  df.app.orchestration('eventLoop', function* (context) {
+    const total = context.df.getInput<number>() ?? 0;
+    const add = (yield context.df.waitForExternalEvent('add')) as number;
+    if (add === 0) return total;
+    context.df.continueAsNew(total + add);
+    return undefined;
+  });
+
+  df.app.orchestration('statusSteps', function* (context) {
+    context.df.setCustomStatus({ step: 1 });
+    yield context.df.waitForExternalEvent('go');
+    context.df.setCustomStatus({ step: 2 });
+    yield context.df.waitForExternalEvent('go');
+    return 'done';
+  });
+
+  df.app.orchestration('cancelThenWait', function* (context) {
+    const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3_600_000));
+    const first = context.df.waitForExternalEvent('first');
+    yield context.df.Task.any([first, timer]);
     timer.cancel();
-    context.df.setCustomStatus('approved');
-    return { approved: approval.result };
-  }
-  return 'timed out';
-});
+    yield context.df.waitForExternalEvent('second');
+    return 'both';
+  });
 
-df.app.orchestration('twoEvents', function* (context) {
-  const first = yield context.df.waitForExternalEvent('first');
-  const second = yield context.df.waitForExternalEvent('second');
-  return [first, second];
-});
-
-df.app.orchestration('timerThenActivity', function* (context) {
-  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 50));
-  return yield context.df.callActivity('greet', 'after timer');
-});
-
-df.app.orchestration('counterLoop', function* (context) {
-  yield* [];
-  const count = context.df.getInput<number>();
-  if (count >= 3) return `final ${count}`;
-  context.df.continueAsNew(count + 1);
-  return undefined;
-});
-
-df.app.orchestration('eventLoop', function* (context) {
-  const total = context.df.getInput<number>() ?? 0;
-  const add = (yield context.df.waitForExternalEvent('add')) as number;
-  if (add === 0) return total;
-  context.df.continueAsNew(total + add);
-  return undefined;
-});
-
-df.app.orchestration('statusSteps', function* (context) {
-  context.df.setCustomStatus({ step: 1 });
-  yield context.df.waitForExternalEvent('go');
-  context.df.setCustomStatus({ step: 2 });
-  yield context.df.waitForExternalEvent('go');
-  return 'done';
-});
-
-df.app.orchestration('cancelThenWait', function* (context) {
-  const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3_600_000));
-  const first = context.df.waitForExternalEvent('first');
-  yield context.df.Task.any([first, timer]);
-  timer.cancel();
-  yield context.df.waitForExternalEvent('second');
-  return 'both';
-});
-
-df.app.orchestration('hourLongTimer', function* (context) {
-  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3_600_000));
-  return 'an hour later';
-});
+  df.app.orchestration('hourLongTimer', function* (context) {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3_600_000));
+    return 'an hour later';
+  });
+}
 
 describe('durable engine: timers, external events, continueAsNew, custom status', () => {
   let host: DurableTestHost;
   beforeEach(async () => {
-    host = await startDurableTestHost();
+    host = await startDurableTestHost({ register: registerFunctions });
   });
   afterEach(async () => {
     await host.close();
@@ -153,7 +156,10 @@ describe('durable engine: timers, external events, continueAsNew, custom status'
 describe('durable engine: injected clock', () => {
   it('fires a one-hour timer as soon as the injected clock passes its due time', async () => {
     let offsetMs = 0;
-    const host = await startDurableTestHost({ now: () => new Date(Date.now() + offsetMs) });
+    const host = await startDurableTestHost({
+      register: registerFunctions,
+      now: () => new Date(Date.now() + offsetMs),
+    });
     try {
       const id = await host.client.startNew('hourLongTimer');
       await waitFor(async () =>

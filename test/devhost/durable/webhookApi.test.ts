@@ -3,24 +3,27 @@ import * as df from 'durable-functions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDurableTestHost, waitForTerminal, type DurableTestHost } from './durableTestHost';
 
-df.app.activity('double', { handler: (n: number) => n * 2 });
-df.app.orchestration('doubleIt', function* (context) {
-  return yield context.df.callActivity('double', context.df.getInput<number>());
-});
-df.app.orchestration('waitForever', function* (context) {
-  yield context.df.waitForExternalEvent('never');
-  return 'no';
-});
-df.app.orchestration('throwsAtOnce', function* () {
-  yield* [];
-  throw new Error('early failure');
-});
+/** The durable functions of this file, registered anew for each host through the devhost shim. */
+function registerFunctions(): void {
+  df.app.activity('double', { handler: (n: number) => n * 2 });
+  df.app.orchestration('doubleIt', function* (context) {
+    return yield context.df.callActivity('double', context.df.getInput<number>());
+  });
+  df.app.orchestration('waitForever', function* (context) {
+    yield context.df.waitForExternalEvent('never');
+    return 'no';
+  });
+  df.app.orchestration('throwsAtOnce', function* () {
+    yield* [];
+    throw new Error('early failure');
+  });
+}
 
 describe('durable engine: webhook API', () => {
   let host: DurableTestHost;
   let api: string;
   beforeEach(async () => {
-    host = await startDurableTestHost();
+    host = await startDurableTestHost({ register: registerFunctions });
     api = `${host.baseUrl}/runtime/webhooks/durabletask`;
   });
   afterEach(async () => {
