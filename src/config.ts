@@ -16,7 +16,7 @@ export interface AppConfig {
   readonly bundleUrl: string | null;
   /** Lower-case hex SHA-256 the downloaded bundle must match, or null to skip the check. */
   readonly bundleSha256: string | null;
-  /** Timer schedule: six-field NCRONTAB or a TimeSpan `hh:mm:ss`. */
+  /** Timer schedule: NCRONTAB (six fields, or five without seconds) or a TimeSpan `hh:mm:ss`. */
   readonly schedule: string;
   readonly auth: AuthConfig;
   readonly retentionSuccessDays: number;
@@ -59,7 +59,7 @@ export const configSettings: readonly ConfigSetting[] = [
   {
     name: 'MARKET_DATA_SCHEDULE',
     default: DEFAULT_SCHEDULE,
-    description: 'Scheduled download: NCRONTAB (6 fields) or hh:mm:ss.',
+    description: 'Scheduled download: NCRONTAB (6 fields, or 5 without seconds) or hh:mm:ss.',
   },
   { name: 'AUTH_JWT_SECRET', default: null, description: 'HS256 secret for bearer tokens, at least 32 bytes.' },
   { name: 'AUTH_JWKS_URL', default: null, description: 'JWKS URL for asymmetric bearer tokens (instead of a secret).' },
@@ -156,7 +156,7 @@ export function loadConfig(env: Env): AppConfig {
   if (scheduleProblem) {
     problem(
       'MARKET_DATA_SCHEDULE',
-      `"${schedule}" ${scheduleProblem}. Use six NCRONTAB fields like "${DEFAULT_SCHEDULE}" or hh:mm:ss.`,
+      `"${schedule}" ${scheduleProblem}. Use NCRONTAB fields like "${DEFAULT_SCHEDULE}" or hh:mm:ss.`,
     );
   }
 
@@ -227,20 +227,51 @@ function readAuth(
   return { kind: 'none', ...claims };
 }
 
-// NCRONTAB: {second} {minute} {hour} {day} {month} {day-of-week}; names allowed for month and weekday.
+// NCRONTAB as the Functions timer trigger reads it (the NCrontab library): {second} {minute} {hour} {day} {month}
+// {day-of-week}, or the last five alone. Items are `*`, `n`, `a-b` (reversed ranges are swapped), each optionally
+// stepped `/n` (a step below 1 means 1), joined by commas. Months and weekdays may also be written as any prefix of
+// their English name; day-of-week is 0-6, Sunday is 0. The devhost's parser follows the same rules.
 const CRON_FIELDS = [
-  { name: 'second', min: 0, max: 59 },
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day', min: 1, max: 31 },
+  { name: 'second', min: 0, max: 59, names: [] },
+  { name: 'minute', min: 0, max: 59, names: [] },
+  { name: 'hour', min: 0, max: 23, names: [] },
+  { name: 'day', min: 1, max: 31, names: [] },
   {
     name: 'month',
     min: 1,
     max: 12,
-    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+    names: 'january february march april may june july august september october november december'.split(' '),
   },
-  { name: 'day-of-week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+  { name: 'day-of-week', min: 0, max: 6, names: 'sunday monday tuesday wednesday thursday friday saturday'.split(' ') },
 ] as const;
+
+type CronField = (typeof CRON_FIELDS)[number];
+
+// .NET int.Parse as NCrontab calls it: digits (a sign only in steps), within Int32.
+function readInt32(text: string, signed: boolean): number {
+  const value = (signed ? /^[+-]?\d+$/ : /^\d+$/).test(text) ? Number(text) : Number.NaN;
+  return value >= -(2 ** 31) && value <= 2 ** 31 - 1 ? value : Number.NaN;
+}
+
+function readCronValue(text: string, field: CronField): number {
+  if (/^\d/.test(text)) return readInt32(text, false);
+  const lower = text.toLowerCase();
+  const index = text === '' ? -1 : field.names.findIndex((name: string) => name.startsWith(lower));
+  return index < 0 ? Number.NaN : index + field.min;
+}
+
+function isValidCronItem(item: string, field: CronField): boolean {
+  const slash = item.indexOf('/');
+  const range = slash > 0 ? item.slice(0, slash) : item;
+  if (slash > 0 && Number.isNaN(readInt32(item.slice(slash + 1), true))) return false;
+  if (range === '*') return true;
+  const dash = range.indexOf('-');
+  const ends = dash > 0 ? [range.slice(0, dash), range.slice(dash + 1)] : [range];
+  return ends.every((end) => {
+    const value = readCronValue(end, field);
+    return value >= field.min && value <= field.max;
+  });
+}
 
 /** Null when `schedule` is valid, else what is wrong with it. */
 export function describeScheduleProblem(schedule: string): string | null {
@@ -250,26 +281,18 @@ export function describeScheduleProblem(schedule: string): string | null {
     if (h > 23 || m > 59 || s > 59) return 'is not a valid hh:mm:ss time span';
     return h + m + s === 0 ? 'is a zero-length interval' : null;
   }
-  const fields = schedule.split(/\s+/);
-  if (fields.length !== 6) return `has ${fields.length} field(s), not 6 (second minute hour day month day-of-week)`;
-  for (const [index, field] of fields.entries()) {
-    const spec = CRON_FIELDS[index]!;
-    const names: readonly string[] = 'names' in spec ? spec.names : [];
-    const offset = spec.name === 'month' ? 1 : 0;
-    const toNumber = (part: string): number => {
-      const named = names.indexOf(part.toUpperCase());
-      return named >= 0 ? named + offset : /^\d+$/.test(part) ? Number(part) : Number.NaN;
-    };
-    for (const item of field.split(',')) {
-      const match = /^(\*|([^-/]+)(?:-([^-/]+))?)(?:\/(\d+))?$/.exec(item);
-      const all = match?.[1] === '*';
-      const from = all || match?.[2] === undefined ? spec.min : toNumber(match[2]);
-      const to = all ? spec.max : match?.[3] === undefined ? from : toNumber(match[3]);
-      const step = match?.[4] === undefined ? 1 : Number(match[4]);
-      const inRange = (n: number) => n >= spec.min && n <= spec.max;
-      if (!match || !inRange(from) || !inRange(to) || from > to || step < 1) {
-        return `has an invalid ${spec.name} field "${field}" (allowed ${spec.min}-${spec.max})`;
-      }
+  const parts = schedule.split(' ').filter((part) => part !== '');
+  if (parts.length !== 6 && parts.length !== 5) {
+    return `has ${parts.length} field(s), not 6 (second minute hour day month day-of-week) or 5 (without seconds)`;
+  }
+  const fields = parts.length === 6 ? CRON_FIELDS : CRON_FIELDS.slice(1);
+  for (const [index, part] of parts.entries()) {
+    const field = fields[index]!;
+    // A leading comma does not start a list in NCrontab, so that item fails as a value.
+    const items = part.indexOf(',') > 0 ? part.split(',') : [part];
+    if (!items.every((item) => isValidCronItem(item, field))) {
+      const names = field.names.length > 0 ? ` or a ${field.name === 'month' ? 'month' : 'day'} name` : '';
+      return `has an invalid ${field.name} field "${part}" (allowed ${field.min}-${field.max}${names})`;
     }
   }
   return null;

@@ -11,36 +11,40 @@ export interface Ncrontab {
   weekdays: ReadonlySet<number>;
 }
 
-const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const dayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+// Full names: NCrontab accepts any case-insensitive prefix of them ("M", "Mon", "Monday"), first match wins.
+const monthNames = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const dayNames = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 interface FieldSpec {
   label: string;
   min: number;
   max: number;
+  /** Names for min, min + 1, …, if the field has them. */
   names?: string[];
-  /** First name maps to this number (months start at 1). */
-  nameBase?: number;
 }
 
+const secondSpec: FieldSpec = { label: 'second', min: 0, max: 59 };
 const fields: FieldSpec[] = [
-  { label: 'second', min: 0, max: 59 },
   { label: 'minute', min: 0, max: 59 },
   { label: 'hour', min: 0, max: 23 },
   { label: 'day', min: 1, max: 31 },
-  { label: 'month', min: 1, max: 12, names: monthNames, nameBase: 1 },
-  // 7 is accepted as Sunday, as most cron dialects do.
-  { label: 'day-of-week', min: 0, max: 7, names: dayNames, nameBase: 0 },
+  { label: 'month', min: 1, max: 12, names: monthNames },
+  // 0 is Sunday; NCrontab has no 7.
+  { label: 'day-of-week', min: 0, max: 6, names: dayNames },
 ];
-
-function parseValue(text: string, spec: FieldSpec, expression: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const lower = text.toLowerCase();
-  // Full English names and three-letter abbreviations both count.
-  const index = spec.names?.findIndex((name) => lower.startsWith(name) && lower.length >= 3) ?? -1;
-  if (index < 0) throw invalid(expression, `"${text}" is not a valid ${spec.label}`);
-  return index + (spec.nameBase ?? 0);
-}
 
 function invalid(expression: string, reason: string): DevhostError {
   return new DevhostError(
@@ -49,36 +53,78 @@ function invalid(expression: string, reason: string): DevhostError {
   );
 }
 
+// .NET's int.Parse: digits, and (for steps only) a sign; the value must fit an Int32.
+function parseInt32(text: string, allowSign: boolean): number | undefined {
+  if (!(allowSign ? /^[+-]?\d+$/ : /^\d+$/).test(text)) return undefined;
+  const value = Number(text);
+  return value >= -(2 ** 31) && value <= 2 ** 31 - 1 ? value : undefined;
+}
+
+function parseValue(text: string, spec: FieldSpec, expression: string): number {
+  if (/^\d/.test(text)) {
+    const value = parseInt32(text, false);
+    if (value === undefined) throw invalid(expression, `"${text}" is not a number in the ${spec.label} field`);
+    return value;
+  }
+  const lower = text.toLowerCase();
+  const index = text === '' ? -1 : (spec.names?.findIndex((name) => name.startsWith(lower)) ?? -1);
+  if (index < 0) throw invalid(expression, `"${text}" is not a valid ${spec.label}`);
+  return index + spec.min;
+}
+
+// One list item: `*`, a value or a range `a-b` (swapped if reversed), optionally stepped `/n` (a step below 1 is 1;
+// a stepped single value runs to the field's end).
+function addItem(item: string, spec: FieldSpec, values: Set<number>, expression: string): void {
+  if (item === '') throw invalid(expression, `an empty value in the ${spec.label} field`);
+  let range = item;
+  let step: number | undefined;
+  const slash = item.indexOf('/');
+  if (slash > 0) {
+    step = parseInt32(item.slice(slash + 1), true);
+    if (step === undefined) throw invalid(expression, `bad step "${item}" in the ${spec.label} field`);
+    range = item.slice(0, slash);
+  }
+  let [from, to] = [spec.min, spec.max];
+  if (range !== '*') {
+    const dash = range.indexOf('-');
+    if (dash > 0) {
+      from = parseValue(range.slice(0, dash), spec, expression);
+      to = parseValue(range.slice(dash + 1), spec, expression);
+      if (from > to) [from, to] = [to, from];
+    } else {
+      from = parseValue(range, spec, expression);
+      to = step === undefined ? from : Math.max(from, spec.max);
+    }
+  }
+  if (from < spec.min || to > spec.max) {
+    throw invalid(expression, `"${item}" is out of range for the ${spec.label} field (${spec.min}-${spec.max})`);
+  }
+  for (let value = from; value <= to; value += Math.max(1, step ?? 1)) values.add(value);
+}
+
 function parseField(text: string, spec: FieldSpec, expression: string): Set<number> {
   const values = new Set<number>();
-  for (const item of text.split(',')) {
-    const [rangeText = '', stepText] = item.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw invalid(expression, `bad step "${item}" in the ${spec.label} field`);
-    let [from, to] = [spec.min, spec.max];
-    if (rangeText !== '*') {
-      const [start = '', end] = rangeText.split('-');
-      from = parseValue(start, spec, expression);
-      to = end === undefined ? (stepText === undefined ? from : spec.max) : parseValue(end, spec, expression);
-    }
-    if (from < spec.min || to > spec.max || from > to) {
-      throw invalid(expression, `"${item}" is out of range for the ${spec.label} field (${spec.min}-${spec.max})`);
-    }
-    for (let value = from; value <= to; value += step) values.add(value);
-  }
+  // A comma at the very start does not make a list (and then fails as a value), as in NCrontab.
+  for (const item of text.indexOf(',') > 0 ? text.split(',') : [text]) addItem(item, spec, values, expression);
   return values;
 }
 
-/** Parses `{second} {minute} {hour} {day} {month} {day-of-week}`. */
+/**
+ * Parses an NCRONTAB expression as the Functions timer trigger does (NCrontab): fields separated by spaces,
+ * `{second} {minute} {hour} {day} {month} {day-of-week}`, or the five fields without seconds (second 0).
+ */
 export function parseNcrontab(expression: string): Ncrontab {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 6) {
-    throw invalid(expression, `expected six fields (second minute hour day month day-of-week), got ${parts.length}`);
+  const parts = expression.split(' ').filter((part) => part !== '');
+  if (parts.length !== 6 && parts.length !== 5) {
+    throw invalid(
+      expression,
+      `expected six fields (second minute hour day month day-of-week) or five (without seconds), got ${parts.length}`,
+    );
   }
-  const [seconds, minutes, hours, days, months, weekdays] = parts.map((part, index) =>
+  const seconds = parts.length === 6 ? parseField(parts.shift()!, secondSpec, expression) : new Set([0]);
+  const [minutes, hours, days, months, weekdays] = parts.map((part, index) =>
     parseField(part, fields[index]!, expression),
-  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
-  if (weekdays.delete(7)) weekdays.add(0);
+  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
   return { seconds, minutes, hours, days, months, weekdays };
 }
 
