@@ -14,7 +14,7 @@ export interface HttpHandlerOptions {
   engine: DurableEngine | undefined;
   /** Limit for buffered request bodies; a larger one is answered 413 before the function runs. */
   maxBodyBytes: number;
-  /** The app enabled HTTP streams: request bodies reach the function as streams, of any size. */
+  /** The app enabled HTTP streams: request bodies reach the function as streams of any size, responses stream out. */
   streamRequestBodies: boolean;
   /** Fallback authority when a request has no Host header, e.g. "127.0.0.1:7071". */
   authority(): string;
@@ -126,7 +126,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
       try {
         const response = isHttpResponseLike(result) ? result : new (invoker.libraryFor(fn).HttpResponse)(result);
-        await writeHttpResponse(response, res);
+        await writeHttpResponse(response, res, streams);
       } catch (error) {
         log(
           'error',

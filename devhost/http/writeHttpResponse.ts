@@ -27,10 +27,11 @@ function waitForDrain(res: ServerResponse): Promise<void> {
 }
 
 /**
- * Writes status, headers, cookies and the body; the body is streamed chunk by chunk (flushed as it comes, so
- * server-sent events reach the client incrementally) and the stream is cancelled if the client goes away.
+ * Writes status, headers, cookies and the body. Streamed (apps with HTTP streams): chunk by chunk, flushed as it comes,
+ * so server-sent events reach the client incrementally, and cancelled if the client goes away. Buffered (other apps):
+ * the library hands the host the whole body, so nothing is sent before the body is complete.
  */
-export async function writeHttpResponse(response: HttpResponse, res: ServerResponse): Promise<void> {
+export async function writeHttpResponse(response: HttpResponse, res: ServerResponse, streamed: boolean): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie' || hopByHop.has(name)) continue;
@@ -41,6 +42,12 @@ export async function writeHttpResponse(response: HttpResponse, res: ServerRespo
   const body = response.body as ReadableStream<Uint8Array> | null;
   if (!body) {
     res.end();
+    return;
+  }
+  if (!streamed) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
     return;
   }
   res.flushHeaders();

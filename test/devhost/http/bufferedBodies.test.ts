@@ -19,7 +19,7 @@ afterAll(async () => {
 const invocations = async (): Promise<number> =>
   ((await (await fetch(`${host.url}/api/invocations`)).json()) as { invocations: number }).invocations;
 
-describe('buffered request bodies (an app without HTTP streams)', () => {
+describe('buffered bodies (an app without HTTP streams)', () => {
   it('hands the function the whole body when it is within the limit', async () => {
     const response = await fetch(`${host.url}/api/echo`, { method: 'POST', body: Buffer.alloc(limit, 7) });
     expect(response.status).toBe(200);
@@ -38,5 +38,18 @@ describe('buffered request bodies (an app without HTTP streams)', () => {
     expect(chunked.status).toBe(413);
     expect(chunked.body).toMatch(/DEVHOST_MAX_BODY_BYTES/);
     expect(await invocations()).toBe(before);
+  });
+
+  it('sends a response only once its whole body is ready, as the host does for an app without HTTP streams', async () => {
+    const response = fetch(`${host.url}/api/twoParts`);
+    const early = await Promise.race([
+      response.then(() => 'headers arrived'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
+    ]);
+    expect(early).toBe('still waiting');
+    await fetch(`${host.url}/api/twoParts/release`, { method: 'POST' });
+    const complete = await response;
+    expect(complete.headers.get('content-length')).toBe('12');
+    expect(await complete.text()).toBe('first,second');
   });
 });
