@@ -21,25 +21,32 @@ interface Frame {
   logLines: number;
 }
 
+// The functions passed to page.evaluate run in the page; this project type-checks tests without the DOM library,
+// hence `globalThis as any` inside them.
 function recordFrames(page: Page): Promise<void> {
   return page.evaluate(() => {
+    const page = globalThis as any;
     const frames: Frame[] = [];
-    (window as unknown as { frames_: Frame[] }).frames_ = frames;
+    page.frames_ = frames;
     const take = (): void => {
+      const doc = page.document;
       frames.push({
-        heading: document.querySelector('#current .task-heading')?.textContent ?? '',
-        progress: Number(document.querySelector('#current [role=progressbar]')?.getAttribute('aria-valuenow') ?? -1),
-        step: document.querySelector('#current [aria-current=step]')?.textContent ?? null,
-        logLines: document.querySelectorAll('#logs .log-line').length,
+        heading: doc.querySelector('#current .task-heading')?.textContent ?? '',
+        progress: Number(doc.querySelector('#current [role=progressbar]')?.getAttribute('aria-valuenow') ?? -1),
+        step: doc.querySelector('#current [aria-current=step]')?.textContent ?? null,
+        logLines: doc.querySelectorAll('#logs .log-line').length,
       });
     };
-    const observer = new MutationObserver(take);
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    new page.MutationObserver(take).observe(page.document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
   });
 }
 
-const readFrames = (page: Page): Promise<Frame[]> =>
-  page.evaluate(() => (window as unknown as { frames_: Frame[] }).frames_);
+const readFrames = (page: Page): Promise<Frame[]> => page.evaluate(() => (globalThis as any).frames_ as Frame[]);
 
 describe('the dashboard in Chromium, against the app on the devhost', () => {
   let dir: string;
@@ -198,7 +205,7 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     await page.getByRole('region', { name: '历史任务' }).getByRole('button', { name: /^查看/ }).first().click();
     await expect.poll(() => page.locator('#detail .log-message').last().textContent()).toBe(`line ${payload}`);
     expect(await page.locator('img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as any).__pwned as unknown)).toBeUndefined();
     await screenshot('markup-as-text');
     expect(unexpectedErrors()).toEqual([]);
   });
@@ -207,7 +214,9 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     const watched = await open({
       token: writer,
       expected: [/net::ERR_FAILED .*\/api\/market-data\/events$/],
-      prepare: (page) => page.route('**/api/market-data/events', (route) => route.abort()),
+      prepare: async (page) => {
+        await page.route('**/api/market-data/events', (route) => route.abort());
+      },
     });
     const { page } = watched;
     await expect.poll(() => page.locator('#live-status').textContent(), LONG).toContain('轮询');
@@ -231,16 +240,19 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     await pollUntil(
       async () => {
         await page.keyboard.press('Tab');
-        return (await sortButton.evaluate((el) => el === document.activeElement)) ? true : undefined;
+        return (await sortButton.evaluate((el) => el === el.ownerDocument.activeElement)) ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 0, what: 'Tab to reach the sort button' },
     );
     await page.keyboard.press('Enter');
     const header = page.getByRole('columnheader', { name: '按 缺失交易日 排序' });
     await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
-    expect(await sortButton.evaluate((el) => el === document.activeElement)).toBe(true);
-    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    expect(await sortButton.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    const widths = await page.evaluate(() => {
+      const view = globalThis as any;
+      return { page: view.document.documentElement.scrollWidth as number, window: view.innerWidth as number };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
     await watched.screenshot('narrow-390');
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.getByRole('button', { name: 'Download / update data' }).isVisible()).toBe(true);
