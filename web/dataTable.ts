@@ -6,6 +6,8 @@ export interface Column<Row> {
   readonly label: () => string;
   readonly cell: (row: Row) => Child;
   readonly numeric?: boolean;
+  /** Long text (wraps instead of widening the table). */
+  readonly wrap?: boolean;
   /** Offer sorting by this column (the table asks its owner to fetch in that order). */
   readonly sortable?: boolean;
 }
@@ -74,6 +76,11 @@ export function createDataTable<Row>(options: DataTableOptions<Row>): DataTable<
   }
 
   return { element, update };
+}
+
+function cellClass(column: Column<never>): string | undefined {
+  if (column.numeric) return 'num';
+  return column.wrap ? 'wrap' : undefined;
 }
 
 export interface Pager {

@@ -69,7 +69,7 @@ export function createFindingsView(root: HTMLElement): FindingsView {
         numeric: true,
         cell: (row) => (row.line_no === null ? '—' : row.line_no),
       },
-      { key: 'detail', label: () => t('detail'), cell: (row) => row.detail ?? '—' },
+      { key: 'detail', label: () => t('detail'), wrap: true, cell: (row) => row.detail ?? '—' },
     ],
   });
   const pager = createPager(
