@@ -66,9 +66,7 @@ export function createDataTable<Row>(options: DataTableOptions<Row>): DataTable<
           h(
             'tr',
             { attrs: { 'data-row-key': options.rowKey(row) } },
-            ...options.columns.map((column) =>
-              h('td', { class: column.numeric ? 'num' : undefined }, column.cell(row)),
-            ),
+            ...options.columns.map((column) => h('td', { class: cellClass(column) }, column.cell(row))),
           ),
         ),
       ),

@@ -30,8 +30,9 @@ export interface FindingsPage {
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /**
- * One page of a run's finding samples (analysis_issues) in the order they were found. Each filter combination has
- * its own statement, so the (run_id, symbol) and (run_id, check_code) indexes serve both the filter and the order.
+ * One page of a run's finding samples (analysis_issues), by symbol (day-level findings first), then in the order they
+ * were found: the order of the (run_id, symbol) index, so no page sorts the run's samples. Each filter combination
+ * has its own statement.
  */
 export function listFindings(db: Database.Database, runId: number, query: ListFindingsQuery): FindingsPage {
   const conditions = ['run_id = @runId'];
@@ -48,7 +49,7 @@ export function listFindings(db: Database.Database, runId: number, query: ListFi
     db,
     `page:${where}`,
     `SELECT issue_id AS id, symbol, trade_date, check_code, severity, line_no, detail FROM analysis_issues
-     WHERE ${where} ORDER BY issue_id LIMIT @limit OFFSET @offset`,
+     WHERE ${where} ORDER BY symbol, issue_id LIMIT @limit OFFSET @offset`,
   ).all(params) as FindingRow[];
   const checks = statementFor(
     db,

@@ -30,22 +30,31 @@ export function getTaskChangeFeed(db: Database.Database): TaskChangeFeed {
 }
 
 function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
-  // Three index-friendly branches (the one-active partial index, newest-first, by-finish) instead of one OR.
+  // Three index searches (by status, newest-first, by finish) instead of one OR; UNION ALL, because deduplicating and
+  // ordering a handful of rows here is cheaper than the merge SQLite would plan for UNION ... ORDER BY.
   const selectTouched = db.prepare(`
     SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running')
-    UNION
+    UNION ALL
     SELECT ${taskColumns} FROM market_data_tasks WHERE created_at >= :since
-    UNION
+    UNION ALL
     SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since
-    ORDER BY created_at, task_id`);
+    WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`);
   const selectLogs = db.prepare(
     `SELECT ${taskLogColumns} FROM market_data_task_logs WHERE id > :afterId ORDER BY id LIMIT :limit`,
   );
   const selectLastLogId = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM market_data_task_logs`);
 
   return {
-    listTasksTouchedSince: (since) => selectTouched.all({ since }).map((row) => toTask(toTaskRecord(row))),
+    listTasksTouchedSince(since) {
+      const byId = new Map<string, Task>();
+      for (const row of selectTouched.all({ since })) {
+        const task = toTask(toTaskRecord(row));
+        byId.set(task.task_id, task);
+      }
+      return [...byId.values()].sort((a, b) =>
+        a.created_at === b.created_at ? a.task_id.localeCompare(b.task_id) : a.created_at.localeCompare(b.created_at),
+      );
+    },
     listLogsAfter: (afterId, limit) =>
       selectLogs
         .all({
