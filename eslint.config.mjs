@@ -86,6 +86,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser. Markup sinks are banned: everything from the API is text.
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build DOM with dom.ts (text only).' },
+        { property: 'outerHTML', message: 'Build DOM with dom.ts (text only).' },
+        { property: 'insertAdjacentHTML', message: 'Build DOM with dom.ts (text only).' },
+        { object: 'document', property: 'write', message: 'Build DOM with dom.ts (text only).' },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -61,7 +61,10 @@ export interface RunningDevhost {
   port: number;
   dataDir: string;
   functions: readonly FunctionSummary[];
-  /** Graceful: stop accepting, wait for in-flight work up to the grace period, run appTerminate hooks, close. */
+  /**
+   * Graceful: stop accepting, end open event streams, wait for other in-flight work up to the grace period, run
+   * appTerminate hooks, close.
+   */
   stop(): Promise<void>;
 }
 
@@ -120,6 +123,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const inFlight = new Set<Promise<void>>();
+  const shuttingDown = new AbortController();
   const server = http.createServer((req, res) => {
     const work: Promise<void> = ready
       .then(() => handle?.(req, res))
@@ -200,6 +204,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       streamRequestBodies: app.httpStream,
       authority: () => `127.0.0.1:${port}`,
       log,
+      stopping: shuttingDown.signal,
     });
     // As in the worker, appStart and appTerminate share a hookData of their own; appHookData is every hook's.
     await runHooks(
@@ -225,6 +230,8 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       const remaining = (): number => Math.max(0, deadline - Date.now());
       server.close();
       server.closeIdleConnections();
+      // Event streams never end by themselves: end them now instead of holding the stop for the grace period.
+      shuttingDown.abort();
       await scheduler.stop(remaining());
       await waitForAll(inFlight, remaining());
       await engine?.stop(remaining());

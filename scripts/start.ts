@@ -51,10 +51,16 @@ async function main(): Promise<void> {
   const base = host.url.replace('127.0.0.1', 'localhost');
   for (const note of notes) process.stdout.write(`${note}\n`);
   process.stdout.write(`Market-data tasks API on ${base}/api/market-data (Ctrl-C to stop)\n`);
-  if (secret !== null) {
+  if (secret === null) {
+    process.stdout.write(`Dashboard: ${base}/api/market-data/dashboard (paste a token from your identity provider)\n`);
+  } else {
     const token = await mintToken({ secret, subject: 'local-admin', roles: [Role.Admin], ttlSeconds: 7 * 24 * 3600 });
     process.stdout.write(
       [
+        '',
+        // The token rides in the fragment, which browsers never send to a server; the page moves it to sessionStorage.
+        'Dashboard (opens signed in):',
+        `  ${base}/api/market-data/dashboard#token=${token}`,
         '',
         'Admin token (valid 7 days):',
         `  ${token}`,

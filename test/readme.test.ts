@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSettings } from '../src/config';
@@ -21,5 +21,14 @@ describe('README matches the code', () => {
     const mentioned = [...readme.matchAll(/npm run ([a-z:]+)/g)].map((match) => match[1]!);
     expect(mentioned.length).toBeGreaterThan(0);
     for (const script of mentioned) expect(packageJson.scripts, script).toHaveProperty(script);
+  });
+
+  it('lists every HTTP route the app registers in its API table', () => {
+    const functionsDir = path.join(__dirname, '..', 'src', 'functions');
+    const routes = readdirSync(functionsDir).flatMap((file) =>
+      [...readFileSync(path.join(functionsDir, file), 'utf8').matchAll(/'(market-data\/[^']*)'/g)].map((m) => m[1]!),
+    );
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) expect(readme, route).toContain(`/api/${route}`);
   });
 });

@@ -19,6 +19,8 @@ export interface HttpHandlerOptions {
   /** Fallback authority when a request has no Host header, e.g. "127.0.0.1:7071". */
   authority(): string;
   log: DevhostLog;
+  /** Aborted when the host starts shutting down: open event streams are ended rather than waited for. */
+  stopping?: AbortSignal;
 }
 
 const durablePrefix = /^\/runtime\/webhooks\/durabletask(\/|$)/i;
@@ -126,7 +128,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
       try {
         const response = isHttpResponseLike(result) ? result : new (invoker.libraryFor(fn).HttpResponse)(result);
-        await writeHttpResponse(response, res, streams);
+        await writeHttpResponse(response, res, streams, options.stopping);
       } catch (error) {
         log(
           'error',

@@ -27,11 +27,18 @@ function waitForDrain(res: ServerResponse): Promise<void> {
 }
 
 /**
+/**
  * Writes status, headers, cookies and the body. Streamed (apps with HTTP streams): chunk by chunk, flushed as it comes,
  * so server-sent events reach the client incrementally, and cancelled if the client goes away. Buffered (other apps):
- * the library hands the host the whole body, so nothing is sent before the body is complete.
+ * the library hands the host the whole body, so nothing is sent before the body is complete. When `stopping` aborts
+ * (the host is shutting down), an event stream is ended: it would never finish by itself, and its client reconnects.
  */
-export async function writeHttpResponse(response: HttpResponse, res: ServerResponse, streamed: boolean): Promise<void> {
+export async function writeHttpResponse(
+  response: HttpResponse,
+  res: ServerResponse,
+  streamed: boolean,
+  stopping?: AbortSignal,
+): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie' || hopByHop.has(name)) continue;
@@ -57,6 +64,12 @@ export async function writeHttpResponse(response: HttpResponse, res: ServerRespo
     reader.cancel().catch(() => undefined);
   };
   res.once('close', cancelOnClose);
+  const isEventStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+  const endStream = isEventStream ? cancelOnClose : undefined;
+  if (endStream !== undefined) {
+    if (stopping?.aborted) endStream();
+    else stopping?.addEventListener('abort', endStream);
+  }
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -66,6 +79,7 @@ export async function writeHttpResponse(response: HttpResponse, res: ServerRespo
     if (!res.destroyed) res.end();
   } finally {
     res.off('close', cancelOnClose);
+    if (endStream !== undefined) stopping?.removeEventListener('abort', endStream);
     reader.releaseLock();
   }
 }

@@ -4,7 +4,10 @@ import { getAppServices } from '../appServices';
 import { Role } from '../auth';
 import { authenticate } from '../http/authenticate';
 import type { ApiHandler } from '../http/handlers/apiContext';
+import { listBundleDaysHandler, listBundleFindingsHandler } from '../http/handlers/bundleAnalysisHandlers';
 import { getBundleHandler, listBundleSymbolsHandler } from '../http/handlers/bundleHandlers';
+import { streamEventsHandler } from '../http/handlers/eventsHandler';
+import { stageDurationsHandler } from '../http/handlers/stageDurationsHandler';
 import { retryTaskHandler, submitTaskHandler } from '../http/handlers/submitTaskHandlers';
 import {
   cancelTaskHandler,
@@ -43,3 +46,7 @@ registerApiRoute('retryTask', 'POST', 'market-data/tasks/{task_id}/retry', Role.
 registerApiRoute('cancelTask', 'POST', 'market-data/tasks/{task_id}/cancel', Role.Write, cancelTaskHandler);
 registerApiRoute('getBundle', 'GET', 'market-data/bundle', Role.Read, getBundleHandler);
 registerApiRoute('listBundleSymbols', 'GET', 'market-data/bundle/symbols', Role.Read, listBundleSymbolsHandler);
+registerApiRoute('listBundleDays', 'GET', 'market-data/bundle/days', Role.Read, listBundleDaysHandler);
+registerApiRoute('listBundleFindings', 'GET', 'market-data/bundle/findings', Role.Read, listBundleFindingsHandler);
+registerApiRoute('stageDurations', 'GET', 'market-data/stage-durations', Role.Read, stageDurationsHandler);
+registerApiRoute('taskEvents', 'GET', 'market-data/events', Role.Read, streamEventsHandler);

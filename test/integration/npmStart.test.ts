@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { launchChromium, openDashboard } from '../web/browserKit';
 import { pollUntil } from './appHost';
 import { createApiClient } from './apiClient';
 
@@ -28,6 +29,36 @@ describe('npm start on embedded defaults', () => {
       await new Promise((resolve) => child.once('exit', resolve));
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints a one-click dashboard link that opens signed in; a demo download is started there and watched to 100 %', async () => {
+    const link = await pollUntil(
+      () =>
+        Promise.resolve(
+          /Dashboard \(opens signed in\):\n\s+(http:\/\/localhost:\d+\/api\/market-data\/dashboard#token=\S+)/.exec(
+            output,
+          )?.[1],
+        ),
+      { timeoutMs: 60_000, what: `npm start to print the dashboard link:\n${output}` },
+    );
+    const [origin, token] = link.split('/api/market-data/dashboard#token=') as [string, string];
+    const browser = await launchChromium();
+    try {
+      const watched = await openDashboard(browser, origin, { token });
+      const { page } = watched;
+      await expect.poll(() => page.locator('#auth-status').textContent()).toMatch(/已登录：local-admin，可以操作任务/);
+      expect(page.url()).toBe(`${origin}/api/market-data/dashboard`);
+      await expect.poll(() => page.locator('#live-status').textContent()).toBe('实时更新中');
+      const current = page.getByRole('region', { name: '当前任务' });
+      await current.getByRole('button', { name: '下载/更新数据' }).click();
+      await expect.poll(() => current.locator('.task-heading .badge').textContent(), { timeout: 60_000 }).toBe('成功');
+      expect(await current.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+      await expect.poll(() => page.locator('#bundle .metric').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(watched.unexpectedErrors()).toEqual([]);
+      await watched.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('prints a working admin token, and a download of the demo bundle succeeds with a readable summary', async () => {

@@ -6,7 +6,8 @@ import type { ApiContext, ApiHandler } from './apiContext';
 
 const NO_BUNDLE_MESSAGE = 'No bundle is installed and analysed yet: run a download task first.';
 
-function requireAnalysis(api: ApiContext) {
+/** The current analysis run, or NO_BUNDLE. */
+export function requireAnalysis(api: ApiContext) {
   const analysis = getCurrentAnalysis(api.services.db);
   if (analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
   return analysis;

@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+import type { CheckCode, Severity } from './checkCodes';
+
+export interface ListFindingsQuery {
+  /** Exact symbol; day-level findings (empty, thin, frozen days) have none and drop out. */
+  readonly symbol?: string;
+  readonly check?: CheckCode;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface FindingRow {
+  readonly id: number;
+  readonly symbol: string | null;
+  readonly trade_date: string | null;
+  readonly check_code: CheckCode;
+  readonly severity: Severity;
+  /** Line of the data file (1 = header), or null for findings about a whole symbol or day. */
+  readonly line_no: number | null;
+  readonly detail: string | null;
+}
+
+export interface FindingsPage {
+  readonly total: number;
+  readonly items: FindingRow[];
+  /** Samples per check in the whole run (ignoring the filters), for a filter menu. */
+  readonly checks: { readonly check_code: CheckCode; readonly severity: Severity; readonly count: number }[];
+}
+
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * One page of a run's finding samples (analysis_issues), by symbol (day-level findings first), then in the order they
+ * were found: the order of the (run_id, symbol) index, so no page sorts the run's samples. Each filter combination
+ * has its own statement.
+ */
+export function listFindings(db: Database.Database, runId: number, query: ListFindingsQuery): FindingsPage {
+  const conditions = ['run_id = @runId'];
+  if (query.symbol !== undefined) conditions.push('symbol = @symbol');
+  if (query.check !== undefined) conditions.push('check_code = @check');
+  const where = conditions.join(' AND ');
+  const params = { runId, symbol: query.symbol, check: query.check, limit: query.limit, offset: query.offset };
+  const total = (
+    statementFor(db, `count:${where}`, `SELECT COUNT(*) AS n FROM analysis_issues WHERE ${where}`).get(params) as {
+      n: number;
+    }
+  ).n;
+  const items = statementFor(
+    db,
+    `page:${where}`,
+    `SELECT issue_id AS id, symbol, trade_date, check_code, severity, line_no, detail FROM analysis_issues
+     WHERE ${where} ORDER BY symbol, issue_id LIMIT @limit OFFSET @offset`,
+  ).all(params) as FindingRow[];
+  const checks = statementFor(
+    db,
+    'checks',
+    `SELECT check_code, max(severity) AS severity, COUNT(*) AS count FROM analysis_issues WHERE run_id = @runId
+     GROUP BY check_code ORDER BY check_code`,
+  ).all({ runId }) as FindingsPage['checks'];
+  return { total, items, checks };
+}
+
+function statementFor(db: Database.Database, key: string, sql: string): Database.Statement {
+  let statements = cache.get(db);
+  if (statements === undefined) cache.set(db, (statements = new Map<string, Database.Statement>()));
+  let statement = statements.get(key);
+  if (statement === undefined) statements.set(key, (statement = db.prepare(sql)));
+  return statement;
+}
