@@ -52,6 +52,8 @@ export function installProductionModules(root: string, stagingDir: string, log: 
     if (!existsSync(path.join(root, binary))) {
       throw new Error(`${name} has no built binary in node_modules: run \`npm rebuild ${name}\`, then package again.`);
     }
+    const problem = describeNativeProblem(name, readFileSync(path.join(root, binary)));
+    if (problem !== null) throw new Error(problem);
     mkdirSync(path.dirname(path.join(stagingDir, binary)), { recursive: true });
     copyFileSync(path.join(root, binary), path.join(stagingDir, binary));
     proveLoadable(path.join(stagingDir, location), name, native.probe);
@@ -66,6 +68,21 @@ const NATIVE_PACKAGES: Readonly<Record<string, { readonly binary: string; readon
     probe: "const Database = require(dir); new Database(':memory:').close();",
   },
 };
+
+// Node 24.19 made the header-only node::ObjectWrap register environment cleanup hooks; better-sqlite3 12 compiled
+// against those headers aborts the process when the GC finalizes a statement (nodejs/node#65446). Such a binary
+// imports RemoveEnvironmentCleanupHook, which better-sqlite3 12 itself never calls.
+const OBJECT_WRAP_CLEANUP_SYMBOL = '_ZN4node29RemoveEnvironmentCleanupHookEPN2v87IsolateEPFvPvES3_';
+
+/** Why a native binary must not be deployed, or null when it may. */
+export function describeNativeProblem(name: string, binary: Buffer): string | null {
+  if (name !== 'better-sqlite3' || !binary.includes(OBJECT_WRAP_CLEANUP_SYMBOL)) return null;
+  return (
+    'better-sqlite3 was compiled against Node headers (24.19 or later) whose node::ObjectWrap makes it abort ' +
+    'in garbage collection (nodejs/node#65446). Deploy on Node 22, or rebuild it against Node 24.18.1 headers ' +
+    '(npm rebuild better-sqlite3 --nodedir=<a Node 24.18.1 folder with include/node>), then package again.'
+  );
+}
 
 function checkInstalledVersion(root: string, location: string, name: string, locked: LockedPackage): void {
   const manifest = path.join(root, location, 'package.json');
