@@ -24,13 +24,15 @@ describe('npm run package: the deployment zip runs on its own', () => {
   let host: AppHost | undefined;
   let server: BundleServer | undefined;
 
-  // Packaging once (npm ci --omit=dev from the npm cache) serves every test in this file.
+  // Packaging once serves every test in this file. npm ci --omit=dev runs offline: the project's own install put
+  // every locked tarball in the npm cache, and tests talk to nothing but loopback.
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mdt-package-test-'));
     const zip = path.join(dir, 'app.zip');
     const packaged = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'packageApp.js'), '--out', zip], {
       encoding: 'utf8',
       timeout: 240_000,
+      env: { ...process.env, npm_config_offline: 'true' },
     });
     expect(packaged.stderr).toBe('');
     expect(packaged.status).toBe(0);
