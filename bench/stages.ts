@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const oursDownload = await best(
         3,
         () => rm(downloads, { recursive: true, force: true }),
-        () => downloadBundle({ url: server.url, downloadsDir: downloads, useChecksumSidecar: false }, quietContext()),
+        () => downloadBundle({ url: server.url, downloadsDir: downloads, checksumSidecar: 'off' }, quietContext()),
       );
       const curlDownload = await best(
         3,

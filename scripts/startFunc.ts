@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { findAzuriteNode, readMinNodeMajor } from './azurite/findAzuriteNode';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -26,11 +27,26 @@ function main(): void {
     process.exitCode = 1;
     return;
   }
+  const azuritePackage = path.join(root, 'node_modules', 'azurite');
+  let node: string;
+  try {
+    node = findAzuriteNode({
+      current: { execPath: process.execPath, version: process.version },
+      minMajor: readMinNodeMajor(path.join(azuritePackage, 'package.json'), 22),
+      cacheDir: path.join(root, 'node_modules', '.cache', 'azurite-node'),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const azuriteDir = path.join(root, 'data', 'azurite');
   mkdirSync(azuriteDir, { recursive: true });
   const azurite = spawn(
-    path.join(root, 'node_modules', '.bin', 'azurite'),
+    node,
     [
+      path.join(azuritePackage, 'dist', 'src', 'azurite.js'),
       '--silent',
       '--skipApiVersionCheck',
       '--location',

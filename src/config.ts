@@ -16,6 +16,10 @@ export interface AppConfig {
   readonly bundleUrl: string | null;
   /** Lower-case hex SHA-256 the downloaded bundle must match, or null to skip the check. */
   readonly bundleSha256: string | null;
+  /** A checksum file to verify the bundle against when no digest is given; it must hold a usable digest. */
+  readonly bundleSha256Url: string | null;
+  /** The `<bundle URL>.sha256` probe when neither of the above is set. */
+  readonly checksumSidecar: ChecksumSidecarMode;
   /** Timer schedule: NCRONTAB (six fields, or five without seconds) or a TimeSpan `hh:mm:ss`. */
   readonly schedule: string;
   readonly auth: AuthConfig;
@@ -31,6 +35,10 @@ export interface AppConfig {
   /** True when running on Azure App Service / Functions (WEBSITE_INSTANCE_ID is set). */
   readonly onAzure: boolean;
 }
+
+/** auto: verify against the sidecar when it holds a digest, warn and go on when it is unusable; required: fail. */
+export const checksumSidecarModes = ['auto', 'off', 'required'] as const;
+export type ChecksumSidecarMode = (typeof checksumSidecarModes)[number];
 
 export interface ConfigSetting {
   readonly name: string;
@@ -55,6 +63,16 @@ export const configSettings: readonly ConfigSetting[] = [
     name: 'MARKET_DATA_BUNDLE_SHA256',
     default: null,
     description: 'Expected SHA-256 of the bundle (64 hex characters).',
+  },
+  {
+    name: 'MARKET_DATA_BUNDLE_SHA256_URL',
+    default: null,
+    description: 'Checksum file to verify against; must hold the digest.',
+  },
+  {
+    name: 'MARKET_DATA_CHECKSUM_SIDECAR',
+    default: 'auto',
+    description: 'Probe of `<bundle URL>.sha256`: `auto`, `off`, `required`.',
   },
   {
     name: 'MARKET_DATA_SCHEDULE',
@@ -150,6 +168,12 @@ export function loadConfig(env: Env): AppConfig {
     rawSha === null || /^[0-9a-fA-F]{64}$/.test(rawSha)
       ? (rawSha?.toLowerCase() ?? null)
       : problem('MARKET_DATA_BUNDLE_SHA256', 'must be 64 hexadecimal characters (e.g. the output of `sha256sum`).');
+  const bundleSha256Url = url('MARKET_DATA_BUNDLE_SHA256_URL', ['https:', 'http:', 'file:']);
+  const sidecar = read('MARKET_DATA_CHECKSUM_SIDECAR')?.toLowerCase() ?? 'auto';
+  const checksumSidecar = checksumSidecarModes.find((mode) => mode === sidecar) ?? 'auto';
+  if (checksumSidecar !== sidecar) {
+    problem('MARKET_DATA_CHECKSUM_SIDECAR', `is "${sidecar}"; set one of ${checksumSidecarModes.join(', ')}.`);
+  }
 
   const schedule = read('MARKET_DATA_SCHEDULE') ?? DEFAULT_SCHEDULE;
   const scheduleProblem = describeScheduleProblem(schedule);
@@ -181,6 +205,8 @@ export function loadConfig(env: Env): AppConfig {
     dbPath,
     bundleUrl,
     bundleSha256,
+    bundleSha256Url,
+    checksumSidecar,
     schedule,
     auth,
     retentionSuccessDays,

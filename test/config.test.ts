@@ -24,6 +24,8 @@ describe('loadConfig defaults', () => {
       dbPath: resolve('./data/market_data.sqlite3'),
       bundleUrl: null,
       bundleSha256: null,
+      bundleSha256Url: null,
+      checksumSidecar: 'auto',
       schedule: '0 0 18 * * 1-5',
       auth: { kind: 'none', issuer: null, audience: null },
       retentionSuccessDays: 30,
@@ -60,6 +62,8 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({
       MARKET_DATA_BUNDLE_URL: 'https://example.test/bundle.zip',
       MARKET_DATA_BUNDLE_SHA256: 'AB'.repeat(32),
+      MARKET_DATA_BUNDLE_SHA256_URL: 'https://example.test/SHA256SUMS',
+      MARKET_DATA_CHECKSUM_SIDECAR: 'Required',
       MARKET_DATA_SCHEDULE: '00:30:00',
       AUTH_JWKS_URL: 'https://login.example.test/keys',
       AUTH_ISSUER: 'https://issuer.example.test/',
@@ -78,6 +82,8 @@ describe('loadConfig defaults', () => {
     expect(config).toMatchObject({
       bundleUrl: 'https://example.test/bundle.zip',
       bundleSha256: 'ab'.repeat(32),
+      bundleSha256Url: 'https://example.test/SHA256SUMS',
+      checksumSidecar: 'required',
       schedule: '00:30:00',
       auth: {
         kind: 'jwks',
@@ -155,6 +161,18 @@ describe('loadConfig errors', () => {
     });
     expect(error.message).not.toContain('hunter2');
     expect(error.message).not.toContain('TOKEN123');
+  });
+
+  it('names the checksum sidecar modes and refuses a checksum file URL that is not http, https or file', () => {
+    const error = configError({
+      MARKET_DATA_CHECKSUM_SIDECAR: 'sometimes',
+      MARKET_DATA_BUNDLE_SHA256_URL: 'ftp://example.test/SHA256SUMS',
+    });
+    expect(error.details?.problems).toEqual([
+      'MARKET_DATA_BUNDLE_SHA256_URL: is not a valid https, http, file URL. Set a full URL such as https://host/path.',
+      'MARKET_DATA_CHECKSUM_SIDECAR: is "sometimes"; set one of auto, off, required.',
+    ]);
+    expect(loadConfig({ MARKET_DATA_CHECKSUM_SIDECAR: 'off' }).checksumSidecar).toBe('off');
   });
 
   it('requires failed retention to be at least success retention', () => {

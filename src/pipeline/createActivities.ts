@@ -83,6 +83,8 @@ export function createActivities(deps: ActivityDeps) {
             url,
             downloadsDir: deps.downloadsDir,
             expectedSha256: config.bundleSha256,
+            checksumUrl: config.bundleSha256Url,
+            checksumSidecar: config.checksumSidecar,
             installed: installed !== null && installed.source_url === url && existsSync(currentDir) ? installed : null,
             connectTimeoutMs: config.downloadConnectTimeoutSeconds * 1000,
             idleTimeoutMs: config.downloadIdleTimeoutSeconds * 1000,

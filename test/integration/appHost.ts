@@ -18,6 +18,8 @@ export interface AppHost {
 
 export interface AppHostOptions {
   readonly dataDir: string;
+  /** The function app to host; default the repository (its built `dist/src`). */
+  readonly appDir?: string;
   readonly env?: Record<string, string | undefined>;
   readonly startTimeoutMs?: number;
 }
@@ -37,14 +39,17 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 export async function startAppHost(options: AppHostOptions): Promise<AppHost> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key.startsWith('MARKET_DATA_') || key.startsWith('AUTH_') || key === 'PORT') delete env[key];
+    if (key.startsWith('MARKET_DATA_') || key.startsWith('AUTH_') || key === 'PORT' || key === 'NODE_PATH') {
+      delete env[key];
+    }
   }
   // A schedule that never fires during a test unless the test asks for one.
   Object.assign(env, { MARKET_DATA_HOME: options.dataDir, MARKET_DATA_SCHEDULE: '0 0 0 1 1 *' }, options.env);
   const child = spawn(
     process.execPath,
-    [devhostCli, '--app', root, '--port', '0', '--data', path.join(options.dataDir, 'devhost')],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    [devhostCli, '--app', options.appDir ?? root, '--port', '0', '--data', path.join(options.dataDir, 'devhost')],
+    // A hosted app directory is also the working directory, as on Azure (/home/site/wwwroot).
+    { env, cwd: options.appDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,5 +73,34 @@ describe('createActivities under at-least-once delivery', () => {
     const again = await activities.finishTask({ taskId, outcome: 'failed', message: 'late', error: 'late' });
     expect(again).toEqual(first);
     expect(services.tasks.getTask(taskId)).toMatchObject({ status: 'cancelled', error: null });
+  });
+});
+
+describe('createActivities and the checksum sidecar', () => {
+  it('logs an unusable sidecar as a WARNING on the task and installs the bundle anyway', async () => {
+    writeFileSync(path.join(dir, 'bundle.zip.sha256'), '<html><body>Not found</body></html>\n');
+    const taskId = startDownloadTask();
+    const downloaded = await services.activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
+    expect(downloaded.ok).toBe(true);
+    const warnings = services.tasks.listLogs(taskId).filter((log) => log.level === 'WARNING');
+    expect(warnings).toEqual([
+      expect.objectContaining({ stage: 'download', message: expect.stringContaining('is an HTML page') }),
+    ]);
+  });
+
+  it('fails the download stage as a value when MARKET_DATA_CHECKSUM_SIDECAR=required finds none', async () => {
+    services.db.close();
+    services = createAppServices(
+      loadConfig({
+        MARKET_DATA_HOME: path.join(dir, 'data'),
+        MARKET_DATA_BUNDLE_URL: pathToFileURL(path.join(dir, 'bundle.zip')).href,
+        MARKET_DATA_CHECKSUM_SIDECAR: 'required',
+        AUTH_JWT_SECRET: 'activities-test-secret-of-at-least-32-bytes',
+      }),
+    );
+    const taskId = startDownloadTask();
+    const downloaded = await services.activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
+    expect(downloaded).toMatchObject({ ok: false, code: 'DOWNLOAD_FAILED' });
+    expect(downloaded.ok ? '' : downloaded.message).toContain('The local checksum file does not exist');
   });
 });

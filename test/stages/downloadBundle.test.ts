@@ -283,7 +283,7 @@ describe('downloadBundle from file://', () => {
       {
         url: pathToFileURL(source).href,
         downloadsDir: join(dir, 'dl'),
-        useChecksumSidecar: false,
+        checksumSidecar: 'off',
         installed: { etag: first.etag, lastModified: first.lastModified },
       },
       createStageTestContext(),

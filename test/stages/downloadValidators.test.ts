@@ -75,9 +75,13 @@ describe('checksum sidecars', () => {
     await expect(download()).resolves.toMatchObject({ sha256: sha256(BODY) });
   });
 
-  it('fails clearly when a list of several digests does not name the archive', async () => {
+  it('when required, fails clearly when a list of several digests does not name the archive', async () => {
     serveSidecar(`${'ab'.repeat(32)}  other.zip\n${'cd'.repeat(32)}  third.zip\n`);
-    await expect(download()).rejects.toMatchObject({
+    const required = downloadBundle(
+      { url: `${server.baseUrl}/bundle.zip`, downloadsDir: join(dir, 'downloads'), checksumSidecar: 'required' },
+      createStageTestContext(),
+    );
+    await expect(required).rejects.toMatchObject({
       code: 'DOWNLOAD_FAILED',
       message: expect.stringContaining('none named "bundle.zip"'),
     });

@@ -1,18 +1,17 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError, ErrorCode } from '../../errors';
 import type { StageContext } from '../stageContext';
 import { downloadFileSource } from './downloadFileSource';
 import { downloadHttp, type TransferOutcome } from './downloadHttp';
 import { resolveDownloadOptions, type DownloadOptions, type DownloadResult } from './downloadOptions';
-import { fetchChecksumSidecar, readChecksumSidecarFile } from './fetchChecksumSidecar';
 import type { PartPaths } from './partFile';
 import { removePart } from './partFile';
+import { resolveExpectedDigest } from './resolveExpectedDigest';
 
 /**
  * Downloads the bundle archive into `<downloadsDir>/<fileName>` via `<fileName>.part`, resuming an earlier part
- * when the server allows it, and verifies its SHA-256 (given, or from a `.sha256` sidecar) before the rename.
+ * when the server allows it, and verifies its SHA-256 (given, or from a checksum file) before the rename.
  * Finishes without downloading when the remote validator or digest matches the installed bundle.
  * Errors: DOWNLOAD_FAILED, CHECKSUM_MISMATCH (part deleted), DISK_FULL and CANCELLED (part kept for a resume).
  */
@@ -32,14 +31,7 @@ export async function downloadBundle(options: DownloadOptions, ctx: StageContext
     idleTimeoutMs: resolved.idleTimeoutMs,
     signal: ctx.signal,
   };
-  let expected = normalizeDigest(options.expectedSha256);
-  if (expected === null && options.useChecksumSidecar !== false) {
-    expected =
-      url.protocol === 'file:'
-        ? await readChecksumSidecarFile(fileURLToPath(url))
-        : await fetchChecksumSidecar(url, settings, resolved.maxRedirects);
-    if (expected !== null) ctx.log('INFO', 'Using the SHA-256 from the .sha256 file next to the bundle.');
-  }
+  const expected = await resolveExpectedDigest(options, url, settings, resolved.maxRedirects, ctx.log);
   const installedDigest = /^[0-9a-f]{64}$/i.test(installed?.sha256 ?? '')
     ? (installed?.sha256 ?? '').toLowerCase()
     : null;
@@ -107,13 +99,4 @@ function fileNameFromUrl(url: URL): string {
   }
   const safe = last.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
   return safe === '' ? 'bundle' : safe;
-}
-
-function normalizeDigest(value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  const digest = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(digest)) {
-    throw new AppError(ErrorCode.DownloadFailed, 'The expected SHA-256 is not a 64-character hex digest.');
-  }
-  return digest;
 }

@@ -1,3 +1,5 @@
+import type { ChecksumSidecarMode } from '../../config';
+
 /** Validators and digest of the bundle that is installed now, used to skip a download that would change nothing. */
 export interface InstalledBundle {
   readonly sha256?: string | null;
@@ -12,10 +14,12 @@ export interface DownloadOptions {
   readonly downloadsDir: string;
   /** Name of the finished file; default: the last segment of the URL path (sanitised), else "bundle". */
   readonly fileName?: string;
-  /** Expected SHA-256 (hex). When absent, a `<url>.sha256` sidecar is used if the server has one. */
+  /** Expected SHA-256 (hex); wins over the checksum file settings below. */
   readonly expectedSha256?: string | null;
-  /** Look for a `<url>.sha256` sidecar when no digest is given; default true. */
-  readonly useChecksumSidecar?: boolean;
+  /** http, https or file URL of a checksum file to verify against; it must hold a digest for the archive. */
+  readonly checksumUrl?: string | null;
+  /** The `<url>.sha256` probe when neither of the above is given; default 'auto'. */
+  readonly checksumSidecar?: ChecksumSidecarMode;
   readonly installed?: InstalledBundle | null;
   /** Time allowed to establish the TCP connection; default 15,000 ms. */
   readonly connectTimeoutMs?: number;
