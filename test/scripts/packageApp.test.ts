@@ -95,5 +95,12 @@ describe('npm run package: the deployment zip runs on its own', () => {
     expect(task).toMatchObject({ status: 'success', progress: 100, error: null });
     const bundle = await api.call('GET', '/api/market-data/bundle', { token });
     expect(bundle.json).toMatchObject({ source: server.url, analysis_matches_bundle: true });
+
+    // The dashboard ships too: its page, its compiled modules and ECharts from production node_modules.
+    for (const asset of ['', '/assets/main.js', '/assets/echarts.js', '/assets/dashboard.css']) {
+      const served = await fetch(`${host.url}/api/market-data/dashboard${asset}`);
+      expect(served.status, asset).toBe(200);
+      expect((await served.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
+    }
   });
 });
