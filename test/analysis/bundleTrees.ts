@@ -1,14 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { generateSyntheticBundle } from '../../scripts/bundleGenerator/generateSyntheticBundle';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createRawZipWriter } from '../../src/stages/zip/createRawZipWriter';
 
 /** Bundle files by path inside the archive. */
 export type TreeFiles = Record<string, string | Buffer>;
 
+/** Writes `files` as a zip; a name ending in `/` becomes a directory entry (an empty `daily/`, say). */
 export async function writeZip(path: string, files: TreeFiles): Promise<string> {
-  const writer = createZipWriter(path);
-  for (const [name, data] of Object.entries(files)) await writer.addFile(name, data);
+  const writer = createRawZipWriter(path);
+  for (const [name, data] of Object.entries(files)) await writer.addEntry({ name, data: Buffer.from(data) });
   await writer.close();
   return path;
 }
