@@ -9,6 +9,7 @@ import { inspectQlibTree, isQlibTree } from './inspectQlibTree';
 import { findBundleRoot, locateBundle, type BundleLayout } from './locateBundle';
 import { measureLongFormFiles } from './measureLongFormFiles';
 import { measurePerSymbolFiles } from './measurePerSymbolFiles';
+import { readCalendarFile } from './readSideFiles';
 
 export interface InspectBundleOptions {
   readonly signal: AbortSignal;
@@ -41,6 +42,8 @@ export async function inspectBundleTree(dir: string, options: InspectBundleOptio
     );
   }
   const columns = await checkCsvSample(dir, layout, options.log);
+  // A calendar.csv without trading days fails every analysis: refuse it here rather than after the swap.
+  if (layout.calendarPath !== null) await readCalendarFile(layout.calendarPath, () => undefined);
   const stats =
     layout.kind === 'long'
       ? await measureLongFormFiles(layout.files, options.signal)

@@ -68,6 +68,11 @@ describe('inspectBundleTree refuses trees that are not bundles with data, naming
     );
   });
 
+  it('a calendar.csv without trading days, which would fail every analysis', async () => {
+    const files = { 'daily/A.csv': `${HEADER}\n${rowsFrom(2, 3).join('\n')}\n`, 'calendar.csv': 'date\n' };
+    expect(await refusal(files)).toMatch(/calendar\.csv holds no trading days/);
+  });
+
   it('files with a header and no rows', async () => {
     expect(await refusal({ 'daily/A.csv': `${HEADER}\n`, 'daily/B.csv': `${HEADER}\n` })).toMatch(
       /hold a header but no rows/,
