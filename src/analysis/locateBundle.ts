@@ -105,8 +105,7 @@ export async function findBundleRoot(dir: string): Promise<{ root: string; entri
   return { root, entries };
 }
 
-/** Sorted entries of a directory, without platform litter (`__MACOSX`, `.DS_Store`, `Thumbs.db`). */
-export async function listEntries(dir: string): Promise<Dirent[]> {
+async function listEntries(dir: string): Promise<Dirent[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries.filter((entry) => !IGNORED.has(entry.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
