@@ -62,13 +62,12 @@ export async function installDownloadedBundle(
     await rm(archive.filePath, { force: true });
     return { summary: 'The bundle was already swapped in by this task before a restart; its install is now recorded.' };
   }
-  if (archive.sha256 !== null) refuseRolledBack(bundles.findRolledBack(archive.sha256), force, ctx);
-
   const tally = createLineTally();
   let stats: BundleStats | null = null;
   const previous = existsSync(currentDir) ? (recorded?.bundle_id ?? null) : null;
   let installed;
   try {
+    if (archive.sha256 !== null) refuseRolledBack(bundles.findRolledBack(archive.sha256), force, ctx);
     installed = await installBundle(
       {
         archivePath: archive.filePath,
@@ -94,7 +93,9 @@ export async function installDownloadedBundle(
     );
   } catch (error) {
     // A refused archive will be refused again: keeping it would only hold the disk.
-    if (isAppError(error, ErrorCode.BundleInvalid)) await rm(archive.filePath, { force: true });
+    if (isAppError(error, ErrorCode.BundleInvalid) || isAppError(error, ErrorCode.BundleRefused)) {
+      await rm(archive.filePath, { force: true });
+    }
     throw error;
   }
   if (stats === null) throw new Error('the install check did not run before the swap');

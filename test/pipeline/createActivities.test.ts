@@ -168,6 +168,8 @@ describe('createActivities under at-least-once delivery', () => {
     expect(!refused.ok && refused.message).toMatch(new RegExp(`rolled back at .* by task ${rollbackId}`));
     expect(!refused.ok && refused.message).toMatch(/"force": true/);
     expect(versionIn('current')).toBe('v1');
+    // Refused for good, so the archive is not kept.
+    expect(existsSync(path.join(dir, 'data', 'downloads', 'bundle.zip'))).toBe(false);
 
     expect((await downloadAndInstall(true)).ok).toBe(true);
     expect([versionIn('current'), versionIn('previous')]).toEqual(['v2', 'v1']);
