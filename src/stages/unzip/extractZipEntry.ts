@@ -65,8 +65,13 @@ export async function extractZipEntry(job: ZipEntryJob): Promise<void> {
       : await readAt(job.handle, dataStart, entry.compressedSize);
   const data = entry.method === ZipMethod.stored ? compressed : await inflateEntry(compressed, job);
   checkOutput(job, data.length, crc32(data));
-  job.onData?.(data);
-  await writeFile(job.targetPath, data, { flag: 'wx', mode: 0o644 });
+  // The observer works on the main thread while the thread pool writes.
+  const written = writeFile(job.targetPath, data, { flag: 'wx', mode: 0o644 });
+  try {
+    job.onData?.(data);
+  } finally {
+    await written;
+  }
   job.onBytes(data.length);
 }
 
