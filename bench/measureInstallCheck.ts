@@ -1,5 +1,6 @@
 // Part of bench/stages: what the install check (is this a bundle with data, and how big is it) adds to the unzip
 // stage, against the plain extraction measured in the same run.
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createLineTally } from '../src/analysis/createLineTally';
 import { describeBundleShrink } from '../src/analysis/describeBundleShrink';
@@ -17,17 +18,23 @@ const seconds = (start: bigint): number => Number(process.hrtime.bigint() - star
 
 /**
  * Plain extraction and extraction with the line tally plus the inspection, interleaved round by round (the machine
- * is shared, so load drifts), best of each. Prints the added wall time and its upper bound, the tally's own time.
+ * is shared, so load drifts), best of each (writeback settled before each). Prints the added wall time and its upper bound, the tally's own time.
  */
 export async function measureInstallCheck(archive: string, target: string): Promise<void> {
   let plainSeconds = Infinity;
   let best = { extract: Infinity, tally: 0, inspect: 0, reread: 0 };
-  for (let round = 0; round < 5; round += 1) {
+  // Each extraction starts with the previous one's files deleted and written back, or the second of a pair would
+  // pay for the first one's writeback.
+  const settle = async (): Promise<void> => {
     await rm(target, { recursive: true, force: true });
+    spawnSync('sync');
+  };
+  for (let round = 0; round < 5; round += 1) {
+    await settle();
     let start = process.hrtime.bigint();
     await extractArchive(archive, target, undefined, quiet());
     plainSeconds = Math.min(plainSeconds, seconds(start));
-    await rm(target, { recursive: true, force: true });
+    await settle();
     const tally = createLineTally();
     let tallySeconds = 0;
     const observe = (path: string) => {
