@@ -26,7 +26,7 @@ export interface InstallBundleOptions {
    * deleted, current and previous stay as they are).
    */
   readonly beforeSwap?: (stagingDir: string) => Promise<void>;
-  /** Recorded as the swap's id once it completes (see readLastSwapId): the installing task's id. */
+  /** Recorded as the swap's id once it completes (see readLastSwap): the installing task's id. */
   readonly swapId?: string;
 }
 
