@@ -1,6 +1,6 @@
 /**
  * Benchmark of the download and unzip stages against curl and the unzip command, on a generated bundle of
- * 2,000 daily CSV files × 2,500 rows (5 M rows). Run: `npx tsc -p tsconfig.build.json && node dist/bench/stages.js`
+ * 2,000 daily CSV files × 2,500 rows (5 M rows), and of the install check against the plain extraction. Run: `npx tsc -p tsconfig.build.json && node dist/bench/stages.js`
  * (optional arguments: symbols days). Prints throughput ratios (ours ÷ baseline) and our peak RSS; never fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import { downloadBundle } from '../src/stages/download/downloadBundle';
 import type { StageContext } from '../src/stages/stageContext';
 import { extractArchive } from '../src/stages/unzip/extractArchive';
 import { createZipWriter } from '../src/stages/zip/createZipWriter';
+import { measureInstallCheck } from './measureInstallCheck';
 
 const symbols = Number(process.argv[2] ?? 2000);
 const days = Number(process.argv[3] ?? 2500);
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
       `extract: ours ${oursSeconds.toFixed(2)} s (${(mb / oursSeconds).toFixed(0)} MB/s), unzip -q ${unzipSeconds.toFixed(2)} s (${(mb / unzipSeconds).toFixed(0)} MB/s)`,
     );
     console.log(`extract ratio (ours ÷ unzip throughput): ${(unzipSeconds / oursSeconds).toFixed(2)}×  [target ≥ 1.0]`);
+    await measureInstallCheck(archive, ours);
     await rm(ours, { recursive: true, force: true });
     await rm(theirs, { recursive: true, force: true });
 

@@ -1,7 +1,8 @@
-// People's command line: `npm run cli -- analyze …` and `npm run cli -- make-bundle …` (see USAGE).
+// People's command line: `npm run cli -- analyze …`, `make-bundle …` and `submit …` (see USAGE).
 import { isAppError } from '../src/errors';
 import { runAnalyzeCommand } from './cli/analyzeCommand';
 import { runMakeBundleCommand } from './cli/makeBundleCommand';
+import { runSubmitCommand } from './cli/submitCommand';
 import { USAGE, UsageError } from './cli/usageError';
 
 async function main(argv: string[]): Promise<number> {
@@ -11,6 +12,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'analyze') await runAnalyzeCommand(rest, controller.signal);
     else if (command === 'make-bundle') await runMakeBundleCommand(rest);
+    else if (command === 'submit') return await runSubmitCommand(rest, controller.signal);
     else if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;

@@ -32,6 +32,10 @@ export interface AppConfig {
   readonly unzipMaxBytes: number;
   readonly unzipMaxEntries: number;
   readonly unzipMaxRatio: number;
+  /** Largest share of symbols (percent, 0–100) a new bundle may lose before its install is refused. */
+  readonly installMaxSymbolLossPercent: number;
+  /** Largest share of rows (percent, 0–100) a new bundle may lose before its install is refused. */
+  readonly installMaxRowLossPercent: number;
   /** True when running on Azure App Service / Functions (WEBSITE_INSTANCE_ID is set). */
   readonly onAzure: boolean;
 }
@@ -120,6 +124,16 @@ export const configSettings: readonly ConfigSetting[] = [
     default: '200',
     description: 'Largest unpacked/packed size ratio (zip bombs).',
   },
+  {
+    name: 'MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS',
+    default: '10',
+    description: 'Percent (0–100) of symbols a new bundle may lose; more is refused unless forced.',
+  },
+  {
+    name: 'MARKET_DATA_INSTALL_MAX_ROW_LOSS',
+    default: '10',
+    description: 'Percent (0–100) of rows a new bundle may lose; more is refused unless forced.',
+  },
   { name: 'WEBSITE_INSTANCE_ID', default: null, description: 'Set by Azure; marks the app as running on Azure.' },
 ];
 
@@ -147,6 +161,17 @@ export function loadConfig(env: Env): AppConfig {
     problem(
       name,
       `"${raw}" is not a positive whole number of ${unit}. Set e.g. ${fallback}, or unset it for that default.`,
+    );
+    return fallback;
+  };
+  const percent = (name: string, fallback: number): number => {
+    const raw = read(name);
+    if (raw === null) return fallback;
+    const value = /^\d+(\.\d+)?\s*%?$/.test(raw) ? Number(raw.replace('%', '')) : Number.NaN;
+    if (value >= 0 && value <= 100) return value;
+    problem(
+      name,
+      `"${raw}" is not a percentage from 0 to 100. Set e.g. ${fallback} (or ${fallback}%), 100 to turn it off.`,
     );
     return fallback;
   };
@@ -218,6 +243,8 @@ export function loadConfig(env: Env): AppConfig {
     unzipMaxBytes: positiveInteger('MARKET_DATA_UNZIP_MAX_BYTES', 20 * GIB, 'bytes'),
     unzipMaxEntries: positiveInteger('MARKET_DATA_UNZIP_MAX_ENTRIES', 200_000, 'entries'),
     unzipMaxRatio: positiveInteger('MARKET_DATA_UNZIP_MAX_RATIO', 200, 'times'),
+    installMaxSymbolLossPercent: percent('MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS', 10),
+    installMaxRowLossPercent: percent('MARKET_DATA_INSTALL_MAX_ROW_LOSS', 10),
     onAzure,
   };
 

@@ -11,6 +11,7 @@ export const ErrorCode = {
   NotRetryable: 'NOT_RETRYABLE',
   IllegalTransition: 'ILLEGAL_TRANSITION',
   NoBundle: 'NO_BUNDLE',
+  NoPreviousBundle: 'NO_PREVIOUS_BUNDLE',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
@@ -21,6 +22,8 @@ export const ErrorCode = {
   UnsafeArchive: 'UNSAFE_ARCHIVE',
   UnsupportedArchive: 'UNSUPPORTED_ARCHIVE',
   BundleInvalid: 'BUNDLE_INVALID',
+  /** A valid bundle that would replace the installed one for the worse (drastic shrink, or a rolled-back release). */
+  BundleRefused: 'BUNDLE_REFUSED',
   Cancelled: 'CANCELLED',
   Internal: 'INTERNAL',
 } as const;

@@ -37,6 +37,8 @@ describe('loadConfig defaults', () => {
       unzipMaxBytes: 20 * 1024 ** 3,
       unzipMaxEntries: 200_000,
       unzipMaxRatio: 200,
+      installMaxSymbolLossPercent: 10,
+      installMaxRowLossPercent: 10,
       onAzure: false,
     });
   });
@@ -77,6 +79,8 @@ describe('loadConfig defaults', () => {
       MARKET_DATA_UNZIP_MAX_BYTES: '2000',
       MARKET_DATA_UNZIP_MAX_ENTRIES: '10',
       MARKET_DATA_UNZIP_MAX_RATIO: '50',
+      MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS: '2.5',
+      MARKET_DATA_INSTALL_MAX_ROW_LOSS: '100%',
       WEBSITE_INSTANCE_ID: 'abc123',
     });
     expect(config).toMatchObject({
@@ -100,6 +104,8 @@ describe('loadConfig defaults', () => {
       unzipMaxBytes: 2000,
       unzipMaxEntries: 10,
       unzipMaxRatio: 50,
+      installMaxSymbolLossPercent: 2.5,
+      installMaxRowLossPercent: 100,
       onAzure: true,
     });
   });
@@ -127,6 +133,8 @@ describe('loadConfig errors', () => {
       MARKET_DATA_UNZIP_MAX_BYTES: '99999999999999999999',
       MARKET_DATA_UNZIP_MAX_ENTRIES: 'many',
       MARKET_DATA_UNZIP_MAX_RATIO: '0x10',
+      MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS: '110',
+      MARKET_DATA_INSTALL_MAX_ROW_LOSS: 'ten',
     });
     const problems = error.details?.problems as string[];
     const names = problems.map((p) => p.split(':')[0]);
@@ -144,8 +152,11 @@ describe('loadConfig errors', () => {
       'MARKET_DATA_UNZIP_MAX_BYTES',
       'MARKET_DATA_UNZIP_MAX_ENTRIES',
       'MARKET_DATA_UNZIP_MAX_RATIO',
+      'MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS',
+      'MARKET_DATA_INSTALL_MAX_ROW_LOSS',
     ]);
-    expect(error.message).toMatch(/^Invalid configuration \(13 problem\(s\)\):/);
+    expect(error.message).toMatch(/^Invalid configuration \(15 problem\(s\)\):/);
+    expect(error.message).toMatch(/MARKET_DATA_INSTALL_MAX_SYMBOL_LOSS: "110" is not a percentage from 0 to 100/);
     for (const problem of problems) expect(error.message).toContain(problem);
     expect(error.message).toMatch(
       /MARKET_DATA_RETENTION_SUCCESS_DAYS: "thirty" is not a positive whole number of days/,

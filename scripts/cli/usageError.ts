@@ -9,6 +9,9 @@ export const USAGE = `Usage:
       (--json: { "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
   cli make-bundle --symbols N --days M --seed S --out <file.zip> [--defects default|none|<recipe,...>] [--start YYYY-MM-DD]
       Write a seeded synthetic bundle to <file.zip> and its expected analysis to <file>.expected.json.
+  cli submit <download | analyze | rollback> [--force] [--wait] [--url URL] [--token JWT]
+      Ask a running service for a task (rollback and --force need MarketData.Admin); --wait follows it to its end.
+      URL defaults to $MARKET_DATA_URL or http://localhost:7071, the token to $MARKET_DATA_TOKEN.
 `;
 
 /** A positive integer option, or a UsageError naming the option. */

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -37,14 +38,7 @@ const SNIFF_BYTES = 64 * 1024;
  * top-level folder) and classifies the csv-daily layout. Throws BUNDLE_INVALID when no data files are found.
  */
 export async function locateBundle(dir: string): Promise<BundleLayout> {
-  let root = dir;
-  let entries = await listEntries(root);
-  for (;;) {
-    const only = entries.length === 1 ? entries[0] : undefined;
-    if (!only?.isDirectory() || only.name.toLowerCase() === 'daily') break;
-    root = join(root, only.name);
-    entries = await listEntries(root);
-  }
+  const { root, entries } = await findBundleRoot(dir);
   const names = new Map(entries.map((entry) => [entry.name.toLowerCase(), entry]));
   const sidePath = (name: string): string | null => {
     const entry = names.get(name);
@@ -98,7 +92,20 @@ export async function locateBundle(dir: string): Promise<BundleLayout> {
   );
 }
 
-async function listEntries(dir: string) {
+/** The bundle root inside `dir` (single-child directories descended, as archives often wrap everything in one). */
+export async function findBundleRoot(dir: string): Promise<{ root: string; entries: Dirent[] }> {
+  let root = dir;
+  let entries = await listEntries(root);
+  for (;;) {
+    const only = entries.length === 1 ? entries[0] : undefined;
+    if (!only?.isDirectory() || only.name.toLowerCase() === 'daily') break;
+    root = join(root, only.name);
+    entries = await listEntries(root);
+  }
+  return { root, entries };
+}
+
+async function listEntries(dir: string): Promise<Dirent[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries.filter((entry) => !IGNORED.has(entry.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -126,7 +133,7 @@ async function hasSymbolColumn(path: string, gzip: boolean): Promise<boolean> {
 }
 
 /** Up to `limit` leading bytes of a file, decompressed when gzip; stops reading as soon as it has them. */
-async function readHead(path: string, gzip: boolean, limit: number): Promise<Buffer> {
+export async function readHead(path: string, gzip: boolean, limit: number): Promise<Buffer> {
   const raw = createReadStream(path, { highWaterMark: gzip ? 16 * 1024 : limit });
   const source = gzip ? pipeline(raw, createGunzip(), () => undefined) : raw;
   const chunks: Buffer[] = [];

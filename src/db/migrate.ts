@@ -26,12 +26,34 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
       assertNotNewer(current, known);
       if (current >= migration.version) return;
       db.exec(migration.sql);
+      if (migration.rebuildsTables === true) assertNoForeignKeyViolations(db, migration);
       // PRAGMA takes no bound parameters; the version is a checked integer, not input.
       db.pragma(`user_version = ${migration.version}`);
     });
-    apply.immediate();
+    // The pragma is a no-op inside a transaction, so it is switched around it (and only when the step is due).
+    const enforcing = migration.rebuildsTables === true && readUserVersion(db) < migration.version && foreignKeysOn(db);
+    if (enforcing) db.pragma('foreign_keys = OFF');
+    try {
+      apply.immediate();
+    } finally {
+      if (enforcing) db.pragma('foreign_keys = ON');
+    }
   }
   return { from, to: readUserVersion(db) };
+}
+
+function foreignKeysOn(db: Database.Database): boolean {
+  return db.pragma('foreign_keys', { simple: true }) === 1;
+}
+
+function assertNoForeignKeyViolations(db: Database.Database, migration: Migration): void {
+  const violations = db.pragma('foreign_key_check') as unknown[];
+  if (violations.length > 0) {
+    throw new AppError(
+      ErrorCode.Internal,
+      `Migration "${migration.name}" would leave ${violations.length} foreign-key violation(s); it was rolled back.`,
+    );
+  }
 }
 
 function readUserVersion(db: Database.Database): number {

@@ -15,6 +15,9 @@ df.app.activity(PipelineName.downloadBundle, {
 df.app.activity(PipelineName.unzipBundle, {
   handler: (input: StageActivityInput) => getAppServices().activities.unzipBundle(input),
 });
+df.app.activity(PipelineName.rollbackBundle, {
+  handler: (input: StageActivityInput) => getAppServices().activities.rollbackBundle(input),
+});
 df.app.activity(PipelineName.analyzeBundle, {
   handler: (input: StageActivityInput) => getAppServices().activities.analyzeBundle(input),
 });

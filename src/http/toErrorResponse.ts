@@ -14,6 +14,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   NO_BUNDLE: 404,
   TASK_RUNNING: 409,
   TASK_NOT_ACTIVE: 409,
+  // A rollback asked for while no earlier generation is kept: the current state does not allow it.
+  NO_PREVIOUS_BUNDLE: 409,
   // A state rule lost a race (say two cancels at once): a conflict with the current state, not a crash.
   ILLEGAL_TRANSITION: 409,
   INVALID_CONFIG: 503,
@@ -24,6 +26,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   UNSAFE_ARCHIVE: 500,
   UNSUPPORTED_ARCHIVE: 500,
   BUNDLE_INVALID: 500,
+  BUNDLE_REFUSED: 500,
   CANCELLED: 500,
   INTERNAL: 500,
 };

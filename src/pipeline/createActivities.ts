@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { analyzeBundle } from '../analysis/analyzeBundle';
@@ -10,10 +9,11 @@ import { AppError, ErrorCode } from '../errors';
 import { downloadBundle } from '../stages/download/downloadBundle';
 import { formatBytes } from '../stages/reportBytesProgress';
 import type { DownloadResult } from '../stages/download/downloadOptions';
-import { installBundle } from '../stages/unzip/installBundle';
 import type { TaskStore } from '../tasks/taskStore';
 import type { Task } from '../tasks/taskTypes';
 import type { ActivityOutcome, EndedTask, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
+import { installDownloadedBundle } from './installDownloadedBundle';
+import { rollBackBundle } from './rollBackBundle';
 import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 
 export interface ActivityDeps {
@@ -113,41 +113,15 @@ export function createActivities(deps: ActivityDeps) {
     unzipBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
         const download = (input.previous as { download?: DownloadResult & { url: string } } | null)?.download;
-        if (download?.filePath == null) throw new Error('unzip ran without a downloaded archive');
-        // A redelivery after this task installed the bundle and removed the archive: the work is already done.
-        const done = bundles.getInstalledBundle();
-        if (!existsSync(download.filePath) && done?.task_id === input.taskId && existsSync(currentDir)) {
-          return { summary: `The bundle was already installed by this task (${done.entries} entries).` };
-        }
-        const installed = await installBundle(
-          {
-            archivePath: download.filePath,
-            bundlesDir: deps.bundlesDir,
-            limits: {
-              maxTotalBytes: config.unzipMaxBytes,
-              maxEntries: config.unzipMaxEntries,
-              maxRatio: config.unzipMaxRatio,
-            },
-          },
-          ctx,
-        );
-        bundles.recordInstall({
-          task_id: input.taskId,
-          source_url: download.url,
-          sha256: download.sha256,
-          size_bytes: download.bytes,
-          etag: download.etag,
-          last_modified: download.lastModified,
-          archive_type: installed.archiveType,
-          entries: installed.entries,
-          extracted_bytes: installed.bytes,
-        });
-        // The archive is installed and its digest recorded; keeping it would only double the disk use.
-        await rm(download.filePath, { force: true });
-        return {
-          summary: `Installed ${installed.entries} entries (${formatBytes(installed.bytes)}) into bundles/current.`,
-        };
+        const filePath = download?.filePath;
+        if (download === undefined || filePath == null) throw new Error('unzip ran without a downloaded archive');
+        const force = tasks.getTaskRecord(input.taskId)?.force === 1;
+        return installDownloadedBundle(deps, input.taskId, { ...download, filePath }, force, ctx);
       });
+    },
+
+    rollbackBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+      return runStageActivity(runner, input.taskId, input.slice, (ctx) => rollBackBundle(deps, input.taskId, ctx));
     },
 
     analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {

@@ -17,6 +17,7 @@ const stageActivity = {
   download: PipelineName.downloadBundle,
   unzip: PipelineName.unzipBundle,
   analyze: PipelineName.analyzeBundle,
+  rollback: PipelineName.rollbackBundle,
 } as const;
 
 /** Faults (a thrown activity) get two more tries with backoff; expected failures come back as values. */

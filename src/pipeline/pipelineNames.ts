@@ -8,6 +8,7 @@ export const PipelineName = {
   downloadBundle: 'downloadBundle',
   unzipBundle: 'unzipBundle',
   analyzeBundle: 'analyzeBundle',
+  rollbackBundle: 'rollbackBundle',
   finishTask: 'finishTask',
 } as const;
 

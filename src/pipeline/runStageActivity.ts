@@ -21,7 +21,9 @@ const PERMANENT: ReadonlySet<string> = new Set<string>([
   ErrorCode.UnsafeArchive,
   ErrorCode.UnsupportedArchive,
   ErrorCode.BundleInvalid,
+  ErrorCode.BundleRefused,
   ErrorCode.NoBundle,
+  ErrorCode.NoPreviousBundle,
   ErrorCode.InvalidConfig,
   ErrorCode.Cancelled,
 ]);

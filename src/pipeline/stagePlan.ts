@@ -1,6 +1,6 @@
 /** A slice of the task's single 0–100 progress scale owned by one stage. */
 export interface StageSlice {
-  readonly stage: 'download' | 'unzip' | 'analyze';
+  readonly stage: 'download' | 'unzip' | 'analyze' | 'rollback';
   /** Progress when the stage starts. */
   readonly from: number;
   /** Progress when the stage ends; the last stage ends below 100, which only success reaches. */
@@ -15,6 +15,11 @@ const plans = {
     { stage: 'analyze', from: 75, to: 99 },
   ],
   analyze: [{ stage: 'analyze', from: 0, to: 99 }],
+  // The exchange itself is a few renames; the analysis of the restored bundle is the real work.
+  rollback: [
+    { stage: 'rollback', from: 0, to: 10 },
+    { stage: 'analyze', from: 10, to: 99 },
+  ],
 } as const satisfies Record<string, readonly StageSlice[]>;
 
 export type PipelineTaskType = keyof typeof plans;

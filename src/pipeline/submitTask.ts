@@ -15,6 +15,10 @@ export interface SubmitRequest {
   readonly taskType: TaskType;
   readonly source: TaskSource;
   readonly retryOf?: string | null;
+  /** A download that installs even what the install checks refuse (MarketData.Admin only: the caller checks). */
+  readonly force?: boolean;
+  /** Who asked, for the task log (the token's subject). */
+  readonly requestedBy?: string | null;
 }
 
 async function waitUntilSettled(control: PipelineControl, settleMs: number): Promise<void> {
@@ -34,7 +38,15 @@ async function waitUntilSettled(control: PipelineControl, settleMs: number): Pro
 export async function submitTask(deps: SubmitDeps, request: SubmitRequest): Promise<Task> {
   await reconcileActiveTask(deps);
   const task = deps.tasks.createTask(request);
-  deps.tasks.log(task.task_id, 'INFO', `Task submitted (${task.task_type}, source ${task.source}).`);
+  const by = request.requestedBy == null ? '' : ` by ${request.requestedBy}`;
+  deps.tasks.log(task.task_id, 'INFO', `Task submitted (${task.task_type}, source ${task.source})${by}.`);
+  if (request.force === true) {
+    deps.tasks.log(
+      task.task_id,
+      'WARNING',
+      `Forced${by}: the install will not refuse a shrinking or rolled-back bundle (a bundle with no data still fails).`,
+    );
+  }
   const input = { taskId: task.task_id, taskType: task.task_type };
   try {
     try {

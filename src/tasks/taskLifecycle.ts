@@ -19,6 +19,8 @@ export interface CreateTaskInput {
   readonly source: TaskSource;
   /** The failed task this one retries; requires `source: 'retry'` and the same task type. */
   readonly retryOf?: string | null;
+  /** Install even what the install checks would refuse (downloads only; authorising it is the caller's job). */
+  readonly force?: boolean;
 }
 
 export const TASK_RUNNING_MESSAGE = '已有任务正在运行，请等待完成后再试';
@@ -27,8 +29,8 @@ const MAX_TEXT = 4000;
 /** The state-changing half of the store; see `TaskStore` for the contract of each operation. */
 export function createTaskLifecycle(db: Database.Database, queries: TaskQueries, now: () => string) {
   const insertTask = db.prepare(`
-    INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of)
-    VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf)
+    INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of, force)
+    VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf, :force)
     RETURNING ${taskColumns}`);
   const toRunning = prepareTransition(TaskStatus.Running, 'started_at = :now, heartbeat_at = :now');
   const toSuccess = prepareTransition(
@@ -96,8 +98,11 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     const retryOf = input.retryOf == null ? null : requireTaskId('retry_of', input.retryOf);
     if (retryOf !== null) assertRetryable(requireExisting(retryOf), taskType, source);
     else if (source === TaskSource.Retry) throw invalid('source "retry" needs retry_of, the failed task it retries.');
+    const force = input.force === true ? 1 : 0;
+    if (force === 1 && taskType !== TaskType.Download) throw invalid('force applies only to download tasks.');
     try {
-      return toTask(toTaskRecord(insertTask.get({ taskId: randomUUID(), taskType, source, retryOf, now: now() })));
+      const row = insertTask.get({ taskId: randomUUID(), taskType, source, retryOf, force, now: now() });
+      return toTask(toTaskRecord(row));
     } catch (error) {
       // No check-then-insert: the partial unique index decides, and we only explain its verdict.
       const active = isOneActiveViolation(error) ? queries.getActiveTaskRecord() : null;

@@ -3,7 +3,7 @@ import type { Task, TaskLog, TaskRecord } from './taskTypes';
 /** Column list shared by every statement that reads a whole task row (also used in RETURNING clauses). */
 export const taskColumns =
   'task_id, task_type, status, source, progress, stage, message, error, created_at, started_at, finished_at, ' +
-  'retry_of, heartbeat_at, cancel_requested_at';
+  'retry_of, heartbeat_at, cancel_requested_at, force';
 
 export const taskLogColumns = 'id, task_id, timestamp, level, stage, message';
 

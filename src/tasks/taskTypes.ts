@@ -1,4 +1,4 @@
-/** Column values of the task tables. They mirror the CHECK constraints of migration 001; change both together. */
+/** Column values of the task tables. They mirror the CHECK constraints of migration 004; change both together. */
 export const TaskStatus = {
   Pending: 'pending',
   Running: 'running',
@@ -8,13 +8,13 @@ export const TaskStatus = {
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
-export const TaskType = { Download: 'download', Analyze: 'analyze' } as const;
+export const TaskType = { Download: 'download', Analyze: 'analyze', Rollback: 'rollback' } as const;
 export type TaskType = (typeof TaskType)[keyof typeof TaskType];
 
 export const TaskSource = { Manual: 'manual', Schedule: 'schedule', Retry: 'retry' } as const;
 export type TaskSource = (typeof TaskSource)[keyof typeof TaskSource];
 
-export const TaskStage = { Download: 'download', Unzip: 'unzip', Analyze: 'analyze' } as const;
+export const TaskStage = { Download: 'download', Unzip: 'unzip', Analyze: 'analyze', Rollback: 'rollback' } as const;
 export type TaskStage = (typeof TaskStage)[keyof typeof TaskStage];
 
 /** Ordered from least to most severe; a minimum level filter keeps this level and the ones after it. */
@@ -55,6 +55,8 @@ export interface Task {
 export interface TaskRecord extends Task {
   readonly heartbeat_at: string | null;
   readonly cancel_requested_at: string | null;
+  /** 1 when an admin asked a download to install even a bundle the install checks would refuse. */
+  readonly force: 0 | 1;
 }
 
 export interface TaskLog {

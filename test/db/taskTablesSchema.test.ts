@@ -62,6 +62,7 @@ describe('task tables on a fresh database', () => {
       'retry_of',
       'cancel_requested_at',
       'heartbeat_at',
+      'force',
     ]);
     expect(columns.find((c) => c.name === 'task_id')?.pk).toBe(1);
     expect(columns.find((c) => c.name === 'progress')?.type).toBe('INTEGER');

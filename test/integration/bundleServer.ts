@@ -20,6 +20,8 @@ export interface BundleServer {
   setRate(bytesPerSecond: number | undefined): void;
   /** Answer every request with this status (e.g. 503) until set back to undefined. */
   setFailure(status: number | undefined): void;
+  /** Serve another archive from now on (a new release). */
+  setFilePath(path: string): void;
   close(): Promise<void>;
 }
 
@@ -28,8 +30,10 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
   let rate = options.bytesPerSecond;
   let failure: number | undefined;
   const stats = { gets: 0, rangeGets: 0 };
-  const size = statSync(options.filePath).size;
-  const etag = `"bundle-${size}"`;
+  let filePath = options.filePath;
+  let size = statSync(filePath).size;
+  let etag = `"bundle-${size}"`;
+  let generation = 0;
   const server = http.createServer((req, res) => {
     if (failure !== undefined) {
       res.writeHead(failure).end();
@@ -48,7 +52,14 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
     stats.gets += 1;
     let start = 0;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (range && options.acceptRanges) {
+    // As a real server: a Range for another version of the file (If-Range) gets the whole new file.
+    const ifRange = req.headers['if-range'];
+    const current = ifRange === undefined || ifRange === etag;
+    if (range && options.acceptRanges && current && Number(range[1]) >= size) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return;
+    }
+    if (range && options.acceptRanges && current) {
       stats.rangeGets += 1;
       start = Number(range[1]);
       res.writeHead(206, {
@@ -60,7 +71,7 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
     } else {
       res.writeHead(200, { 'content-length': size, etag, 'accept-ranges': options.acceptRanges ? 'bytes' : 'none' });
     }
-    const stream = createReadStream(options.filePath, { start, highWaterMark: 16 * 1024 });
+    const stream = createReadStream(filePath, { start, highWaterMark: 16 * 1024 });
     // Written chunk by chunk so the rate can change mid-transfer (a test speeds up a download it slowed down).
     void (async () => {
       try {
@@ -87,6 +98,12 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
     },
     setFailure(status) {
       failure = status;
+    },
+    setFilePath(path) {
+      filePath = path;
+      size = statSync(path).size;
+      generation += 1;
+      etag = `"bundle-${size}-${generation}"`;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -99,9 +99,12 @@ describe('scheduled runs, crashes and reconciliation, end to end on the devhost'
   });
 
   it('a retried download of an installed bundle that never passed analysis analyses it again instead of succeeding', async () => {
-    const archive = path.join(dir, 'not-a-bundle.zip');
+    // Passes the install check (headers and rows are fine) but not the analysis: one symbol appears in two
+    // long-form files whose columns are in a different order.
+    const archive = path.join(dir, 'unanalysable.zip');
     const zip = createZipWriter(archive);
-    await zip.addFile('readme.txt', 'no csv-daily data in here');
+    await zip.addFile('part1.csv', 'symbol,date,open,high,low,close,volume\n600000.SH,2024-01-02,1,1,1,1,10\n');
+    await zip.addFile('part2.csv', 'date,symbol,open,high,low,close,volume\n2024-01-03,600000.SH,1,1,1,1,10\n');
     await zip.close();
     const host = await startAppHost({
       dataDir: path.join(dir, 'unanalysed'),

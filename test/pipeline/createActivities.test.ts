@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,20 +7,29 @@ import { createAppServices, type AppServices } from '../../src/appServices';
 import { loadConfig } from '../../src/config';
 import type { StageActivityInput } from '../../src/pipeline/pipelineContract';
 import { stagePlan } from '../../src/pipeline/stagePlan';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { installBundle } from '../../src/stages/unzip/installBundle';
+import { restorePreviousBundle } from '../../src/stages/unzip/restorePreviousBundle';
+import { syntheticFiles, writeZip } from '../analysis/bundleTrees';
+import { createStageTestContext } from '../stages/helpers/stageTestContext';
 
 const [downloadSlice, unzipSlice] = stagePlan('download');
+const [rollbackSlice] = stagePlan('rollback');
 
 let dir: string;
+let archive: string;
 let services: AppServices;
+
+/** Serves a new release: the next download of the configured URL gets this bundle. */
+async function publish(version: string, symbols = 4): Promise<void> {
+  const next = path.join(dir, `${version}.zip`);
+  await writeZip(next, { ...(await syntheticFiles(symbols, 30)), VERSION: version });
+  copyFileSync(next, archive);
+}
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'activities-test-'));
-  const archive = path.join(dir, 'bundle.zip');
-  const writer = createZipWriter(archive);
-  await writer.addFile('VERSION', 'v1');
-  await writer.addFile('daily/000001.SZ.csv', 'date,close\n2024-01-02,1.5\n');
-  await writer.close();
+  archive = path.join(dir, 'bundle.zip');
+  await publish('v1');
   services = createAppServices(
     loadConfig({
       MARKET_DATA_HOME: path.join(dir, 'data'),
@@ -35,11 +44,30 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startDownloadTask(): string {
-  const task = services.tasks.createTask({ taskType: 'download', source: 'manual' });
+function startTask(taskType: 'download' | 'rollback' = 'download', force = false): string {
+  const task = services.tasks.createTask({ taskType, source: 'manual', force });
   services.tasks.startTask(task.task_id);
   return task.task_id;
 }
+
+const startDownloadTask = () => startTask('download');
+
+/** Runs the download and unzip stages of a new download task and ends it; returns the unzip outcome. */
+async function downloadAndInstall(force = false) {
+  const taskId = startTask('download', force);
+  const { activities } = services;
+  const downloaded = await activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
+  const unzipped = await activities.unzipBundle({
+    taskId,
+    slice: unzipSlice!,
+    previous: downloaded.ok ? downloaded.value : null,
+  });
+  await activities.finishTask({ taskId, outcome: unzipped.ok ? 'success' : 'failed', message: 'done', error: null });
+  return unzipped;
+}
+
+const versionIn = (name: 'current' | 'previous') =>
+  readFileSync(path.join(services.bundlesDir, name, 'VERSION'), 'utf8');
 
 describe('createActivities under at-least-once delivery', () => {
   it('an unzip redelivered after it installed the bundle and removed the archive succeeds without reinstalling', async () => {
@@ -73,6 +101,81 @@ describe('createActivities under at-least-once delivery', () => {
     const again = await activities.finishTask({ taskId, outcome: 'failed', message: 'late', error: 'late' });
     expect(again).toEqual(first);
     expect(services.tasks.getTask(taskId)).toMatchObject({ status: 'cancelled', error: null });
+  });
+
+  it('an unzip redelivered after its swap but before its record records the install without swapping again', async () => {
+    expect((await downloadAndInstall()).ok).toBe(true);
+    await publish('v2');
+    const taskId = startDownloadTask();
+    const { activities } = services;
+    const downloaded = await activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
+    const value = downloaded.ok ? (downloaded.value as unknown as { download: { filePath: string } }) : null;
+    // The crash: this task's swap completed, the host died before the install was recorded.
+    await installBundle(
+      { archivePath: value!.download.filePath, bundlesDir: services.bundlesDir, swapId: taskId },
+      createStageTestContext(),
+    );
+    const again = await activities.unzipBundle({ taskId, slice: unzipSlice!, previous: value });
+    expect(again).toMatchObject({ ok: true, value: { summary: expect.stringMatching(/now recorded/) as unknown } });
+    expect([versionIn('current'), versionIn('previous')]).toEqual(['v2', 'v1']);
+    const recorded = services.bundles.getInstalledBundle();
+    expect(recorded).toMatchObject({ task_id: taskId, layout: 'csv-daily', symbol_count: 4, archive_type: 'zip' });
+    expect(services.bundles.getPreviousBundle()?.bundle_id).toBe(recorded!.previous_bundle_id);
+  });
+
+  it('a rollback redelivered after its exchange but before its record records it without exchanging back', async () => {
+    expect((await downloadAndInstall()).ok).toBe(true);
+    await publish('v2');
+    expect((await downloadAndInstall()).ok).toBe(true);
+    const [v1, v2] = [services.bundles.getPreviousBundle()!, services.bundles.getInstalledBundle()!];
+    const taskId = startTask('rollback');
+    await restorePreviousBundle(services.bundlesDir, taskId, createStageTestContext());
+    const result = await services.activities.rollbackBundle({ taskId, slice: rollbackSlice!, previous: null });
+    expect(result.ok).toBe(true);
+    expect([versionIn('current'), versionIn('previous')]).toEqual(['v1', 'v2']);
+    expect(services.bundles.getInstalledBundle()).toMatchObject({
+      task_id: taskId,
+      sha256: v1.sha256,
+      restored_bundle_id: v1.bundle_id,
+      previous_bundle_id: v2.bundle_id,
+    });
+    expect(services.bundles.findRolledBack(v2.sha256!)).toMatchObject({ rolled_back_by_task_id: taskId });
+    // Once more, as a second redelivery: nothing moves.
+    expect((await services.activities.rollbackBundle({ taskId, slice: rollbackSlice!, previous: null })).ok).toBe(true);
+    expect(versionIn('current')).toBe('v1');
+  });
+
+  it('a rollback fails with NO_PREVIOUS_BUNDLE when the previous generation is gone, and changes nothing', async () => {
+    expect((await downloadAndInstall()).ok).toBe(true);
+    const taskId = startTask('rollback');
+    const result = await services.activities.rollbackBundle({ taskId, slice: rollbackSlice!, previous: null });
+    expect(result).toMatchObject({ ok: false, code: 'NO_PREVIOUS_BUNDLE' });
+    expect(versionIn('current')).toBe('v1');
+  });
+
+  it('refuses to install again an archive a rollback replaced, unless the download is forced', async () => {
+    expect((await downloadAndInstall()).ok).toBe(true);
+    await publish('v2');
+    expect((await downloadAndInstall()).ok).toBe(true);
+    const rollbackId = startTask('rollback');
+    expect(
+      (await services.activities.rollbackBundle({ taskId: rollbackId, slice: rollbackSlice!, previous: null })).ok,
+    ).toBe(true);
+    await services.activities.finishTask({ taskId: rollbackId, outcome: 'success', message: 'ok', error: null });
+
+    const refused = await downloadAndInstall();
+    expect(refused).toMatchObject({ ok: false, code: 'BUNDLE_REFUSED' });
+    expect(!refused.ok && refused.message).toMatch(new RegExp(`rolled back at .* by task ${rollbackId}`));
+    expect(!refused.ok && refused.message).toMatch(/"force": true/);
+    expect(versionIn('current')).toBe('v1');
+    // Refused for good, so the archive is not kept.
+    expect(existsSync(path.join(dir, 'data', 'downloads', 'bundle.zip'))).toBe(false);
+
+    expect((await downloadAndInstall(true)).ok).toBe(true);
+    expect([versionIn('current'), versionIn('previous')]).toEqual(['v2', 'v1']);
+    expect(services.bundles.getInstalledBundle()).toMatchObject({ forced: 1 });
+    // Installed again on purpose, so it is no longer refused.
+    expect(services.bundles.findRolledBack(services.bundles.getInstalledBundle()!.sha256!)).toBeNull();
   });
 });
 

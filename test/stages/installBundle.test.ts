@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installBundle } from '../../src/stages/unzip/installBundle';
 import { recoverBundleSwap } from '../../src/stages/unzip/recoverBundleSwap';
+import { readLastSwap } from '../../src/stages/unzip/swapBundleDirs';
 import { createRawZipWriter } from '../../src/stages/zip/createRawZipWriter';
 import { createZipWriter } from '../../src/stages/zip/createZipWriter';
 import { createStageTestContext } from './helpers/stageTestContext';
@@ -162,5 +163,59 @@ describe('installBundle', () => {
     expect(ctx.logs.some((line) => line.includes('crash'))).toBe(true);
     expect(await version('current')).toBe('v4');
     expect(await version('previous')).toBe('v3');
+  });
+
+  it('a beforeSwap check that throws refuses the bundle: staging is removed, current and previous untouched', async () => {
+    await installBundle(
+      { archivePath: await makeBundle('v1.zip', 'v1'), bundlesDir: bundles },
+      createStageTestContext(),
+    );
+    await installBundle(
+      { archivePath: await makeBundle('v2.zip', 'v2'), bundlesDir: bundles },
+      createStageTestContext(),
+    );
+    let checked: string[] = [];
+    const refused = installBundle(
+      {
+        archivePath: await makeBundle('v3.zip', 'v3'),
+        bundlesDir: bundles,
+        beforeSwap: async (staging) => {
+          checked = (await readdir(join(staging, 'daily'))).sort();
+          throw Object.assign(new Error('not a bundle'), { code: 'BUNDLE_INVALID' });
+        },
+      },
+      createStageTestContext(),
+    );
+    await expect(refused).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+    expect(checked).toEqual(['0.csv', '1.csv', '2.csv', '3.csv', '4.csv']);
+    expect(await version('current')).toBe('v2');
+    expect(await version('previous')).toBe('v1');
+    expect(await listing()).toEqual(['current', 'previous']);
+  });
+
+  it('shows the observer every member it asks for, byte for byte, and records the swap id with the archive facts', async () => {
+    const seen = new Map<string, Buffer[]>();
+    await installBundle(
+      {
+        archivePath: await makeBundle('v1.zip', 'v1', 3),
+        bundlesDir: bundles,
+        observeEntry: (path) => {
+          if (!path.endsWith('.csv')) return null;
+          const chunks: Buffer[] = [];
+          seen.set(path, chunks);
+          return (chunk) => chunks.push(Buffer.from(chunk));
+        },
+        swapId: 'task-1',
+      },
+      createStageTestContext(),
+    );
+    expect([...seen.keys()].sort()).toEqual(['daily/0.csv', 'daily/1.csv', 'daily/2.csv']);
+    for (const [path, chunks] of seen) {
+      expect(Buffer.concat(chunks).equals(await readFile(join(bundles, 'current', path)))).toBe(true);
+    }
+    expect(await readLastSwap(bundles)).toEqual({
+      id: 'task-1',
+      note: { archiveType: 'zip', entries: 4, bytes: expect.any(Number) as unknown },
+    });
   });
 });

@@ -41,7 +41,7 @@ describe('AC-02 submitting a task', () => {
   });
 
   it.each([
-    [{ taskType: 'upload', source: 'manual' }, /task_type must be one of download, analyze; got "upload"/],
+    [{ taskType: 'upload', source: 'manual' }, /task_type must be one of download, analyze, rollback; got "upload"/],
     [{ taskType: 'download', source: 'cron' }, /source must be one of manual, schedule, retry; got "cron"/],
     [{ taskType: 'download', source: 'retry' }, /source "retry" needs retry_of/],
     [{ taskType: 'download', source: 'manual', retryOf: 'abc' }, /retry_of must be a task id/],

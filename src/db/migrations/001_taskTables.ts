@@ -3,10 +3,10 @@ import type { Migration } from '../migration';
 // GLOB patterns, spelled out once so the CHECKs below stay readable. Timestamps are fixed-width
 // `YYYY-MM-DDTHH:MM:SS.sssZ` (Date#toISOString), which makes text comparison equal time comparison.
 const HEX = '[0-9a-f]';
-const UUID_V4 = `${HEX.repeat(8)}-${HEX.repeat(4)}-4${HEX.repeat(3)}-[89ab]${HEX.repeat(3)}-${HEX.repeat(12)}`;
+export const UUID_V4 = `${HEX.repeat(8)}-${HEX.repeat(4)}-4${HEX.repeat(3)}-[89ab]${HEX.repeat(3)}-${HEX.repeat(12)}`;
 const D = '[0-9]';
-const ISO_UTC = `${D.repeat(4)}-${D}${D}-${D}${D}T${D}${D}:${D}${D}:${D}${D}.${D.repeat(3)}Z`;
-const isoOrNull = (column: string): string => `CHECK (${column} IS NULL OR ${column} GLOB '${ISO_UTC}')`;
+export const ISO_UTC = `${D.repeat(4)}-${D}${D}-${D}${D}T${D}${D}:${D}${D}:${D}${D}.${D.repeat(3)}Z`;
+export const isoOrNull = (column: string): string => `CHECK (${column} IS NULL OR ${column} GLOB '${ISO_UTC}')`;
 const STAGES = `'download', 'unzip', 'analyze'`;
 
 /** The task and task-log tables. The partial unique index is the mutex: at most one pending-or-running task. */

@@ -1,5 +1,6 @@
 import { getCurrentAnalysis } from '../../analysis/getCurrentAnalysis';
 import { listSymbolMetrics } from '../../analysis/listSymbolMetrics';
+import { findRestorableBundle } from '../../bundles/findRestorableBundle';
 import { AppError, ErrorCode } from '../../errors';
 import { parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiContext, ApiHandler } from './apiContext';
@@ -18,6 +19,7 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
   const installed = api.services.bundles.getInstalledBundle();
   const analysis = getCurrentAnalysis(api.services.db);
   if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  const previous = findRestorableBundle(api.services.bundles, api.services.bundlesDir);
   return Promise.resolve({
     status: 200,
     jsonBody: {
@@ -27,6 +29,8 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       archive_type: installed?.archive_type ?? null,
       installed_at: installed?.installed_at ?? null,
       installed_by_task_id: installed?.task_id ?? null,
+      // True when a rollback task brought this bundle back (installed_by_task_id is then that task).
+      restored: installed !== null && installed.restored_bundle_id !== null,
       analysed_at: analysis?.finishedAt ?? null,
       run_id: analysis?.runId ?? null,
       task_id: analysis?.taskId ?? null,
@@ -35,6 +39,16 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       totals: analysis?.totals ?? null,
       // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).
       analysis_matches_bundle: installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at,
+      // What a rollback would bring back, or null when no earlier generation is kept.
+      previous:
+        previous === null
+          ? null
+          : {
+              source: previous.source_url,
+              checksum: previous.sha256,
+              installed_at: previous.installed_at,
+              installed_by_task_id: previous.task_id,
+            },
     },
   });
 };

@@ -9,6 +9,12 @@ import { extractZip, type ArchiveSink } from './extractZip';
 
 export type ArchiveType = 'zip' | 'tar.gz';
 
+/**
+ * Chooses members to watch: called once per file with its path inside destDir (`/`-separated); a returned function
+ * receives that member's bytes in order as they are written (a check can then count them without reading them back).
+ */
+export type EntryObserver = (path: string) => ((chunk: Buffer) => void) | null;
+
 export interface ExtractResult {
   readonly archiveType: ArchiveType;
   /** Members in the archive (files and directories). */
@@ -27,6 +33,7 @@ export async function extractArchive(
   destDir: string,
   limits: Partial<ExtractLimits> | undefined,
   ctx: StageContext,
+  observe?: EntryObserver,
 ): Promise<ExtractResult> {
   const resolved = resolveLimits(limits);
   const archiveType = await detectArchiveType(archivePath);
@@ -38,6 +45,7 @@ export async function extractArchive(
   let done = 0;
   const sink: ArchiveSink = {
     signal: ctx.signal,
+    observe: observe ?? (() => null),
     start(total) {
       progress = reportBytesProgress(ctx.onProgress, total);
       progress.flush();

@@ -120,7 +120,7 @@ export async function extractTarGz(
       }
       if (path === '') throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown} has no name.`);
       await ensureDir(dirname(target));
-      await writeMember(reader, target, size, addBytes, writes);
+      await writeMember(reader, target, size, addBytes, writes, sink.observe(path));
       await skip(reader, padding);
     }
     await writes.drain();
@@ -140,6 +140,7 @@ async function writeMember(
   size: number,
   addBytes: (length: number) => void,
   writes: ReturnType<typeof createWriteQueue>,
+  onData: ((chunk: Buffer) => void) | null,
 ): Promise<void> {
   if (size <= SMALL_FILE) {
     const parts: Buffer[] = [];
@@ -148,6 +149,7 @@ async function writeMember(
       parts.push(chunk);
     }
     const data = Buffer.concat(parts, size);
+    onData?.(data);
     await writes.add(() => writeFile(target, data, { flag: 'wx', mode: 0o644 }));
     return;
   }
@@ -155,6 +157,7 @@ async function writeMember(
   try {
     for await (const chunk of reader.chunks(size)) {
       addBytes(chunk.length);
+      onData?.(chunk);
       await handle.write(chunk);
     }
   } finally {

@@ -1,6 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../../errors';
+import type { EntryObserver } from './extractArchive';
 import { UnixMode, ZipFlag, ZipMethod } from '../zip/zipFormat';
 import { createEntryRegistry } from './createEntryRegistry';
 import { ratioCap, type ExtractLimits } from './extractLimits';
@@ -14,6 +15,8 @@ const CONCURRENCY = 8;
 
 export interface ArchiveSink {
   readonly signal: AbortSignal;
+  /** See EntryObserver: who wants a member's bytes. */
+  readonly observe: EntryObserver;
   /** Total uncompressed bytes, once known. */
   start(totalBytes: number | null): void;
   addBytes(bytes: number): void;
@@ -87,6 +90,7 @@ export async function extractZip(
           displayName: JSON.stringify(file.path),
           signal: sink.signal,
           onBytes: (bytes) => sink.addBytes(bytes),
+          onData: sink.observe(file.path),
         }),
       () => sink.checkCancelled(),
     );

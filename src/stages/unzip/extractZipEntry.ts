@@ -27,6 +27,8 @@ export interface ZipEntryJob {
   readonly signal: AbortSignal;
   /** Called with the number of uncompressed bytes just written. */
   readonly onBytes: (bytes: number) => void;
+  /** Receives the uncompressed bytes, in order, when someone observes this member. */
+  readonly onData: ((chunk: Buffer) => void) | null;
 }
 
 /**
@@ -63,7 +65,13 @@ export async function extractZipEntry(job: ZipEntryJob): Promise<void> {
       : await readAt(job.handle, dataStart, entry.compressedSize);
   const data = entry.method === ZipMethod.stored ? compressed : await inflateEntry(compressed, job);
   checkOutput(job, data.length, crc32(data));
-  await writeFile(job.targetPath, data, { flag: 'wx', mode: 0o644 });
+  // The observer works on the main thread while the thread pool writes.
+  const written = writeFile(job.targetPath, data, { flag: 'wx', mode: 0o644 });
+  try {
+    job.onData?.(data);
+  } finally {
+    await written;
+  }
   job.onBytes(data.length);
 }
 
@@ -88,6 +96,7 @@ async function streamEntry(job: ZipEntryJob, dataStart: number): Promise<void> {
         return;
       }
       crc = crc32(chunk, crc);
+      job.onData?.(chunk);
       job.onBytes(chunk.length);
       done(null, chunk);
     },

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { cancelledError, type StageContext } from '../stageContext';
-import { extractArchive, type ExtractResult } from './extractArchive';
+import { extractArchive, type EntryObserver, type ExtractResult } from './extractArchive';
 import type { ExtractLimits } from './extractLimits';
 import { recoverBundleSwap } from './recoverBundleSwap';
 import {
@@ -19,6 +19,15 @@ export interface InstallBundleOptions {
   /** Holds `current/`, `previous/` and temporary `.staging-*` directories; created when missing. */
   readonly bundlesDir: string;
   readonly limits?: Partial<ExtractLimits>;
+  /** Sees chosen members' bytes while they are extracted (see EntryObserver). */
+  readonly observeEntry?: EntryObserver;
+  /**
+   * Runs on the complete staging directory before anything is swapped; throwing refuses the bundle (staging is
+   * deleted, current and previous stay as they are).
+   */
+  readonly beforeSwap?: (stagingDir: string) => Promise<void>;
+  /** Recorded as the swap's id once it completes (see readLastSwap): the installing task's id. */
+  readonly swapId?: string;
 }
 
 export interface InstallResult extends ExtractResult {
@@ -29,9 +38,10 @@ export interface InstallResult extends ExtractResult {
 }
 
 /**
- * Extracts into `<bundlesDir>/.staging-<random>` and then swaps it in: old current → previous (the older previous
- * is deleted), staging → current. A failed or cancelled extraction deletes staging and leaves current and previous
- * untouched; a crash during the swap is repaired by recoverBundleSwap (which this function also runs first).
+ * Extracts into `<bundlesDir>/.staging-<random>`, lets `beforeSwap` check it, and then swaps it in: old current →
+ * previous (the older previous is deleted), staging → current. A failed, refused or cancelled extraction deletes
+ * staging and leaves current and previous untouched; a crash during the swap is repaired by recoverBundleSwap
+ * (which this function also runs first).
  */
 export async function installBundle(options: InstallBundleOptions, ctx: StageContext): Promise<InstallResult> {
   const { bundlesDir } = options;
@@ -41,14 +51,20 @@ export async function installBundle(options: InstallBundleOptions, ctx: StageCon
   const staging = await mkdtemp(join(bundlesDir, STAGING_PREFIX));
   let extracted: ExtractResult;
   try {
-    extracted = await extractArchive(options.archivePath, staging, options.limits, ctx);
+    extracted = await extractArchive(options.archivePath, staging, options.limits, ctx, options.observeEntry);
+    await options.beforeSwap?.(staging);
     // Past this point the swap always completes, so a late cancel must be honoured here.
     if (ctx.signal.aborted) throw cancelledError('Extraction');
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  const journal = { staging: basename(staging), trash: newTrashName() };
+  const journal = {
+    staging: basename(staging),
+    trash: newTrashName(),
+    ...(options.swapId === undefined ? {} : { id: options.swapId }),
+    note: { archiveType: extracted.archiveType, entries: extracted.entries, bytes: extracted.bytes },
+  };
   await writeSwapJournal(bundlesDir, journal);
   await completeSwap(bundlesDir, journal);
   const previousDir = join(bundlesDir, PREVIOUS_DIR);

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SWAP_JOURNAL, STAGING_PREFIX, TRASH_PREFIX, completeSwap, readSwapJournal } from './swapBundleDirs';
+import { LAST_SWAP, SWAP_JOURNAL, STAGING_PREFIX, TRASH_PREFIX, completeSwap, readSwapJournal } from './swapBundleDirs';
 
 export interface RecoveryResult {
   /** True when a swap interrupted by a crash was completed. */
@@ -30,6 +30,8 @@ export async function recoverBundleSwap(bundlesDir: string): Promise<RecoveryRes
     if (name.startsWith(STAGING_PREFIX) || name.startsWith(TRASH_PREFIX) || name.startsWith(SWAP_JOURNAL)) {
       await rm(join(bundlesDir, name), { recursive: true, force: true });
       if (name !== SWAP_JOURNAL) removed.push(name);
+    } else if (name === `${LAST_SWAP}.tmp`) {
+      await rm(join(bundlesDir, name), { force: true });
     }
   }
   return { completedSwap: journal !== null, removed };
