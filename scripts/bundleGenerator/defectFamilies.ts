@@ -15,6 +15,8 @@ export const DEFECT_FAMILIES = [
   'spike',
   'unadjusted_split',
   'adjusted_split',
+  'declared_split',
+  'declared_dividend',
   'off_calendar_row',
   'parse_errors',
   'unit_error',
@@ -32,6 +34,23 @@ export type DefectFamily = (typeof DEFECT_FAMILIES)[number];
 export const MARKET_WIDE_FAMILIES: readonly DefectFamily[] = ['empty_day', 'frozen_day'];
 
 export type DefectPreset = 'default' | 'none';
+
+/**
+ * Families qlib's binary format can hold as they are. The rest need text (parse errors), a second row for a day
+ * (duplicates), a day off the calendar, a row order, or a declared action (qlib folds actions into its factor).
+ */
+export const QLIB_EXPRESSIBLE_FAMILIES: readonly DefectFamily[] = DEFECT_FAMILIES.filter(
+  (family) =>
+    ![
+      'exact_duplicate',
+      'conflicting_duplicate',
+      'off_calendar_row',
+      'parse_errors',
+      'unsorted_file',
+      'declared_split',
+      'declared_dividend',
+    ].includes(family),
+);
 
 export function resolveDefects(spec: DefectPreset | readonly DefectFamily[]): DefectFamily[] {
   if (spec === 'none') return [];

@@ -15,6 +15,10 @@ export interface RowTable {
   amount: Float64Array;
   preClose: Float64Array;
   factor: Float64Array;
+  /** Declared split ratio r (new price = old / r); NaN when none is declared. */
+  split: Float64Array;
+  /** Declared cash dividend per share on its ex-date; NaN when none is declared. */
+  dividend: Float64Array;
 }
 
 export function createRowTable(capacity = 4096): RowTable {
@@ -31,6 +35,8 @@ export function createRowTable(capacity = 4096): RowTable {
     amount: new Float64Array(capacity),
     preClose: new Float64Array(capacity),
     factor: new Float64Array(capacity),
+    split: new Float64Array(capacity),
+    dividend: new Float64Array(capacity),
   };
 }
 
@@ -49,6 +55,8 @@ export function ensureRowCapacity(table: RowTable): void {
   table.amount = grow(table.amount, new Float64Array(size));
   table.preClose = grow(table.preClose, new Float64Array(size));
   table.factor = grow(table.factor, new Float64Array(size));
+  table.split = grow(table.split, new Float64Array(size));
+  table.dividend = grow(table.dividend, new Float64Array(size));
 }
 
 function grow<T extends Int32Array | Float64Array>(old: T, next: T): T {
@@ -66,7 +74,9 @@ export function sameRowValues(table: RowTable, a: number, b: number): boolean {
     same(table.volume[a], table.volume[b]) &&
     same(table.amount[a], table.amount[b]) &&
     same(table.preClose[a], table.preClose[b]) &&
-    same(table.factor[a], table.factor[b])
+    same(table.factor[a], table.factor[b]) &&
+    same(table.split[a], table.split[b]) &&
+    same(table.dividend[a], table.dividend[b])
   );
 }
 

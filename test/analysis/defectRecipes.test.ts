@@ -94,8 +94,10 @@ describe('each defect recipe', () => {
     });
     const actual = await analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
     expect(actual).toEqual(expected);
-    const { symbol_count, rows_written, first_date, last_date, ...findings } = actual.bundle;
+    const { symbol_count, rows_written, first_date, last_date, cn_a_rule_symbols, generic_rule_symbols, ...findings } =
+      actual.bundle;
     expect(symbol_count).toBe(30);
+    expect([cn_a_rule_symbols, generic_rule_symbols]).toEqual([30, 0]);
     expect(rows_written).toBe(30 * 300);
     expect(first_date).toBe('2019-06-03');
     expect(last_date).not.toBeNull();

@@ -2,6 +2,14 @@ import type { Migration } from '../migration';
 import { taskTablesMigration } from './001_taskTables';
 import { analysisTablesMigration } from './002_analysisTables';
 import { bundleInstallsMigration } from './003_bundleInstalls';
+import { reservedMigration } from './004_reservedForBundleGuard';
+import { analysisMetricContractMigration } from './005_analysisMetricContract';
 
 /** Every schema step, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [taskTablesMigration, analysisTablesMigration, bundleInstallsMigration];
+export const migrations: readonly Migration[] = [
+  taskTablesMigration,
+  analysisTablesMigration,
+  bundleInstallsMigration,
+  reservedMigration,
+  analysisMetricContractMigration,
+];
