@@ -8,7 +8,7 @@ import { ratioCap, type ExtractLimits } from './extractLimits';
  * A pull reader over the gunzipped bytes of a .tar.gz file. The whole stream is held to the compression-ratio limit
  * (actual gunzipped bytes against compressed bytes read so far), so a gzip bomb stops early. `close` releases it.
  */
-export function openTarGzReader(archivePath: string, limits: ExtractLimits): { reader: ByteReader; close(): void } {
+export function openTarGzReader(archivePath: string, limits: ExtractLimits): { reader: ByteReader; close: () => void } {
   const source = createReadStream(archivePath, { highWaterMark: 256 * 1024 });
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   source.on('error', (error) => gunzip.destroy(error));
@@ -28,7 +28,7 @@ export function openTarGzReader(archivePath: string, limits: ExtractLimits): { r
   })();
   return {
     reader: createByteReader(counted),
-    close() {
+    close: () => {
       source.destroy();
       gunzip.destroy();
     },
