@@ -52,9 +52,16 @@ export const QLIB_EXPRESSIBLE_FAMILIES: readonly DefectFamily[] = DEFECT_FAMILIE
     ].includes(family),
 );
 
-export function resolveDefects(spec: DefectPreset | readonly DefectFamily[]): DefectFamily[] {
+/** The families a preset stands for; for qlib binary, `default` keeps only what that format can express. */
+export function resolveDefects(
+  spec: DefectPreset | readonly DefectFamily[],
+  format: 'csv-daily' | 'qlib-bin' = 'csv-daily',
+): DefectFamily[] {
   if (spec === 'none') return [];
-  if (spec === 'default') return DEFECT_FAMILIES.filter((family) => family !== 'frozen_day');
+  if (spec === 'default') {
+    const all = format === 'qlib-bin' ? QLIB_EXPRESSIBLE_FAMILIES : DEFECT_FAMILIES;
+    return all.filter((family) => family !== 'frozen_day');
+  }
   return [...new Set(spec)];
 }
 

@@ -33,6 +33,11 @@ export interface SyntheticBundleOptions {
   readonly format?: BundleFormat;
   /** csv-daily only: write calendar.csv (default true); without it the analysis derives the calendar. */
   readonly calendarFile?: boolean;
+  /**
+   * Mark some main-board symbols ST (±5% limits) in instruments.csv; default true for csv-daily. qlib binary has no
+   * place for ST status, so its bundles never have ST symbols (pass false to get the same series as csv-daily).
+   */
+  readonly stSymbols?: boolean;
 }
 
 /** Receives each bundle file as it is produced (a directory writer or an archive writer). */
@@ -63,8 +68,9 @@ export async function generateSyntheticBundle(
 ): Promise<BundleSummary> {
   const format = options.format ?? 'csv-daily';
   const withCalendar = format === 'qlib-bin' || options.calendarFile !== false;
+  const withSt = format === 'csv-daily' && options.stSymbols !== false;
   const calendar = buildSyntheticCalendar(parseIsoDay(options.start ?? '2020-01-02'), options.days);
-  const families = resolveDefects(options.defects ?? 'default');
+  const families = resolveDefects(options.defects ?? 'default', format);
   if (format === 'qlib-bin') {
     const unsupported = families.filter((family) => !QLIB_EXPRESSIBLE_FAMILIES.includes(family));
     if (unsupported.length > 0) throw new Error(`qlib binary cannot express: ${unsupported.join(', ')}`);
@@ -92,7 +98,7 @@ export async function generateSyntheticBundle(
       index,
       symbol,
       board,
-      isSt: (board === 'sh_main' || board === 'sz_main') && index % 9 === 4,
+      isSt: withSt && (board === 'sh_main' || board === 'sz_main') && index % 9 === 4,
       family: perSymbol.length > 0 && roomy ? perSymbol[index % perSymbol.length]! : null,
     };
     const result = generateSymbol(spec, options.seed, calendar, {

@@ -4,11 +4,14 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  cli analyze <bundle.zip | bundle.tar.gz | directory> [--json]
-      Analyse a csv-daily bundle without the service and print the summary
-      (--json: { "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
-  cli make-bundle --symbols N --days M --seed S --out <file.zip> [--defects default|none|<recipe,...>] [--start YYYY-MM-DD]
-      Write a seeded synthetic bundle to <file.zip> and its expected analysis to <file>.expected.json.
+  market-data analyze <bundle.zip | bundle.tar.gz | directory> [--json]
+      Analyse a csv-daily or qlib binary bundle without the service and print the summary
+      (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
+      Archives are read in place, never extracted.
+  market-data make-bundle --symbols N --days M --seed S --out <file.zip | file.tar.gz | directory>
+                          [--format csv-daily|qlib-bin] [--no-calendar] [--start YYYY-MM-DD]
+                          [--defects default|none|<recipe,...>]
+      Write a seeded synthetic bundle and its expected analysis to <out>.expected.json.
 `;
 
 /** A positive integer option, or a UsageError naming the option. */

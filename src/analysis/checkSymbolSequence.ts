@@ -1,6 +1,7 @@
 import { CheckCode } from './checkCodes';
 import { formatDayNumber } from './dayNumbers';
-import { countLimitOutcome, TraceFlag, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
+import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
+import { factorChangeDetail } from './issueDetails';
 import { judgeLimit, LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
@@ -32,6 +33,10 @@ export interface SequenceResult {
 
 const STALE_RUN_MIN = 5;
 
+// Trace buffers reused from one symbol to the next (each thread has its own module state); results are copies.
+let traceDays = new Int32Array(0);
+let traceFlags = new Uint8Array(0);
+
 /**
  * The sequential checks that need no calendar, over one symbol's present days in date order (so an unsorted file
  * needs no sort). Definitions chosen where the checks are open:
@@ -47,8 +52,14 @@ const STALE_RUN_MIN = 5;
 export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   const { table, presentAt, validRowAt, counts, sample, limitPercent, genericLimit } = input;
   const { open, high, low, close, volume, factor, preClose, split, dividend, line } = table;
-  const days: number[] = [];
-  const flags: number[] = [];
+  const capacity = input.maxDay - input.minDay + 1;
+  if (traceDays.length < capacity) {
+    traceDays = new Int32Array(capacity * 2);
+    traceFlags = new Uint8Array(capacity * 2);
+  }
+  const days = traceDays;
+  const flags = traceFlags;
+  let length = 0;
   const deferred: DeferredLimit[] = [];
   // Valid rows on or after the listing day that may fall inside the window, plus the first that cannot (its split
   // candidate depends on the row before it).
@@ -63,11 +74,11 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
 
   for (let day = input.minDay; day <= input.maxDay; day++) {
     if (presentAt[day] === 0) continue;
-    const at = days.length;
-    days.push(day);
+    const at = length++;
+    days[at] = day;
     const row = validRowAt[day]!;
     if (row < 0) {
-      flags.push(0);
+      flags[at] = 0;
       continue;
     }
     let flag: number = TraceFlag.Valid;
@@ -97,19 +108,20 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
       }
       if (f !== prevFactor) {
         counts.adj_factor_changes++;
-        sample(CheckCode.AdjFactorChange, day, line[row]!, `adj_factor ${prevFactor} -> ${f}`);
+        sample(CheckCode.AdjFactorChange, day, line[row]!, factorChangeDetail(prevFactor, f));
       }
       const pre = preClose[row]!;
       const ref = pre > 0 ? pre : f !== prevFactor ? (close[prev]! * prevFactor) / f : (close[prev]! - d) / r;
       const outcome = judgeLimit(c, ref, limitPercent(day), genericLimit);
       if (ipoDeferrable > 0 && day >= input.ipo!.listDay && sinceListing < ipoDeferrable) {
         // Counted by placeOnCalendar; the last deferred row is never exempt, so its up-breach is known here.
-        if (outcome.kind !== LimitKind.None) deferred.push({ at, day, line: line[row]!, outcome, prevUpBreach });
+        if (outcome.kind !== LimitKind.None)
+          deferred.push({ at, day, line: line[row]!, close: c, outcome, prevUpBreach });
         upBreach = outcome.kind === LimitKind.UpBreach;
       } else {
-        const counted = countLimitOutcome(outcome, prevUpBreach, counts, sample, day, line[row]!);
-        flag |= counted.flag;
-        upBreach = counted.upBreach;
+        const counted = countLimitOutcome(outcome, prevUpBreach, counts, sample, day, line[row]!, c);
+        flag |= counted & ~UP_BREACH;
+        upBreach = counted === UP_BREACH;
       }
     }
     if (day >= (input.ipo?.listDay ?? Infinity)) sinceListing++;
@@ -122,13 +134,14 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
         runLength = 1;
       }
     }
-    flags.push(flag);
+    flags[at] = flag;
     prev = row;
     prevFactor = f;
     prevUpBreach = upBreach;
   }
   endRun(input.maxDay + 1);
-  return { trace: { days: Int32Array.from(days), flags: Uint8Array.from(flags) }, deferred, maxStaleRun: maxRun };
+  const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
+  return { trace, deferred, maxStaleRun: maxRun };
 
   function endRun(day: number): void {
     if (runLength > maxRun) maxRun = runLength;

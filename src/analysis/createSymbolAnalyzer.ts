@@ -70,20 +70,10 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   let calendar: CalendarIndex | null = setup.calendar ? createCalendarIndex(setup.calendar) : null;
   let dayCounts: DayCounts | null = setup.calendar ? createDayCounts(setup.calendar.length) : null;
   const waiting: Pending[] = [];
-  const isTradingDay = calendar
-    ? (day: number) => {
-        const rel = day - calendar!.firstDay;
-        return rel >= 0 && rel < calendar!.dayToIndex.length && calendar!.dayToIndex[rel]! >= 0;
-      }
-    : (day: number) => {
-        const weekday = weekdayOf(day);
-        return weekday !== 0 && weekday !== 6;
-      };
-  const noteDay = calendar
-    ? null
-    : (day: number) => {
-        if (isTradingDay(day)) seenDays[day] = 1;
-      };
+  // Which days trade, by day number: the calendar's days, or every weekday while the calendar is derived.
+  const tradingDays = new Uint8Array(DAY_LIMIT);
+  if (setup.calendar) for (const day of setup.calendar) tradingDays[day] = 1;
+  else for (let day = 0; day < DAY_LIMIT; day++) tradingDays[day] = weekdayOf(day) % 6 === 0 ? 0 : 1;
 
   function begin(info: SymbolInfo) {
     ws.reset();
@@ -149,7 +139,13 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       const read = readCsvRows(
         bytes,
         ws,
-        { isTradingDay, noteDay, volumeUnit: setup.volumeUnit, amountUnit: setup.amountUnit, lineNumbers },
+        {
+          tradingDays,
+          seenDays: setup.calendar ? null : seenDays,
+          volumeUnit: setup.volumeUnit,
+          amountUnit: setup.amountUnit,
+          lineNumbers,
+        },
         counts,
         sample,
       );

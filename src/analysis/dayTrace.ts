@@ -1,5 +1,5 @@
 import { CheckCode } from './checkCodes';
-import { LimitKind, type LimitOutcome } from './judgeLimit';
+import { breachDetail, LimitKind, type LimitOutcome } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
 /** Flags per present day of a symbol's trace. */
@@ -21,6 +21,7 @@ export interface DeferredLimit {
   readonly at: number;
   readonly day: number;
   readonly line: number;
+  readonly close: number;
   readonly outcome: LimitOutcome;
   /** Whether the valid row before was an up-breach, as judged while reading. */
   readonly prevUpBreach: boolean;
@@ -28,9 +29,12 @@ export interface DeferredLimit {
 
 export type Sampler = (check: CheckCode, day: number, line: number, detail: string) => void;
 
+/** Returned with a limit-hit trace flag by countLimitOutcome when the close was an up-breach. */
+export const UP_BREACH = 256;
+
 /**
- * Counts one judged close. Returns the trace flag for a limit hit (0 otherwise) and whether it was an up-breach; a
- * down-breach right after an up-breach is the spike's reversal and never a split candidate.
+ * Counts one judged close. Returns the trace flag for a limit hit, or UP_BREACH (a number, so the hot path allocates
+ * nothing); a down-breach right after an up-breach is the spike's reversal and never a split candidate.
  */
 export function countLimitOutcome(
   outcome: LimitOutcome,
@@ -39,27 +43,28 @@ export function countLimitOutcome(
   sample: Sampler,
   day: number,
   line: number,
-): { flag: number; upBreach: boolean } {
+  close: number,
+): number {
   switch (outcome.kind) {
     case LimitKind.None:
-      return { flag: 0, upBreach: false };
+      return 0;
     case LimitKind.UpBreach:
       counts.limit_breaches++;
-      sample(CheckCode.LimitBreach, day, line, outcome.detail);
-      return { flag: 0, upBreach: true };
+      sample(CheckCode.LimitBreach, day, line, breachDetail(outcome, close));
+      return UP_BREACH;
     case LimitKind.DownBreach:
       counts.limit_breaches++;
-      sample(CheckCode.LimitBreach, day, line, outcome.detail);
+      sample(CheckCode.LimitBreach, day, line, breachDetail(outcome, close));
       if (!prevUpBreach && outcome.nearSplit) {
         counts.split_candidates++;
-        sample(CheckCode.SplitCandidate, day, line, outcome.detail);
+        sample(CheckCode.SplitCandidate, day, line, breachDetail(outcome, close));
       }
-      return { flag: 0, upBreach: false };
+      return 0;
     case LimitKind.UpHit:
       counts.limit_up_hits++;
-      return { flag: TraceFlag.LimitUp, upBreach: false };
+      return TraceFlag.LimitUp;
     case LimitKind.DownHit:
       counts.limit_down_hits++;
-      return { flag: TraceFlag.LimitDown, upBreach: false };
+      return TraceFlag.LimitDown;
   }
 }

@@ -8,10 +8,12 @@ export interface LimitOutcome {
   readonly kind: LimitKind;
   /** A down-breach whose ref/close is within 3% of a common split ratio. */
   readonly nearSplit: boolean;
-  readonly detail: string;
+  /** For a breach: the return (generic rule) or the limit price it passed (board rules). */
+  readonly bound: number;
+  readonly generic: boolean;
 }
 
-const NONE: LimitOutcome = { kind: LimitKind.None, nearSplit: false, detail: '' };
+const NONE: LimitOutcome = { kind: LimitKind.None, nearSplit: false, bound: 0, generic: false };
 
 // Ratios a split or bonus issue commonly uses (A-share bonus issues and US forward splits such as 7:1 or 20:1); a
 // down-breach within 3% of one is a split candidate.
@@ -26,14 +28,9 @@ export function judgeLimit(close: number, ref: number, percent: number, generic:
   if (!(ref > 0)) return NONE;
   if (generic) {
     const ret = close / ref - 1;
-    if (ret > GENERIC_BREACH_RATIO)
-      return { kind: LimitKind.UpBreach, nearSplit: false, detail: `return ${ret} beyond +50%` };
+    if (ret > GENERIC_BREACH_RATIO) return { kind: LimitKind.UpBreach, nearSplit: false, bound: ret, generic };
     if (ret < -GENERIC_BREACH_RATIO) {
-      return {
-        kind: LimitKind.DownBreach,
-        nearSplit: nearSplitRatio(ref / close),
-        detail: `return ${ret} beyond -50%`,
-      };
+      return { kind: LimitKind.DownBreach, nearSplit: nearSplitRatio(ref / close), bound: ret, generic };
     }
     return NONE;
   }
@@ -42,16 +39,23 @@ export function judgeLimit(close: number, ref: number, percent: number, generic:
   const closeFen = close * 100;
   const upFen = limitPriceFen(refFen, percent, 1);
   const downFen = limitPriceFen(refFen, percent, -1);
-  if (closeFen > upFen + 0.5) {
-    return { kind: LimitKind.UpBreach, nearSplit: false, detail: `close ${close} above limit ${upFen / 100}` };
-  }
+  if (closeFen > upFen + 0.5) return { kind: LimitKind.UpBreach, nearSplit: false, bound: upFen / 100, generic };
   if (closeFen < downFen - 0.5) {
-    const detail = `close ${close} below limit ${downFen / 100}`;
-    return { kind: LimitKind.DownBreach, nearSplit: nearSplitRatio(ref / close), detail };
+    return { kind: LimitKind.DownBreach, nearSplit: nearSplitRatio(ref / close), bound: downFen / 100, generic };
   }
-  if (Math.abs(closeFen - upFen) < 0.05) return { kind: LimitKind.UpHit, nearSplit: false, detail: '' };
-  if (Math.abs(closeFen - downFen) < 0.05) return { kind: LimitKind.DownHit, nearSplit: false, detail: '' };
+  if (Math.abs(closeFen - upFen) < 0.05) return UP_HIT;
+  if (Math.abs(closeFen - downFen) < 0.05) return DOWN_HIT;
   return NONE;
+}
+
+const UP_HIT: LimitOutcome = { kind: LimitKind.UpHit, nearSplit: false, bound: 0, generic: false };
+const DOWN_HIT: LimitOutcome = { kind: LimitKind.DownHit, nearSplit: false, bound: 0, generic: false };
+
+/** The issue text of a breach (built only when one is sampled). */
+export function breachDetail(outcome: LimitOutcome, close: number): string {
+  const up = outcome.kind === LimitKind.UpBreach;
+  if (outcome.generic) return `return ${outcome.bound} beyond ${up ? '+' : '-'}50%`;
+  return `close ${close} ${up ? 'above' : 'below'} limit ${outcome.bound}`;
 }
 
 function nearSplitRatio(ratio: number): boolean {

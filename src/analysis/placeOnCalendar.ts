@@ -2,7 +2,7 @@ import type { CalendarIndex } from './analyzerSetup';
 import { CheckCode } from './checkCodes';
 import type { DayCounts } from './dayCounts';
 import { formatDayNumber } from './dayNumbers';
-import { countLimitOutcome, TraceFlag, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
+import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
 import { LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
@@ -65,7 +65,8 @@ export function placeOnCalendar(input: PlacementInput): void {
     const prevUpBreach: boolean = isPreviousValid(trace, prevAt, item.at) ? chain : item.prevUpBreach;
     if (cal < freeUntil) chain = false;
     else {
-      chain = countLimitOutcome(item.outcome, prevUpBreach, counts, sample, item.day, item.line).upBreach;
+      chain =
+        countLimitOutcome(item.outcome, prevUpBreach, counts, sample, item.day, item.line, item.close) === UP_BREACH;
       if (item.outcome.kind === LimitKind.UpHit) days.limitUp[cal]!++;
       if (item.outcome.kind === LimitKind.DownHit) days.limitDown[cal]!++;
     }

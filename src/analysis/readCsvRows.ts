@@ -3,6 +3,7 @@ import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
 import type { Sampler } from './dayTrace';
 import { resolveHeaderColumns } from './headerColumns';
+import { duplicateDetail } from './issueDetails';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
@@ -11,10 +12,10 @@ import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from '.
 import type { SymbolWorkspace } from './symbolWorkspace';
 
 export interface CsvReadOptions {
-  /** Whether a day is on the calendar (the bundle's calendar.csv, or any weekday while the calendar is derived). */
-  readonly isTradingDay: (day: number) => boolean;
-  /** Sees the date of every row that has a readable one, while the calendar is derived from them. */
-  readonly noteDay: ((day: number) => void) | null;
+  /** By day number, 1 for a day on the calendar (the bundle's calendar.csv, or any weekday while it is derived). */
+  readonly tradingDays: Uint8Array;
+  /** While the calendar is derived: marks by day number every trading day a row has (its date readable). */
+  readonly seenDays: Uint8Array | null;
   readonly volumeUnit: 'share' | 'lot' | null;
   readonly amountUnit: 'yuan' | 'thousand_yuan' | null;
   /** The line number to report for each line of the bytes (rows split out of a long-form file). */
@@ -26,7 +27,8 @@ let fields: FieldRanges = createFieldRanges();
 /**
  * Reads one symbol's CSV bytes (header line first) into the workspace, applying row checks 1–7 in precedence order:
  * 1 parse error (wrong column count, no date, a required number missing or not a number: the row is dropped, its
- * date still counts as present), 2 duplicate date (the first occurrence is kept), 3 off calendar, then 4–7.
+ * date still counts as present), 2 duplicate date (the first occurrence is kept), 3 off calendar, then 4–7 on the
+ * rows that remain (checkRowValues).
  */
 export function readCsvRows(
   bytes: Uint8Array,
@@ -36,7 +38,7 @@ export function readCsvRows(
   sample: Sampler,
 ): { encoding: TextEncodingName; unsorted: boolean } {
   const { table, firstRowAt, validRowAt } = ws;
-  const { lineNumbers, isTradingDay, noteDay } = options;
+  const { lineNumbers, tradingDays, seenDays } = options;
   // Header: the first non-blank line, decoded as UTF-8 or GB18030 (Chinese headers).
   let pos = bomLength(bytes);
   const end = bytes.length;
@@ -62,11 +64,24 @@ export function readCsvRows(
     volumeMul: (options.volumeUnit ?? (header.tushareUnits ? 'lot' : 'share')) === 'lot' ? 100 : 1,
     amountMul: (options.amountUnit ?? (header.tushareUnits ? 'thousand_yuan' : 'yuan')) === 'thousand_yuan' ? 1000 : 1,
   };
-  const declaresActions = ix.split >= 0 || ix.stock_dividend >= 0 || ix.dividend >= 0;
+  // Column indexes and the field ranges as locals: the loop below runs once per row.
+  const [dateCol, openCol, highCol, lowCol, closeCol, volumeCol] = [
+    ix.date,
+    ix.open,
+    ix.high,
+    ix.low,
+    ix.close,
+    ix.volume,
+  ];
+  const [amountCol, preCloseCol, factorCol] = [ix.amount, ix.pre_close, ix.adj_factor];
+  const [splitCol, bonusCol, dividendCol] = [ix.split, ix.stock_dividend, ix.dividend];
+  const declaresActions = splitCol >= 0 || bonusCol >= 0 || dividendCol >= 0;
+  const ranges = fields;
+  const { starts, ends } = ranges;
   let previousDay = -1;
   let unsorted = false;
   const field = (column: number): number =>
-    column >= 0 && column < fields.count ? parseNumberField(bytes, fields.starts[column]!, fields.ends[column]!) : NaN;
+    column >= 0 && column < ranges.count ? parseNumberField(bytes, starts[column]!, ends[column]!) : NaN;
 
   while (pos < end) {
     if (isBlankLine(bytes, pos, end)) {
@@ -74,31 +89,27 @@ export function readCsvRows(
       lineNo++;
       continue;
     }
-    pos = scanCsvLine(bytes, pos, end, fields);
+    pos = scanCsvLine(bytes, pos, end, ranges);
     lineNo++;
     const line = lineAt(lineNo);
     counts.rows_written++;
-    const dateCol = ix.date;
-    const day =
-      dateCol >= 0 && dateCol < fields.count
-        ? parseDateField(bytes, fields.starts[dateCol]!, fields.ends[dateCol]!)
-        : -1;
-    const onCalendar = day >= 0 && isTradingDay(day);
+    const day = dateCol >= 0 && dateCol < ranges.count ? parseDateField(bytes, starts[dateCol]!, ends[dateCol]!) : -1;
+    const onCalendar = day >= 0 && tradingDays[day] === 1;
     if (day >= 0) {
       if (day < previousDay) unsorted = true;
       previousDay = day;
-      noteDay?.(day);
+      if (seenDays !== null && onCalendar) seenDays[day] = 1;
     }
 
     // 1. Parse error.
-    const open = field(ix.open);
-    const high = field(ix.high);
-    const low = field(ix.low);
-    const close = field(ix.close);
-    const volume = field(ix.volume);
+    const open = field(openCol);
+    const high = field(highCol);
+    const low = field(lowCol);
+    const close = field(closeCol);
+    const volume = field(volumeCol);
     if (
       !usable ||
-      fields.count !== header.fieldCount ||
+      ranges.count !== header.fieldCount ||
       day < 0 ||
       !(open > INVALID_NUMBER && high > INVALID_NUMBER && low > INVALID_NUMBER) ||
       !(close > INVALID_NUMBER && volume > INVALID_NUMBER)
@@ -117,15 +128,15 @@ export function readCsvRows(
     table.low[row] = low;
     table.close[row] = close;
     table.volume[row] = volume;
-    table.amount[row] = orMissing(field(ix.amount));
-    table.preClose[row] = orMissing(field(ix.pre_close));
-    table.factor[row] = orMissing(field(ix.adj_factor));
+    table.amount[row] = orMissing(field(amountCol));
+    table.preClose[row] = orMissing(field(preCloseCol));
+    table.factor[row] = orMissing(field(factorCol));
     if (declaresActions) {
-      const split = orMissing(field(ix.split));
-      const bonus = orMissing(field(ix.stock_dividend));
+      const split = orMissing(field(splitCol));
+      const bonus = orMissing(field(bonusCol));
       const ratio = (split > 0 ? split : 1) * (bonus > 0 ? 1 + bonus : 1);
       table.split[row] = ratio === 1 ? NaN : ratio;
-      table.dividend[row] = orMissing(field(ix.dividend));
+      table.dividend[row] = orMissing(field(dividendCol));
     } else {
       table.split[row] = NaN;
       table.dividend[row] = NaN;
@@ -137,8 +148,8 @@ export function readCsvRows(
       counts.duplicate_rows++;
       if (!sameRowValues(table, first, row)) {
         counts.conflicting_duplicates++;
-        sample(CheckCode.ConflictingDuplicate, day, line, `differs from line ${table.line[first]}`);
-      } else sample(CheckCode.DuplicateDate, day, line, `repeats line ${table.line[first]}`);
+        sample(CheckCode.ConflictingDuplicate, day, line, duplicateDetail(true, table.line[first]!));
+      } else sample(CheckCode.DuplicateDate, day, line, duplicateDetail(false, table.line[first]!));
       continue;
     }
     table.length++;
@@ -150,8 +161,8 @@ export function readCsvRows(
       continue;
     }
     ws.markPresent(day);
-    if (checkRowValues(table, row, units, counts, sample)) validRowAt[day] = row;
   }
+  checkRowValues(table, 0, tradingDays, validRowAt, units, counts, sample);
   return { encoding: decoded.encoding, unsorted };
 }
 

@@ -70,82 +70,101 @@ export function readQlibRows(
   if (all.length === 0) return { notApplicable };
   const first = Math.min(...all.map((s) => s.start));
   const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
-  const [sOpen, sHigh, sLow, sClose, sVolume] = REQUIRED_FIELDS.map((name) => series.get(name));
-  const sAmount = series.get('amount');
-  const sFactor = series.get('factor');
 
   const { table, validRowAt } = ws;
-  let factor = firstFinite(sFactor) ?? 1;
-  const rows: number[] = [];
-  for (let cal = first; cal <= last; cal++) {
-    const open = valueAt(sOpen, cal);
-    const high = valueAt(sHigh, cal);
-    const low = valueAt(sLow, cal);
-    const close = valueAt(sClose, cal);
-    const volume = valueAt(sVolume, cal);
-    const anyValue = open === open || high === high || low === low || close === close || volume === volume;
-    if (!anyValue) continue;
-    const day = calendar[cal]!;
+  const open = align(series.get('open'), first, last);
+  const high = align(series.get('high'), first, last);
+  const low = align(series.get('low'), first, last);
+  const close = align(series.get('close'), first, last);
+  const volume = align(series.get('volume'), first, last);
+  const amount = align(series.get('amount'), first, last);
+  const factors = align(series.get('factor'), first, last);
+  const hasFactor = series.has('factor');
+  let factor = firstFinite(factors) ?? 1;
+  const decades = new Int32Array(DECADES);
+  const start = table.length;
+  for (let i = 0; i <= last - first; i++) {
+    const o = open[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const v = volume[i]!;
+    // NaN fails every comparison: `x === x` is "has a value".
+    if (!(o === o || h === h || l === l || c === c || v === v)) continue;
+    const day = calendar[first + i]!;
     ws.markPresent(day);
     counts.rows_written++;
-    const f = valueAt(sFactor, cal);
-    if (f > 0 && Number.isFinite(f)) factor = f;
-    if (
-      missing.length > 0 ||
-      !(open === open && high === high && low === low && close === close && volume === volume)
-    ) {
+    const f = factors[i]!;
+    if (f > 0 && f < Infinity) factor = f;
+    if (missing.length > 0 || !(o === o && h === h && l === l && c === c && v === v)) {
       sample(CheckCode.FieldMismatch, day, 0, 'some of open, high, low, close and volume have no value');
       continue;
     }
     ensureRowCapacity(table);
     const row = table.length++;
+    const rawClose = toRawPrice(c, factor);
+    const rawVolume = Math.round(v * factor * 1000) / 1000;
+    const a = amount[i]!;
     table.day[row] = day;
     table.line[row] = 0;
-    table.open[row] = toRawPrice(open, factor);
-    table.high[row] = toRawPrice(high, factor);
-    table.low[row] = toRawPrice(low, factor);
-    table.close[row] = toRawPrice(close, factor);
-    table.volume[row] = Math.round(volume * factor * 1000) / 1000;
-    table.amount[row] = valueAt(sAmount, cal);
+    table.open[row] = toRawPrice(o, factor);
+    table.high[row] = toRawPrice(h, factor);
+    table.low[row] = toRawPrice(l, factor);
+    table.close[row] = rawClose;
+    table.volume[row] = rawVolume;
+    table.amount[row] = a;
     table.preClose[row] = NaN;
-    table.factor[row] = sFactor ? factor : NaN;
+    table.factor[row] = hasFactor ? factor : NaN;
     table.split[row] = NaN;
     table.dividend[row] = NaN;
-    rows.push(row);
+    // Every eighth row is plenty for a median, and log10 is not free.
+    if ((row & 7) === 0 && a > 0 && rawVolume > 0 && rawClose > 0) {
+      const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
+      if (decade >= 0 && decade < DECADES) decades[decade]!++;
+    }
   }
-  const units = { amountMul: amountUnit(ws, rows), volumeMul: 1 };
-  for (const row of rows) if (checkRowValues(table, row, units, counts, sample)) validRowAt[table.day[row]!] = row;
+  const units = { amountMul: medianDecade(decades), volumeMul: 1 };
+  checkRowValues(table, start, null, validRowAt, units, counts, sample);
   return { notApplicable };
 }
 
-function valueAt(series: Series | undefined, cal: number): number {
-  if (!series) return NaN;
-  const i = cal - series.start;
-  return i >= 0 && i < series.values.length ? series.values[i]! : NaN;
+/** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */
+function align(series: Series | undefined, first: number, last: number): Float32Array {
+  const length = last - first + 1;
+  if (!series) return new Float32Array(length).fill(NaN);
+  if (series.start === first && series.values.length === length) return series.values;
+  const out = new Float32Array(length).fill(NaN);
+  out.set(series.values, series.start - first);
+  return out;
 }
 
 function toRawPrice(adjusted: number, factor: number): number {
   return Math.round((adjusted / factor) * 1000) / 1000;
 }
 
-function firstFinite(series: Series | undefined): number | undefined {
-  if (!series) return undefined;
-  for (const value of series.values) if (value > 0 && Number.isFinite(value)) return value;
+function firstFinite(values: Float32Array): number | undefined {
+  for (const value of values) if (value > 0 && value < Infinity) return value;
   return undefined;
 }
 
-/** The power of ten that turns amount / volume into a price: the median row's, so a few unit errors do not move it. */
-function amountUnit(ws: SymbolWorkspace, rows: readonly number[]): number {
-  const { table } = ws;
-  const ratios: number[] = [];
-  for (const row of rows) {
-    const amount = table.amount[row]!;
-    const volume = table.volume[row]!;
-    if (amount > 0 && volume > 0 && table.close[row]! > 0) ratios.push((table.close[row]! * volume) / amount);
+// Powers of ten from 1e-10 to 1e10 are told apart; a unit outside them is no unit.
+const DECADES = 21;
+const DECADE_ZERO = 10;
+
+/**
+ * The power of ten nearest the median row's close × volume / amount: the unit that turns amount / volume into a
+ * price (the median, so a few unit errors do not move it). Rows are counted per power of ten, no sort needed.
+ */
+function medianDecade(decades: Int32Array): number {
+  let total = 0;
+  for (const count of decades) total += count;
+  if (total === 0) return 1;
+  let seen = 0;
+  for (let decade = 0; decade < DECADES; decade++) {
+    seen += decades[decade]!;
+    if (seen * 2 > total) return 10 ** (decade - DECADE_ZERO);
   }
-  if (ratios.length === 0) return 1;
-  ratios.sort((a, b) => a - b);
-  return 10 ** Math.round(Math.log10(ratios[ratios.length >> 1]!));
+  return 1;
 }
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
