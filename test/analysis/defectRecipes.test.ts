@@ -22,6 +22,8 @@ const RECIPES: readonly [DefectFamily, Partial<Record<keyof BundleTotals, number
   ['spike', { limit_breaches: 2, split_candidates: 0 }],
   ['unadjusted_split', { limit_breaches: 1, split_candidates: 1 }],
   ['adjusted_split', { adj_factor_changes: 1, limit_breaches: 0 }],
+  ['declared_split', { declared_actions: 1, limit_breaches: 0, split_candidates: 0 }],
+  ['declared_dividend', { declared_actions: 1, limit_breaches: 0, split_candidates: 0 }],
   ['off_calendar_row', { out_of_calendar_rows: 1, unsorted: 0 }],
   ['parse_errors', { parse_error_rows: 2, missing_days: 0 }],
   ['unit_error', { vwap_out_of_range_rows: 1 }],
