@@ -5,7 +5,6 @@
 export interface RowTable {
   length: number;
   day: Int32Array;
-  calIdx: Int32Array;
   line: Int32Array;
   open: Float64Array;
   high: Float64Array;
@@ -25,7 +24,6 @@ export function createRowTable(capacity = 4096): RowTable {
   return {
     length: 0,
     day: new Int32Array(capacity),
-    calIdx: new Int32Array(capacity),
     line: new Int32Array(capacity),
     open: new Float64Array(capacity),
     high: new Float64Array(capacity),
@@ -40,12 +38,11 @@ export function createRowTable(capacity = 4096): RowTable {
   };
 }
 
-/** Makes room for one more row, doubling the arrays when full. */
-export function ensureRowCapacity(table: RowTable): void {
-  if (table.length < table.day.length) return;
-  const size = table.day.length * 2;
+/** Makes room for `rows` more rows (default one), at least doubling the arrays when they are too small. */
+export function ensureRowCapacity(table: RowTable, rows = 1): void {
+  if (table.length + rows <= table.day.length) return;
+  const size = Math.max(table.day.length * 2, table.length + rows);
   table.day = grow(table.day, new Int32Array(size));
-  table.calIdx = grow(table.calIdx, new Int32Array(size));
   table.line = grow(table.line, new Int32Array(size));
   table.open = grow(table.open, new Float64Array(size));
   table.high = grow(table.high, new Float64Array(size));

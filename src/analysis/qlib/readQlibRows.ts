@@ -81,9 +81,20 @@ export function readQlibRows(
   const factors = align(series.get('factor'), first, last);
   const hasFactor = series.has('factor');
   let factor = firstFinite(factors) ?? 1;
+  let scale = 1000 / factor;
   const decades = new Int32Array(DECADES);
   const start = table.length;
-  for (let i = 0; i <= last - first; i++) {
+  const span = last - first + 1;
+  ensureRowCapacity(table, span);
+  // The table's columns as locals: this loop runs once per day of every symbol.
+  const { day: tDay, line: tLine, open: tOpen, high: tHigh, low: tLow, close: tClose, volume: tVolume } = table;
+  const { amount: tAmount, preClose: tPreClose, factor: tFactor, split: tSplit, dividend: tDividend } = table;
+  const { presentAt } = ws;
+  let row = start;
+  let written = 0;
+  let firstDay = -1;
+  let lastDay = -1;
+  for (let i = 0; i < span; i++) {
     const o = open[i]!;
     const h = high[i]!;
     const l = low[i]!;
@@ -92,37 +103,47 @@ export function readQlibRows(
     // NaN fails every comparison: `x === x` is "has a value".
     if (!(o === o || h === h || l === l || c === c || v === v)) continue;
     const day = calendar[first + i]!;
-    ws.markPresent(day);
-    counts.rows_written++;
+    presentAt[day] = 1;
+    if (firstDay < 0) firstDay = day;
+    lastDay = day;
+    written++;
     const f = factors[i]!;
-    if (f > 0 && f < Infinity) factor = f;
+    if (f > 0 && f < Infinity && f !== factor) {
+      factor = f;
+      scale = 1000 / f;
+    }
     if (missing.length > 0 || !(o === o && h === h && l === l && c === c && v === v)) {
       sample(CheckCode.FieldMismatch, day, 0, 'some of open, high, low, close and volume have no value');
       continue;
     }
-    ensureRowCapacity(table);
-    const row = table.length++;
-    const rawClose = toRawPrice(c, factor);
+    const rawClose = Math.round(c * scale) / 1000;
     const rawVolume = Math.round(v * factor * 1000) / 1000;
     const a = amount[i]!;
-    table.day[row] = day;
-    table.line[row] = 0;
-    table.open[row] = toRawPrice(o, factor);
-    table.high[row] = toRawPrice(h, factor);
-    table.low[row] = toRawPrice(l, factor);
-    table.close[row] = rawClose;
-    table.volume[row] = rawVolume;
-    table.amount[row] = a;
-    table.preClose[row] = NaN;
-    table.factor[row] = hasFactor ? factor : NaN;
-    table.split[row] = NaN;
-    table.dividend[row] = NaN;
+    tDay[row] = day;
+    tLine[row] = 0;
+    tOpen[row] = Math.round(o * scale) / 1000;
+    tHigh[row] = Math.round(h * scale) / 1000;
+    tLow[row] = Math.round(l * scale) / 1000;
+    tClose[row] = rawClose;
+    tVolume[row] = rawVolume;
+    tAmount[row] = a;
+    tPreClose[row] = NaN;
+    tFactor[row] = hasFactor ? factor : NaN;
+    tSplit[row] = NaN;
+    tDividend[row] = NaN;
     // Every eighth row is plenty for a median, and log10 is not free.
     if ((row & 7) === 0 && a > 0 && rawVolume > 0 && rawClose > 0) {
       const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
       if (decade >= 0 && decade < DECADES) decades[decade]!++;
     }
+    row++;
   }
+  table.length = row;
+  if (firstDay >= 0) {
+    ws.markPresent(firstDay);
+    ws.markPresent(lastDay);
+  }
+  counts.rows_written += written;
   const units = { amountMul: medianDecade(decades), volumeMul: 1 };
   checkRowValues(table, start, null, validRowAt, units, counts, sample);
   return { notApplicable };
@@ -136,10 +157,6 @@ function align(series: Series | undefined, first: number, last: number): Float32
   const out = new Float32Array(length).fill(NaN);
   out.set(series.values, series.start - first);
   return out;
-}
-
-function toRawPrice(adjusted: number, factor: number): number {
-  return Math.round((adjusted / factor) * 1000) / 1000;
 }
 
 function firstFinite(values: Float32Array): number | undefined {
