@@ -16,7 +16,7 @@ const MIN_JOBS_FOR_WORKERS = 64;
 const WORKER_FILE = join(__dirname, 'analysisWorker.js');
 const YIELD_EVERY = 8;
 // Jobs queued per worker, so a worker never waits for the main thread between symbols.
-const IN_FLIGHT_PER_WORKER = 2;
+const IN_FLIGHT_PER_WORKER = 8;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -124,7 +124,8 @@ function runInWorkers(
       pulling = true;
       try {
         for (;;) {
-          const idle = workers.find((worker) => inFlight.get(worker)! < IN_FLIGHT_PER_WORKER);
+          // The least busy worker with room, so both stay fed when jobs arrive slower than they are analysed.
+          const idle = leastBusy(workers, inFlight);
           if (!idle || exhausted || settled) break;
           const next = await source.next();
           if (settled) return;
@@ -197,6 +198,15 @@ function runInWorkers(
       }
     }
   });
+}
+
+function leastBusy(workers: readonly Worker[], inFlight: ReadonlyMap<Worker, number>): Worker | undefined {
+  let best: Worker | undefined;
+  for (const worker of workers) {
+    const load = inFlight.get(worker)!;
+    if (load >= 0 && load < IN_FLIGHT_PER_WORKER && (best === undefined || load < inFlight.get(best)!)) best = worker;
+  }
+  return best;
 }
 
 function workerError(message: string, code: ErrorCodeType | undefined): AppError {

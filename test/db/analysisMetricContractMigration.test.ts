@@ -5,7 +5,6 @@ import { migrate } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations';
 import { createTempDir } from './tempDatabase';
 
-
 const COUNTS = [
   'rows_written',
   'parse_error_rows',

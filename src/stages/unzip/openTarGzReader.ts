@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import type { TransformOptions } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { AppError, ErrorCode } from '../../errors';
 import { createByteReader, type ByteReader } from './createByteReader';
 import { ratioCap, type ExtractLimits } from './extractLimits';
@@ -10,7 +11,10 @@ import { ratioCap, type ExtractLimits } from './extractLimits';
  */
 export function openTarGzReader(archivePath: string, limits: ExtractLimits): { reader: ByteReader; close: () => void } {
   const source = createReadStream(archivePath, { highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  // zlib inflates on the libuv thread pool: a few MiB of read-ahead let it work while the caller parses members
+  // (zlib streams pass stream options on to their Transform).
+  const options: ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 4 * 2 ** 20 };
+  const gunzip = createGunzip(options);
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);
   let streamed = 0;
