@@ -134,7 +134,7 @@ function runInWorkers(
             break;
           }
           inFlight.set(idle, inFlight.get(idle)! + 1);
-          post(idle, { type: 'job', job: next.value });
+          idle.postMessage({ type: 'job', job: next.value } satisfies WorkerRequest, ownedBuffers(next.value));
         }
         if (exhausted) {
           for (const worker of workers) {
@@ -198,6 +198,21 @@ function runInWorkers(
       }
     }
   });
+}
+
+/**
+ * The memory of a job's in-memory bytes (a tar.gz member) when the bytes own it whole: moved to the worker instead
+ * of copied. Nothing on the main thread reads them after they are posted.
+ */
+function ownedBuffers(job: SymbolJob): ArrayBuffer[] {
+  const refs = job.kind === 'csv' ? [job.data] : job.fields.map((field) => field.data);
+  const owned: ArrayBuffer[] = [];
+  for (const ref of refs) {
+    if (ref.kind !== 'bytes') continue;
+    const { buffer, byteOffset, byteLength } = ref.data;
+    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) owned.push(buffer);
+  }
+  return owned;
 }
 
 function leastBusy(workers: readonly Worker[], inFlight: ReadonlyMap<Worker, number>): Worker | undefined {
