@@ -15,6 +15,10 @@ export interface StartRunInput {
 }
 
 export interface AnalysisStore {
+  /**
+   * Opens a run. Runs still open are closed as failed (INTERRUPTED) first: analyses run one at a time (the task
+   * mutex), so an open run belongs to an analysis a crash or a stop cut short, and its task is running it again.
+   */
   startRun(input: StartRunInput): number;
   /** Writes a batch of symbols (and their issue samples, within the per-run cap) in one transaction. */
   writeSymbols(runId: number, batch: readonly SymbolAnalysis[]): void;
@@ -65,6 +69,15 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, bundle_format = @format, layout = @layout,
        encoding = @encoding, calendar_source = @calendarSource WHERE run_id = @runId`,
   );
+  const closeInterrupted = db.prepare(
+    `UPDATE analysis_runs SET status = 'failed', finished_at = @startedAt, error_code = 'INTERRUPTED',
+       error_message = 'The analysis stopped before it finished (the host stopped or crashed).'
+     WHERE status = 'running'`,
+  );
+  const start = db.transaction((input: StartRunInput): number => {
+    closeInterrupted.run({ startedAt: input.startedAt });
+    return Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid);
+  });
   const failRunStatement = db.prepare(
     `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
      WHERE run_id = @runId AND status = 'running'`,
@@ -153,7 +166,7 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
   });
 
   return {
-    startRun: (input) => Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid),
+    startRun: (input) => start.immediate(input),
     writeSymbols: (runId, batch) => writeSymbols(runId, batch),
     finishRun: (runId, analysis, finishedAt) => finish(runId, analysis, finishedAt),
     failRun: (runId, code, message, finishedAt) => {
