@@ -1,4 +1,5 @@
 import * as df from 'durable-functions';
+import { purgeAnalysisRuns } from '../analysis/purgeAnalysisRuns';
 import { getAppServices } from '../appServices';
 import { isAppError, ErrorCode } from '../errors';
 import { createPipelineControl } from '../pipeline/createPipelineControl';
@@ -46,6 +47,11 @@ df.app.client.timer('reconcileTasks', {
       successDays: services.config.retentionSuccessDays,
       failedDays: services.config.retentionFailedDays,
     });
-    if (purged.tasks > 0) context.log(`Retention removed ${purged.tasks} finished tasks and ${purged.logs} log lines.`);
+    const runs = purgeAnalysisRuns(services.db);
+    if (purged.tasks > 0 || runs > 0) {
+      context.log(
+        `Retention removed ${purged.tasks} finished tasks, ${purged.logs} log lines and ${runs} analysis runs.`,
+      );
+    }
   },
 });
