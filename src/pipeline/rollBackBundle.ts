@@ -2,7 +2,7 @@ import type { BundleInstall, BundleStore } from '../bundles/bundleStore';
 import { AppError, ErrorCode } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 import { restorePreviousBundle } from '../stages/unzip/restorePreviousBundle';
-import type { StageValue } from './pipelineContract';
+import type { RollbackStageResult } from './pipelineContract';
 
 export const NO_PREVIOUS_MESSAGE =
   'There is no previous bundle generation to roll back to: a rollback needs an earlier install kept in bundles/previous.';
@@ -16,11 +16,14 @@ export async function rollBackBundle(
   deps: { readonly bundles: BundleStore; readonly bundlesDir: string },
   taskId: string,
   ctx: StageContext,
-): Promise<StageValue> {
+): Promise<RollbackStageResult> {
   const { bundles } = deps;
   const current = bundles.getInstalledBundle();
   if (current?.task_id === taskId && current.restored_bundle_id !== null) {
-    return { summary: `The previous bundle was already restored by this task (${describe(current)}).` };
+    return {
+      stage: 'rollback',
+      summary: `The previous bundle was already restored by this task (${describe(current)}).`,
+    };
   }
   const restored = bundles.getPreviousBundle();
   if (current === null || restored === null) throw new AppError(ErrorCode.NoPreviousBundle, NO_PREVIOUS_MESSAGE);
@@ -30,6 +33,7 @@ export async function rollBackBundle(
   bundles.recordRollback(taskId);
   ctx.onProgress({ done: 1, total: 1, unit: 'files', message: 'Previous bundle restored' });
   return {
+    stage: 'rollback',
     summary:
       `Restored the bundle installed at ${restored.installed_at} (${describe(restored)}); the replaced one ` +
       `(${describe(current)}) is kept as previous, and downloads of it are refused unless forced.`,
