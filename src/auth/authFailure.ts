@@ -1,3 +1,4 @@
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 
 /** Why a bearer token was refused. For logs only: clients always get the same generic message. */
@@ -27,10 +28,8 @@ export class AuthFailure extends Error {
   }
 }
 
-export const UNAUTHORIZED_MESSAGE = 'invalid or missing bearer token';
-
 export function createUnauthorizedError(reason: AuthFailureReason, detail: string, cause?: unknown): AppError {
-  return new AppError(ErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE, {
+  return new AppError(ErrorCode.Unauthorized, ClientMessage.unauthorized, {
     cause: new AuthFailure(reason, detail, { cause }),
   });
 }

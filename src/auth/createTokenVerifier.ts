@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import { AuthFailureReason, createUnauthorizedError } from './authFailure';
 import { extractBearerToken } from './extractBearerToken';
@@ -10,8 +11,6 @@ import type { Principal } from './roles';
 /** Algorithms accepted per key source. Never `none`, and never HMAC with a JWKS (algorithm confusion). */
 export const SECRET_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
-
-export const AUTH_NOT_CONFIGURED_MESSAGE = 'authentication is not configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL';
 
 export interface JwksCacheOptions {
   /** Minimum seconds between refetches when a token names an unknown key. Default 30. */
@@ -50,7 +49,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   if (options.kind === 'none') {
     return {
       kind: 'none',
-      verify: () => Promise.reject(new AppError(ErrorCode.InvalidConfig, AUTH_NOT_CONFIGURED_MESSAGE)),
+      verify: () => Promise.reject(new AppError(ErrorCode.InvalidConfig, ClientMessage.authNotConfigured)),
     };
   }
   const tolerance = options.clockToleranceSeconds ?? 30;

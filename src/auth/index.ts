@@ -1,10 +1,5 @@
-export { AuthFailure, AuthFailureReason, UNAUTHORIZED_MESSAGE, readAuthFailureReason } from './authFailure';
-export {
-  AUTH_NOT_CONFIGURED_MESSAGE,
-  JWKS_ALGORITHMS,
-  SECRET_ALGORITHMS,
-  createTokenVerifier,
-} from './createTokenVerifier';
+export { AuthFailure, AuthFailureReason, readAuthFailureReason } from './authFailure';
+export { JWKS_ALGORITHMS, SECRET_ALGORITHMS, createTokenVerifier } from './createTokenVerifier';
 export type { JwksCacheOptions, TokenVerifier, TokenVerifierOptions } from './createTokenVerifier';
 export { extractBearerToken } from './extractBearerToken';
 export { DEV_SECRET_FILE, loadOrCreateDevSecret } from './loadOrCreateDevSecret';

@@ -5,6 +5,7 @@ import type { BundleStats } from '../analysis/bundleStats';
 import { createLineTally } from '../analysis/createLineTally';
 import { inspectBundleTree } from '../analysis/inspectBundleTree';
 import type { BundleInstall, BundleStore, NewBundleInstall } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import { formatBytes } from '../stages/reportBytesProgress';
@@ -12,7 +13,7 @@ import type { StageContext } from '../stages/stageContext';
 import { installBundle } from '../stages/unzip/installBundle';
 import { recoverBundleSwap } from '../stages/unzip/recoverBundleSwap';
 import { readLastSwap } from '../stages/unzip/swapBundleDirs';
-import { FORCE_HINT, guardAgainstShrink } from './guardAgainstShrink';
+import { guardAgainstShrink } from './guardAgainstShrink';
 import type { DownloadedArchive, UnzipStageResult } from './pipelineContract';
 
 export interface InstallDeps {
@@ -119,7 +120,10 @@ function refuseRolledBack(rolledBack: BundleInstall | null, force: boolean, ctx:
     ctx.log('WARNING', `Forced install: ${what}; installing it again because the task was forced.`);
     return;
   }
-  throw new AppError(ErrorCode.BundleRefused, `${what}; it is not installed again unless forced: ${FORCE_HINT}.`);
+  throw new AppError(
+    ErrorCode.BundleRefused,
+    `${what}; it is not installed again unless forced: ${ClientMessage.forceHint}.`,
+  );
 }
 
 /** The install record of an archive, before its extraction facts are filled in. */

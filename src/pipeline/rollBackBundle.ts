@@ -1,11 +1,9 @@
 import type { BundleInstall, BundleStore } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 import { restorePreviousBundle } from '../stages/unzip/restorePreviousBundle';
 import type { RollbackStageResult } from './pipelineContract';
-
-export const NO_PREVIOUS_MESSAGE =
-  'There is no previous bundle generation to roll back to: a rollback needs an earlier install kept in bundles/previous.';
 
 /**
  * The rollback stage: exchanges bundles/current and bundles/previous (journaled, so a crash leaves one whole bundle
@@ -26,7 +24,8 @@ export async function rollBackBundle(
     };
   }
   const restored = bundles.getPreviousBundle();
-  if (current === null || restored === null) throw new AppError(ErrorCode.NoPreviousBundle, NO_PREVIOUS_MESSAGE);
+  if (current === null || restored === null)
+    throw new AppError(ErrorCode.NoPreviousBundle, ClientMessage.noPreviousBundle);
   ctx.log('INFO', `Rolling back from ${describe(current)} to ${describe(restored)}.`);
   const { swapped } = await restorePreviousBundle(deps.bundlesDir, taskId, ctx);
   if (!swapped) ctx.log('WARNING', 'The exchange was already done before a restart; recording it now.');

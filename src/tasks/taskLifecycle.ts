@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import type { TaskQueries } from './taskQueries';
 import { taskColumns, toTask, toTaskRecord } from './taskRow';
@@ -23,7 +24,6 @@ export interface CreateTaskInput {
   readonly force?: boolean;
 }
 
-export const TASK_RUNNING_MESSAGE = '已有任务正在运行，请等待完成后再试';
 const MAX_TEXT = 4000;
 
 /** The state-changing half of the store; see `TaskStore` for the contract of each operation. */
@@ -107,7 +107,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       // No check-then-insert: the partial unique index decides, and we only explain its verdict.
       const active = isOneActiveViolation(error) ? queries.getActiveTaskRecord() : null;
       if (!active) throw error;
-      throw new AppError(ErrorCode.TaskRunning, TASK_RUNNING_MESSAGE, {
+      throw new AppError(ErrorCode.TaskRunning, ClientMessage.taskRunning, {
         cause: error,
         details: { active_task: toTask(active) },
       });

@@ -1,16 +1,15 @@
 import { getCurrentAnalysis } from '../../analysis/getCurrentAnalysis';
 import { listSymbolMetrics } from '../../analysis/listSymbolMetrics';
 import { findRestorableBundle } from '../../bundles/findRestorableBundle';
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
 import { parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiContext, ApiHandler } from './apiContext';
 
-const NO_BUNDLE_MESSAGE = 'No bundle is installed and analysed yet: run a download task first.';
-
 /** The current analysis run, or NO_BUNDLE. */
 export function requireAnalysis(api: ApiContext) {
   const analysis = getCurrentAnalysis(api.services.db);
-  if (analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  if (analysis === null) throw new AppError(ErrorCode.NoBundle, ClientMessage.noBundle);
   return analysis;
 }
 
@@ -18,7 +17,7 @@ export function requireAnalysis(api: ApiContext) {
 export const getBundleHandler: ApiHandler = (_request, api) => {
   const installed = api.services.bundles.getInstalledBundle();
   const analysis = getCurrentAnalysis(api.services.db);
-  if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, ClientMessage.noBundle);
   const previous = findRestorableBundle(api.services.bundles, api.services.bundlesDir);
   return Promise.resolve({
     status: 200,

@@ -1,8 +1,9 @@
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
 import { reconcileActiveTask } from '../../pipeline/reconcileActiveTask';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
-import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
+import { describeError } from '../toErrorResponse';
 import type { ApiContext, ApiHandler } from './apiContext';
 import { findTaskById } from './findTaskById';
 
@@ -20,7 +21,7 @@ async function reconcile(api: ApiContext): Promise<void> {
 
 function findTask(api: ApiContext, taskId: string | undefined): Task {
   const task = findTaskById(api.services.tasks, taskId);
-  if (task === null) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
+  if (task === null) throw new AppError(ErrorCode.TaskNotFound, ClientMessage.taskNotFound);
   return task;
 }
 
