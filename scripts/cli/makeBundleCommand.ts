@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseIsoDay } from '../../src/analysis/dayNumbers';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../zip/createZipWriter';
 import { isDefectFamily, type DefectFamily, type DefectPreset } from '../bundleGenerator/defectFamilies';
 import { generateSyntheticBundle, MAX_SYNTHETIC_SYMBOLS } from '../bundleGenerator/generateSyntheticBundle';
 import { parseCount, UsageError } from './usageError';
