@@ -33,8 +33,3 @@ export function createUnauthorizedError(reason: AuthFailureReason, detail: strin
     cause: new AuthFailure(reason, detail, { cause }),
   });
 }
-
-/** The auth failure reason behind an error, if it is an UNAUTHORIZED AppError from the verifier. */
-export function readAuthFailureReason(error: AppError): AuthFailureReason | undefined {
-  return error.cause instanceof AuthFailure ? error.cause.reason : undefined;
-}

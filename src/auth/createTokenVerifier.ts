@@ -9,8 +9,8 @@ import { readRolesFromClaims } from './roles';
 import type { Principal } from './roles';
 
 /** Algorithms accepted per key source. Never `none`, and never HMAC with a JWKS (algorithm confusion). */
-export const SECRET_ALGORITHMS = ['HS256'] as const;
-export const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
+const SECRET_ALGORITHMS = ['HS256'] as const;
+const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
 
 export interface JwksCacheOptions {
   /** Minimum seconds between refetches when a token names an unknown key. Default 30. */

@@ -15,7 +15,7 @@ export interface ListLogsQuery {
   readonly minLevel?: TaskLogLevel;
 }
 
-export const MAX_LOG_LIMIT = 1000;
+const MAX_LOG_LIMIT = 1000;
 const MAX_LOG_MESSAGE = 8000;
 const levels = Object.values(TaskLogLevel);
 

@@ -22,7 +22,7 @@ export interface TaskPage {
   readonly nextCursor: string | null;
 }
 
-export const MAX_LIST_LIMIT = 200;
+const MAX_LIST_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 50;
 
 export interface TaskQueries {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthFailure, AuthFailureReason, Role, createTokenVerifier, generateSecret, mintToken } from '../../src/auth';
 import type { AuthFailureReason as Reason } from '../../src/auth';
 import { ErrorCode } from '../../src/errors';
-import { toErrorResponse } from '../../src/http';
+import { toErrorResponse } from '../../src/http/toErrorResponse';
 import { expectAppError } from './assertRejects';
 
 const NOW = new Date('2025-03-14T09:00:00Z');
