@@ -1,6 +1,6 @@
 /**
  * The fixed texts clients read: the `error` of API responses, and a hint that task errors repeat. The Chinese ones
- * are the story's own wording, which clients and its acceptance tests compare word for word. Texts that carry
+ * are the wording the product specifies, which clients and acceptance tests compare word for word. Texts that carry
  * values (a status, a limit) stay where they are built. The dashboard (web/) is a separate program with its own
  * translations: it keeps its own copy of what it displays.
  */
