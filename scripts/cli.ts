@@ -1,4 +1,4 @@
-// People's command line: `npm run cli -- analyze …`, `make-bundle …` and `submit …` (see USAGE).
+// People's command line: `market-data` (bin/market-data.js) or `npm run cli -- …`: analyze, make-bundle, submit (USAGE).
 import { isAppError } from '../src/errors';
 import { runAnalyzeCommand } from './cli/analyzeCommand';
 import { runMakeBundleCommand } from './cli/makeBundleCommand';

@@ -15,6 +15,8 @@ export const DEFECT_FAMILIES = [
   'spike',
   'unadjusted_split',
   'adjusted_split',
+  'declared_split',
+  'declared_dividend',
   'off_calendar_row',
   'parse_errors',
   'unit_error',
@@ -33,9 +35,33 @@ export const MARKET_WIDE_FAMILIES: readonly DefectFamily[] = ['empty_day', 'froz
 
 export type DefectPreset = 'default' | 'none';
 
-export function resolveDefects(spec: DefectPreset | readonly DefectFamily[]): DefectFamily[] {
+/**
+ * Families qlib's binary format can hold as they are. The rest need text (parse errors), a second row for a day
+ * (duplicates), a day off the calendar, a row order, or a declared action (qlib folds actions into its factor).
+ */
+export const QLIB_EXPRESSIBLE_FAMILIES: readonly DefectFamily[] = DEFECT_FAMILIES.filter(
+  (family) =>
+    ![
+      'exact_duplicate',
+      'conflicting_duplicate',
+      'off_calendar_row',
+      'parse_errors',
+      'unsorted_file',
+      'declared_split',
+      'declared_dividend',
+    ].includes(family),
+);
+
+/** The families a preset stands for; for qlib binary, `default` keeps only what that format can express. */
+export function resolveDefects(
+  spec: DefectPreset | readonly DefectFamily[],
+  format: 'csv-daily' | 'qlib-bin' = 'csv-daily',
+): DefectFamily[] {
   if (spec === 'none') return [];
-  if (spec === 'default') return DEFECT_FAMILIES.filter((family) => family !== 'frozen_day');
+  if (spec === 'default') {
+    const all = format === 'qlib-bin' ? QLIB_EXPRESSIBLE_FAMILIES : DEFECT_FAMILIES;
+    return all.filter((family) => family !== 'frozen_day');
+  }
   return [...new Set(spec)];
 }
 

@@ -1,5 +1,5 @@
 import { formatDayNumber, weekdayOf } from '../../src/analysis/dayNumbers';
-import { createEmptySymbolMetrics, type SymbolMetrics } from '../../src/analysis/metricNames';
+import { createEmptySymbolCounts, type SymbolCounts } from '../../src/analysis/metricNames';
 import type { Board } from '../../src/analysis/symbolCodes';
 import { createPrng } from './createPrng';
 import type { DefectFamily } from './defectFamilies';
@@ -26,8 +26,11 @@ export interface MarketDays {
 export interface GeneratedSymbol {
   readonly symbol: string;
   readonly csv: string;
-  /** Expected metrics, from bookkeeping during injection. */
-  readonly metrics: SymbolMetrics;
+  /**
+   * Expected counts, from bookkeeping during injection; missing days and gaps are left to the caller, which knows the
+   * calendar the analysis will use (`presentCals` says which days have a row).
+   */
+  readonly metrics: SymbolCounts;
   /** The family actually injected (null when none, or when the symbol had no room for it). */
   readonly family: DefectFamily | null;
   readonly firstCal: number;
@@ -36,6 +39,10 @@ export interface GeneratedSymbol {
   readonly validCals: readonly number[];
   /** Valid rows that copy the previous calendar day's (o,h,l,c,v) with volume > 0. */
   readonly identicalCals: readonly number[];
+  /** Calendar indexes with any row on the calendar (a parse-error row included). */
+  readonly presentCals: readonly number[];
+  /** The bars as a per-day format (qlib binary) holds them: by calendar index from firstCal, null where no row. */
+  readonly bars: readonly (Bar | null)[];
 }
 
 /** Rows (offsets from the anchor) that a recipe removes, flattens, copies or invalidates: planned with zero return. */
@@ -45,6 +52,8 @@ const ZERO_RETURN_OFFSETS: Partial<Record<DefectFamily, readonly number[]>> = {
   unadjusted_split: [0],
   adjusted_split: [0],
   missing_block: [0, 1, 2],
+  declared_split: [0],
+  declared_dividend: [0],
   suspension_fill: [0, 1, 2],
   stale_run: [1, 2, 3, 4],
   spike: [0, 1],
@@ -52,6 +61,10 @@ const ZERO_RETURN_OFFSETS: Partial<Record<DefectFamily, readonly number[]>> = {
 };
 
 export const CSV_HEADER = 'date,open,high,low,close,volume,amount,adj_factor';
+// zipline csvdir's columns for declared corporate actions: 0 and 1 on the rows that declare none.
+const ACTION_COLUMNS = ',dividend,split';
+/** A declared dividend takes this share of the previous close: beyond every board's limit, so undeclared it breaches. */
+const DIVIDEND_SHARE = 0.4;
 
 /** Plans, simulates and injects one symbol; every defect updates `metrics` as it is applied. */
 export function generateSymbol(
@@ -61,7 +74,7 @@ export function generateSymbol(
   market: MarketDays,
 ): GeneratedSymbol {
   const rng = createPrng(seed, spec.index);
-  const m = createEmptySymbolMetrics();
+  const m = createEmptySymbolCounts();
   const count = calendar.length;
   const first = spec.family === 'late_listed' ? Math.min(40, Math.floor(count / 4)) : 0;
   const last = spec.family === 'delisted' ? count - 1 - Math.min(30, Math.floor(count / 4)) : count - 1;
@@ -102,17 +115,10 @@ export function generateSymbol(
   const override = new Map<number, string>();
   const extraAfter = new Map<number, string>();
   let offCalendar: { afterDay: number; line: string } | null = null;
-  const gap = (length: number): void => {
-    m.missing_days += length;
-    m.gap_count++;
-    m.longest_gap = Math.max(m.longest_gap, length);
-  };
+  const actions = new Map<number, { dividend: number; split: number }>();
   const copyBar = (from: Bar, cal: number): Bar => ({ ...from, cal });
 
-  if (emptyActive) {
-    deleted.add(market.emptyDay);
-    gap(1);
-  }
+  if (emptyActive) deleted.add(market.emptyDay);
   if (frozenActive) {
     bars[market.frozenDay - first] = copyBar(bar(market.frozenDay - 1), market.frozenDay);
     identical.add(market.frozenDay);
@@ -121,11 +127,9 @@ export function generateSymbol(
   switch (family) {
     case 'missing_row':
       deleted.add(t);
-      gap(1);
       break;
     case 'missing_block':
       [t, t + 1, t + 2].forEach((cal) => deleted.add(cal));
-      gap(3);
       break;
     case 'exact_duplicate':
       extraAfter.set(t, formatBar(bar(t), calendar));
@@ -192,6 +196,36 @@ export function generateSymbol(
         m.split_candidates++;
       }
       break;
+    case 'declared_split':
+      for (const b of bars) {
+        if (b.cal < t) continue;
+        b.open /= 2;
+        b.high /= 2;
+        b.low /= 2;
+        b.close /= 2;
+        b.volume *= 2;
+      }
+      actions.set(t, { dividend: 0, split: 2 });
+      m.declared_actions++;
+      break;
+    case 'declared_dividend': {
+      // Prices from the ex-date scale down by what the dividend takes from the previous close (returns unchanged),
+      // so the row's close sits exactly on its ex-rights reference: previous close less the dividend.
+      const previous = bar(t - 1).close;
+      const dividend = previous - Math.round(previous * (1 - DIVIDEND_SHARE));
+      const ratio = (previous - dividend) / previous;
+      for (const b of bars) {
+        if (b.cal < t) continue;
+        b.open = Math.round(b.open * ratio);
+        b.high = Math.round(b.high * ratio);
+        b.low = Math.round(b.low * ratio);
+        b.close = Math.round(b.close * ratio);
+        b.amount = Math.round(b.amount * ratio);
+      }
+      actions.set(t, { dividend, split: 1 });
+      m.declared_actions++;
+      break;
+    }
     case 'off_calendar_row': {
       const day = calendar[t]!;
       const saturday = day + ((6 - weekdayOf(day) + 7) % 7 || 7);
@@ -227,32 +261,45 @@ export function generateSymbol(
       break;
   }
 
+  const withActions = family === 'declared_split' || family === 'declared_dividend';
+  const actionText = (cal: number): string => {
+    if (!withActions) return '';
+    const action = actions.get(cal);
+    return action ? `,${formatLi(action.dividend)},${action.split}` : ',0,1';
+  };
   const lines: string[] = [];
   const validCals: number[] = [];
+  const presentCals: number[] = [];
+  const perDay: (Bar | null)[] = [];
   for (const b of bars) {
-    if (deleted.has(b.cal)) continue;
+    if (deleted.has(b.cal)) {
+      perDay.push(null);
+      continue;
+    }
+    perDay.push(b);
+    presentCals.push(b.cal);
     if (offCalendar && calendar[b.cal]! > offCalendar.afterDay) {
       lines.push(offCalendar.line); // in sorted position, so it does not also make the file unsorted
       offCalendar = null;
     }
-    lines.push(override.get(b.cal) ?? formatBar(b, calendar));
+    lines.push((override.get(b.cal) ?? formatBar(b, calendar)) + actionText(b.cal));
     const extra = extraAfter.get(b.cal);
-    if (extra !== undefined) lines.push(extra);
+    if (extra !== undefined) lines.push(extra + actionText(b.cal));
     if (!invalid.has(b.cal)) validCals.push(b.cal);
   }
   if (family === 'unsorted_file') lines.reverse();
   m.rows_written = lines.length;
-  m.first_date = formatDayNumber(calendar[first]!);
-  m.last_date = formatDayNumber(calendar[last]!);
   return {
     symbol: spec.symbol,
-    csv: `${CSV_HEADER}\n${lines.join('\n')}\n`,
+    csv: `${CSV_HEADER}${withActions ? ACTION_COLUMNS : ''}\n${lines.join('\n')}\n`,
     metrics: m,
     family,
     firstCal: first,
     lastCal: last,
     validCals,
     identicalCals: [...identical].filter((cal) => !invalid.has(cal) && !deleted.has(cal)),
+    presentCals,
+    bars: perDay,
   };
 }
 
@@ -261,7 +308,7 @@ function formatBar(b: Bar, calendar: Int32Array, day = calendar[b.cal]!): string
 }
 
 /** Li (0.001 CNY) as a decimal with two places, or three when a split left half a fen. */
-function formatLi(li: number): string {
+export function formatLi(li: number): string {
   const whole = Math.floor(li / 1000);
   const frac = li - whole * 1000;
   return frac % 10 === 0

@@ -17,6 +17,8 @@ const EXTENT: Partial<Record<DefectFamily, { extent: number; needsLimit: boolean
   spike: { extent: 1, needsLimit: true },
   unadjusted_split: { extent: 0, needsLimit: true },
   adjusted_split: { extent: 0, needsLimit: false },
+  declared_split: { extent: 0, needsLimit: true },
+  declared_dividend: { extent: 0, needsLimit: true },
   off_calendar_row: { extent: 1, needsLimit: false },
   parse_errors: { extent: 4, needsLimit: false },
   unit_error: { extent: 0, needsLimit: false },

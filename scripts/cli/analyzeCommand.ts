@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
+import { openZipTree } from '../../src/analysis/archive/openZipTree';
+import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
-import { extractArchive } from '../../src/stages/unzip/extractArchive';
+import { detectArchiveType, extractArchive } from '../../src/stages/unzip/extractArchive';
 import { formatSummary } from './formatSummary';
 import { UsageError } from './usageError';
 
-/** `analyze <bundle.zip | directory> [--json]`: archives are extracted to a temp directory that is always removed. */
+/**
+ * `analyze <bundle.zip | bundle.tar.gz | directory> [--json]`. Archives are read in place (zip members inflated as
+ * they are analysed; a tar.gz streamed through once, or twice when its layout shows late); only a long-form tar.gz
+ * too large to hold is extracted to a temporary directory, which is always removed.
+ */
 export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('analyze takes exactly one bundle path.');
@@ -17,21 +24,40 @@ export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Pr
   if (!info) throw new UsageError(`No such file or directory: ${target}`);
   const ctx: StageContext = {
     signal,
-    onProgress: () => undefined,
+    onProgress: createProgressLine(),
     log: (level, message) => {
       if (level === 'WARNING' || level === 'ERROR') process.stderr.write(`${level.toLowerCase()}: ${message}\n`);
     },
   };
-  let summary;
-  if (info.isDirectory()) summary = await analyzeBundleToSummary(target, ctx);
-  else {
-    const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
-    try {
-      await extractArchive(target, join(temp, 'bundle'), undefined, { ...ctx, log: () => undefined });
-      summary = await analyzeBundleToSummary(join(temp, 'bundle'), ctx);
-    } finally {
-      await rm(temp, { recursive: true, force: true });
-    }
+  let summary: BundleSummary;
+  try {
+    summary = info.isDirectory() ? await analyzeBundleToSummary(target, ctx) : await analyzeArchive(target, ctx);
+  } finally {
+    ctx.onProgress({ done: 0, total: null, unit: 'symbols', message: '' });
   }
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+}
+
+async function analyzeArchive(path: string, ctx: StageContext): Promise<BundleSummary> {
+  if ((await detectArchiveType(path)) === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
+  const streamed = await openTarGzBundle(path, ctx);
+  if (streamed !== null) return analyzeBundleToSummary(streamed, ctx);
+  const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
+  try {
+    await extractArchive(path, join(temp, 'bundle'), undefined, { ...ctx, log: () => undefined });
+    return await analyzeBundleToSummary(join(temp, 'bundle'), ctx);
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Live progress on one rewritten stderr line, only when stderr is a terminal (never in pipes or logs). */
+function createProgressLine(): StageContext['onProgress'] {
+  if (!process.stderr.isTTY) return () => undefined;
+  let shown = '';
+  return (progress) => {
+    if (progress.unit !== 'symbols' || progress.message === shown) return;
+    shown = progress.message;
+    process.stderr.write(`\r\x1b[K${progress.message === '' ? '' : `analysing: ${progress.message}`}`);
+  };
 }

@@ -4,12 +4,15 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  cli analyze <bundle.zip | bundle.tar.gz | directory> [--json]
-      Analyse a csv-daily bundle without the service and print the summary
-      (--json: { "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
-  cli make-bundle --symbols N --days M --seed S --out <file.zip> [--defects default|none|<recipe,...>] [--start YYYY-MM-DD]
-      Write a seeded synthetic bundle to <file.zip> and its expected analysis to <file>.expected.json.
-  cli submit <download | analyze | rollback> [--force] [--wait] [--url URL] [--token JWT]
+  market-data analyze <bundle.zip | bundle.tar.gz | directory> [--json]
+      Analyse a csv-daily or qlib binary bundle without the service and print the summary
+      (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
+      Archives are read in place, never extracted.
+  market-data make-bundle --symbols N --days M --seed S --out <file.zip | file.tar.gz | directory>
+                          [--format csv-daily|qlib-bin] [--no-calendar] [--start YYYY-MM-DD]
+                          [--defects default|none|<recipe,...>]
+      Write a seeded synthetic bundle and its expected analysis to <out>.expected.json.
+  market-data submit <download | analyze | rollback> [--force] [--wait] [--url URL] [--token JWT]
       Ask a running service for a task (rollback and --force need MarketData.Admin); --wait follows it to its end.
       URL defaults to $MARKET_DATA_URL or http://localhost:7071, the token to $MARKET_DATA_TOKEN.
 `;

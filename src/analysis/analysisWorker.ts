@@ -1,25 +1,32 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { isAppError } from '../errors';
 import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer } from './createSymbolAnalyzer';
-import { readDataFileSync, readLineNumbersSync } from './readDataFile';
+import { runJob } from './runJob';
 import type { WorkerReply, WorkerRequest } from './workerMessages';
 
-// Worker thread entry: analyses the symbols it is sent and, when told to finish, returns its per-day tallies.
+// Worker thread entry: analyses the symbols it is sent; on `finish` returns its per-day tallies or, while the
+// calendar is derived, the dates it saw, and then its waiting results once the calendar arrives.
 const port = parentPort;
 if (port) {
   const analyzer = createSymbolAnalyzer(workerData as AnalyzerSetup);
+  const post = (reply: WorkerReply): void => port.postMessage(reply);
   port.on('message', (request: WorkerRequest) => {
-    let reply: WorkerReply;
     try {
-      if (request.type === 'finish') reply = { type: 'days', days: analyzer.days };
-      else {
-        const { job } = request;
-        const lines = job.linesPath === undefined ? undefined : readLineNumbersSync(job.linesPath);
-        reply = { type: 'result', result: analyzer.analyze(job.info, readDataFileSync(job.path, job.gzip), lines) };
+      if (request.type === 'job') {
+        const result = runJob(analyzer, request.job);
+        post(result ? { type: 'result', result } : { type: 'read', symbol: request.job.info.symbol });
+      } else if (request.type === 'finish') {
+        const days = analyzer.days();
+        post(days ? { type: 'days', days } : { type: 'dates', seen: analyzer.seenDays });
+      } else {
+        for (const result of analyzer.finish(request.calendar)) post({ type: 'result', result });
+        post({ type: 'days', days: analyzer.days()! });
       }
     } catch (error) {
-      reply = { type: 'error', message: error instanceof Error ? error.message : String(error) };
+      // An AppError keeps its code (a corrupt archive member stays UNSUPPORTED_ARCHIVE); anything else is a message.
+      if (isAppError(error)) post({ type: 'error', message: error.message, code: error.code });
+      else post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     }
-    port.postMessage(reply);
   });
 }

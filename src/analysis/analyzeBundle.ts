@@ -5,10 +5,11 @@ import { createAnalysisStore } from './createAnalysisStore';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { LIMIT_RULES_VERSION } from './limitRules';
 import type { BundleSummary, BundleTotals, SymbolMetrics } from './metricNames';
-import { runBundleAnalysis } from './runBundleAnalysis';
+import { runBundleAnalysis, type BundleInput } from './runBundleAnalysis';
 import { defaultWorkerCount } from './runSymbolJobs';
 
-export const ANALYZER_VERSION = 'csv-daily-1.0.0';
+// 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
+export const ANALYZER_VERSION = '2.0.0';
 
 // Symbols per write transaction (§3c): large enough to amortise the commit, small enough to keep memory flat.
 const WRITE_BATCH = 500;
@@ -80,10 +81,15 @@ export async function analyzeBundle(options: AnalyzeBundleOptions, ctx: StageCon
 
 /** The same analysis without a database: for the CLI and for tests. */
 export async function analyzeBundleToSummary(
-  bundleDir: string,
+  bundle: BundleInput,
   ctx: StageContext,
   options: { workers?: number } = {},
 ): Promise<BundleSummary> {
-  const analysis = await runBundleAnalysis(bundleDir, ctx, { workers: options.workers ?? defaultWorkerCount() });
-  return { bundle: analysis.totals, symbols: analysis.symbols };
+  const analysis = await runBundleAnalysis(bundle, ctx, { workers: options.workers ?? defaultWorkerCount() });
+  return {
+    format: analysis.format,
+    calendar_source: analysis.calendarSource,
+    bundle: analysis.totals,
+    symbols: analysis.symbols,
+  };
 }

@@ -1,16 +1,16 @@
-import { limitPercentOn } from './limitRules';
-import type { Board } from './symbolCodes';
-
 /** Bundle-wide inputs every symbol analysis needs; plain data so it can be posted to a worker thread. */
 export interface AnalyzerSetup {
-  /** Trading days as ascending day numbers (weekends already removed). */
-  readonly calendar: Int32Array;
+  /**
+   * Trading days as ascending day numbers (weekends already removed), or null while the calendar is derived from the
+   * union of the bundle's dates: then results wait until the calendar is known (see SymbolAnalyzer.finish).
+   */
+  readonly calendar: Int32Array | null;
   /** Units declared in manifest.json; null lets each file's header decide (tushare-style headers mean lots / thousand yuan). */
   readonly volumeUnit: 'share' | 'lot' | null;
   readonly amountUnit: 'yuan' | 'thousand_yuan' | null;
 }
 
-/** What instruments.csv says about one symbol. */
+/** What instruments.csv (or a qlib instruments file) says about one symbol. */
 export interface SymbolInfo {
   readonly symbol: string;
   readonly isSt: boolean;
@@ -20,13 +20,12 @@ export interface SymbolInfo {
   readonly delistDay: number;
 }
 
-/** Calendar lookups built once per analyzer: day number → calendar index, and limit percents per index. */
+/** Calendar lookups built once per analyzer: day number → calendar index. */
 export interface CalendarIndex {
   readonly days: Int32Array;
   readonly firstDay: number;
   readonly dayToIndex: Int32Array;
-  limitPercents(board: Board, isSt: boolean): Float64Array;
-  /** Calendar index of the first trading day on or after `day`; -1 when before the calendar or after its end. */
+  /** Calendar index of the first trading day on or after `day`; -1 when after the calendar's end. */
   indexOnOrAfter(day: number): number;
 }
 
@@ -35,23 +34,11 @@ export function createCalendarIndex(days: Int32Array): CalendarIndex {
   const span = days.length > 0 ? days[days.length - 1]! - firstDay + 1 : 0;
   const dayToIndex = new Int32Array(span).fill(-1);
   days.forEach((day, index) => (dayToIndex[day - firstDay] = index));
-  const percents = new Map<string, Float64Array>();
   return {
     days,
     firstDay,
     dayToIndex,
-    limitPercents(board, isSt) {
-      const key = `${board}:${isSt}`;
-      let table = percents.get(key);
-      if (!table) {
-        table = new Float64Array(days.length);
-        days.forEach((day, index) => (table![index] = limitPercentOn(board, isSt, day) ?? NaN));
-        percents.set(key, table);
-      }
-      return table;
-    },
     indexOnOrAfter(day) {
-      if (days.length === 0 || day < firstDay) return -1;
       let lo = 0;
       let hi = days.length;
       while (lo < hi) {

@@ -1,10 +1,9 @@
-import { relative } from 'node:path';
 import { AppError, ErrorCode } from '../errors';
 import type { StageLog } from '../stages/progress';
 import { formatCount } from './bundleStats';
 import { decodeText } from './decodeText';
 import { REQUIRED_COLUMNS, resolveHeaderColumns, type ColumnIndexes } from './headerColumns';
-import { readHead, type BundleLayout } from './locateBundle';
+import { readHead, type CsvLayout } from './locateBundle';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
 import { createFieldRanges, isBlankLine, scanCsvLine } from './scanCsvLine';
@@ -19,13 +18,13 @@ const HEAD_BYTES = 64 * 1024;
  * sample failing fails the bundle (BUNDLE_INVALID with examples); a few failing files are left to the analysis.
  * Returns the column indexes of the first usable header.
  */
-export async function checkCsvSample(dir: string, layout: BundleLayout, log: StageLog): Promise<ColumnIndexes> {
+export async function checkCsvSample(layout: CsvLayout, log: StageLog): Promise<ColumnIndexes> {
   const sample = spread(layout.files, SAMPLE_FILES);
   const problems: string[] = [];
   let columns: ColumnIndexes | null = null;
   for (const file of sample) {
-    const name = relative(dir, file.path).split('\\').join('/');
-    const head = await readHead(file.path, file.gzip, HEAD_BYTES);
+    const name = file.path;
+    const head = file.ref === null ? Buffer.alloc(0) : await readHead(file.ref, HEAD_BYTES);
     const result = checkHead(head, head.length < HEAD_BYTES, layout.kind === 'long');
     if (typeof result === 'string') problems.push(`${name}: ${result}`);
     else columns ??= result;

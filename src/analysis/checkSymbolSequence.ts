@@ -1,72 +1,96 @@
 import { CheckCode } from './checkCodes';
-import type { DayCounts } from './dayCounts';
-import { GENERIC_BREACH_RATIO, limitPriceFen } from './limitRules';
-import type { SymbolMetrics } from './metricNames';
+import { formatDayNumber } from './dayNumbers';
+import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
+import { factorChangeDetail } from './issueDetails';
+import { judgeLimit, LimitKind } from './judgeLimit';
+import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 
 export interface SequenceInput {
   readonly table: RowTable;
+  /** By day number: 1 when the symbol has any row that day (a parse-error row with a readable date included). */
   readonly presentAt: Uint8Array;
+  /** By day number: the row that passed row checks 1–4 that day, else -1. */
   readonly validRowAt: Int32Array;
-  readonly minPresent: number;
-  readonly maxPresent: number;
-  /** Limit percent per calendar index (NaN: no limit rule that day). */
-  readonly limitPercents: Float64Array;
-  /** Non-A-share symbol: a breach is |return| > 50% and there are no limit hits. */
+  readonly minDay: number;
+  readonly maxDay: number;
+  /** Limit percent by day number (NaN: no limit rule that day). */
+  readonly limitPercent: (day: number) => number;
+  /** Non-A-share symbol: a breach is a return beyond ±50% and there are no limit hits. */
   readonly genericLimit: boolean;
-  /** Calendar index before which the IPO no-limit window applies; -1 for none. */
-  readonly ipoFreeUntil: number;
-  readonly metrics: SymbolMetrics;
-  readonly days: DayCounts;
-  readonly sample: (check: CheckCode, day: number, line: number, detail: string) => void;
+  /** Listing day and the trading days without a limit after it; the judgements they may cover are deferred. */
+  readonly ipo: { readonly listDay: number; readonly freeDays: number } | null;
+  readonly counts: SymbolCounts;
+  readonly sample: Sampler;
 }
 
-// Ratios a split or bonus issue commonly uses; a down-breach within 3% of one is a split candidate.
-const SPLIT_RATIOS = [1.1, 1.2, 1.25, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.5, 3, 4, 5, 10];
+export interface SequenceResult {
+  readonly trace: DayTrace;
+  readonly deferred: DeferredLimit[];
+  /** The longest run of equal closes. */
+  readonly maxStaleRun: number;
+}
+
 const STALE_RUN_MIN = 5;
 
+// Trace buffers reused from one symbol to the next (each thread has its own module state); results are copies.
+let traceDays = new Int32Array(0);
+let traceFlags = new Uint8Array(0);
+
 /**
- * The sequential checks over one symbol's present days in calendar order. Definitions chosen where §3c is open:
- * - missing days are calendar days in [first present, last present] with no row at all (a parse-error row's date
- *   counts as present); a gap is a maximal run of them, `longest_gap` its length in trading days;
- * - the limit reference is `pre_close` when given, else the previous valid row's close × f_prev / f_t (a missing
- *   adj_factor carries the previous one forward), so a gap is spanned by one return;
- * - a limit hit is a close within 0.05 fen of the limit price; a breach is more than half a fen beyond it;
+ * The sequential checks that need no calendar, over one symbol's present days in date order (so an unsorted file
+ * needs no sort). Definitions chosen where the checks are open:
+ * - the limit reference is `pre_close` when given; else the previous valid close × f_prev / f_t when the adjustment
+ *   factor changed (a missing adj_factor carries the previous one forward); else the previous valid close less a
+ *   declared dividend, divided by a declared split ratio (the exchange's ex-rights price), so a declared action is
+ *   never a breach. A gap is spanned by one return;
+ * - a declared action counts on every valid row that declares it (a split and a dividend on one row count two);
  * - a stale run is ≥ 5 valid rows with volume > 0 and the same close, zero-volume rows skipped, not run-breaking.
- * Returns the longest run of equal closes.
+ * Judgements on the first trading days after an IPO are deferred: whether they fall in the no-limit window depends on
+ * the calendar. Missing days and per-day tallies are left to placeOnCalendar.
  */
-export function checkSymbolSequence(input: SequenceInput): number {
-  const { table, presentAt, validRowAt, metrics, days, sample, limitPercents } = input;
-  const { open, high, low, close, volume, factor, preClose, line } = table;
-  const { valid: dayValid, zeroVolume: dayZeroVolume, adjacent: dayAdjacent, identical: dayIdentical } = days;
-  const { genericLimit, ipoFreeUntil } = input;
-  let gap = 0;
+export function checkSymbolSequence(input: SequenceInput): SequenceResult {
+  const { table, presentAt, validRowAt, counts, sample, limitPercent, genericLimit } = input;
+  const { open, high, low, close, volume, factor, preClose, split, dividend, line } = table;
+  const capacity = input.maxDay - input.minDay + 1;
+  if (traceDays.length < capacity) {
+    traceDays = new Int32Array(capacity * 2);
+    traceFlags = new Uint8Array(capacity * 2);
+  }
+  const days = traceDays;
+  const flags = traceFlags;
+  let length = 0;
+  const deferred: DeferredLimit[] = [];
+  // Valid rows on or after the listing day that may fall inside the window, plus the first that cannot (its split
+  // candidate depends on the row before it).
+  const ipoDeferrable = input.ipo !== null && input.ipo.freeDays > 0 ? input.ipo.freeDays + 1 : 0;
+  let sinceListing = 0;
   let prev = -1;
-  let prevCal = -1;
   let prevFactor = 1;
   let prevUpBreach = false;
   let runClose = NaN;
   let runLength = 0;
   let maxRun = 0;
 
-  for (let cal = input.minPresent; cal <= input.maxPresent; cal++) {
-    if (presentAt[cal] === 0) {
-      metrics.missing_days++;
-      gap++;
+  for (let day = input.minDay; day <= input.maxDay; day++) {
+    if (presentAt[day] === 0) continue;
+    const at = length++;
+    days[at] = day;
+    const row = validRowAt[day]!;
+    if (row < 0) {
+      flags[at] = 0;
       continue;
     }
-    if (gap > 0) {
-      closeGap(gap, cal);
-      gap = 0;
-    }
-    const row = validRowAt[cal]!;
-    if (row < 0) continue;
+    let flag: number = TraceFlag.Valid;
     const c = close[row]!;
     const v = volume[row]!;
     const rawFactor = factor[row]!;
     const f = rawFactor === rawFactor ? rawFactor : prevFactor;
-    dayValid[cal]!++;
-    if (v === 0) dayZeroVolume[cal]!++;
+    const r = actionRatio(split[row]!);
+    const d = dividend[row]! > 0 ? dividend[row]! : 0;
+    if (r !== 1) counts.declared_actions++;
+    if (d > 0) counts.declared_actions++;
+    if (v === 0) flag |= TraceFlag.ZeroVolume;
     let upBreach = false;
 
     if (prev >= 0) {
@@ -78,85 +102,62 @@ export function checkSymbolSequence(input: SequenceInput): number {
         high[row] === high[prev] &&
         low[row] === low[prev];
       if (identical) {
-        metrics.repeated_rows++;
-        sample(CheckCode.RepeatedRow, table.day[row]!, line[row]!, 'same o,h,l,c,v as the previous row');
-      }
-      if (prevCal === cal - 1) {
-        dayAdjacent[cal]!++;
-        if (identical) dayIdentical[cal]!++;
+        counts.repeated_rows++;
+        flag |= TraceFlag.Identical;
+        sample(CheckCode.RepeatedRow, day, line[row]!, 'same o,h,l,c,v as the previous row');
       }
       if (f !== prevFactor) {
-        metrics.adj_factor_changes++;
-        sample(CheckCode.AdjFactorChange, table.day[row]!, line[row]!, `adj_factor ${prevFactor} -> ${f}`);
+        counts.adj_factor_changes++;
+        sample(CheckCode.AdjFactorChange, day, line[row]!, factorChangeDetail(prevFactor, f));
       }
       const pre = preClose[row]!;
-      const ref = pre > 0 ? pre : (close[prev]! * prevFactor) / f;
-      const percent = limitPercents[cal]!;
-      if (genericLimit) {
-        const ret = c / ref - 1;
-        if (ret > GENERIC_BREACH_RATIO || ret < -GENERIC_BREACH_RATIO) {
-          metrics.limit_breaches++;
-          sample(CheckCode.LimitBreach, table.day[row]!, line[row]!, `return ${ret} beyond ±50%`);
-        }
-      } else if (percent === percent && cal >= ipoFreeUntil) {
-        const refFen = ref * 100;
-        const closeFen = c * 100;
-        const upFen = limitPriceFen(refFen, percent, 1);
-        const downFen = limitPriceFen(refFen, percent, -1);
-        if (closeFen > upFen + 0.5) {
-          upBreach = true;
-          metrics.limit_breaches++;
-          sample(CheckCode.LimitBreach, table.day[row]!, line[row]!, `close ${c} above limit ${upFen / 100}`);
-        } else if (closeFen < downFen - 0.5) {
-          metrics.limit_breaches++;
-          sample(CheckCode.LimitBreach, table.day[row]!, line[row]!, `close ${c} below limit ${downFen / 100}`);
-          // A spike's reversal looks like a 1.5:1 split; only count it when the previous row was not an up-breach.
-          if (!prevUpBreach && nearSplitRatio(ref / c)) {
-            metrics.split_candidates++;
-            sample(CheckCode.SplitCandidate, table.day[row]!, line[row]!, `ref/close ${ref / c}`);
-          }
-        } else if (Math.abs(closeFen - upFen) < 0.05) {
-          metrics.limit_up_hits++;
-          days.limitUp[cal]!++;
-        } else if (Math.abs(closeFen - downFen) < 0.05) {
-          metrics.limit_down_hits++;
-          days.limitDown[cal]!++;
-        }
+      const ref = pre > 0 ? pre : f !== prevFactor ? (close[prev]! * prevFactor) / f : (close[prev]! - d) / r;
+      const outcome = judgeLimit(c, ref, limitPercent(day), genericLimit);
+      if (ipoDeferrable > 0 && day >= input.ipo!.listDay && sinceListing < ipoDeferrable) {
+        // Counted by placeOnCalendar; the last deferred row is never exempt, so its up-breach is known here.
+        if (outcome.kind !== LimitKind.None)
+          deferred.push({ at, day, line: line[row]!, close: c, outcome, prevUpBreach });
+        upBreach = outcome.kind === LimitKind.UpBreach;
+      } else {
+        const counted = countLimitOutcome(outcome, prevUpBreach, counts, sample, day, line[row]!, c);
+        flag |= counted & ~UP_BREACH;
+        upBreach = counted === UP_BREACH;
       }
     }
+    if (day >= (input.ipo?.listDay ?? Infinity)) sinceListing++;
 
     if (v > 0) {
       if (runLength > 0 && c === runClose) runLength++;
       else {
-        endRun(cal);
+        endRun(day);
         runClose = c;
         runLength = 1;
       }
     }
+    flags[at] = flag;
     prev = row;
-    prevCal = cal;
     prevFactor = f;
     prevUpBreach = upBreach;
   }
-  endRun(input.maxPresent);
-  return maxRun;
+  endRun(input.maxDay + 1);
+  const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
+  return { trace, deferred, maxStaleRun: maxRun };
 
-  function closeGap(length: number, cal: number): void {
-    metrics.gap_count++;
-    if (length > metrics.longest_gap) metrics.longest_gap = length;
-    sample(CheckCode.MissingDays, -1, 0, `${length} trading day(s) missing before calendar index ${cal}`);
-  }
-
-  function endRun(cal: number): void {
+  function endRun(day: number): void {
     if (runLength > maxRun) maxRun = runLength;
     if (runLength >= STALE_RUN_MIN) {
-      metrics.stale_runs++;
-      sample(CheckCode.StaleRun, -1, 0, `${runLength} rows with close ${runClose} ending before calendar index ${cal}`);
+      counts.stale_runs++;
+      sample(
+        CheckCode.StaleRun,
+        -1,
+        0,
+        `${runLength} rows with close ${runClose} ending before ${formatDayNumber(day)}`,
+      );
     }
   }
 }
 
-function nearSplitRatio(ratio: number): boolean {
-  for (const candidate of SPLIT_RATIOS) if (Math.abs(ratio / candidate - 1) <= 0.03) return true;
-  return false;
+/** A declared split ratio, or 1 when none (empty, 0 and 1 all mean no split). */
+function actionRatio(value: number): number {
+  return value > 0 ? value : 1;
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { CHECK_SEVERITY, ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { formatDayNumber } from './dayNumbers';
-import { SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
+import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 import type { BundleAnalysis } from './runBundleAnalysis';
 import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
 
@@ -25,7 +25,7 @@ export interface AnalysisStore {
 
 const METRIC_COLUMNS = SYMBOL_COUNT_METRICS.join(', ');
 const METRIC_PARAMS = SYMBOL_COUNT_METRICS.map((name) => `@${name}`).join(', ');
-const TOTAL_COLUMNS = `${METRIC_COLUMNS}, symbol_count, delisted_symbols, late_listed_symbols, empty_calendar_days, thin_days, frozen_days`;
+const TOTAL_COLUMNS = [...SYMBOL_COUNT_METRICS, ...BUNDLE_ONLY_METRICS].join(', ');
 const TOTAL_PARAMS = TOTAL_COLUMNS.split(', ')
   .map((name) => `@${name}`)
   .join(', ');
@@ -37,8 +37,9 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
      VALUES (@taskId, @bundlePath, @analyzerVersion, @params, @startedAt, 'running')`,
   );
   const insertSymbol = db.prepare(
-    `INSERT INTO analysis_symbol_metrics (run_id, symbol, board, is_st, status, first_date, last_date, max_stale_run, ${METRIC_COLUMNS})
-     VALUES (@runId, @symbol, @board, @isSt, @status, @first_date, @last_date, @maxStaleRun, ${METRIC_PARAMS})`,
+    `INSERT INTO analysis_symbol_metrics (run_id, symbol, board, rule_set, is_st, status, first_date, last_date,
+       max_stale_run, ${METRIC_COLUMNS})
+     VALUES (@runId, @symbol, @board, @rule_set, @isSt, @status, @first_date, @last_date, @maxStaleRun, ${METRIC_PARAMS})`,
   );
   const insertIssue = db.prepare(
     `INSERT INTO analysis_issues (run_id, symbol, trade_date, check_code, severity, line_no, detail)
@@ -61,8 +62,8 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     `SELECT status, COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId GROUP BY status`,
   );
   const completeRun = db.prepare(
-    `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, layout = @layout, encoding = @encoding,
-       calendar_source = @calendarSource WHERE run_id = @runId`,
+    `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, bundle_format = @format, layout = @layout,
+       encoding = @encoding, calendar_source = @calendarSource WHERE run_id = @runId`,
   );
   const failRunStatement = db.prepare(
     `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
@@ -142,6 +143,7 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
       runId,
       status,
       finishedAt,
+      format: analysis.format,
       layout: analysis.layout.kind,
       encoding: analysis.encoding,
       calendarSource: analysis.calendarSource,

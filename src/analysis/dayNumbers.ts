@@ -1,6 +1,12 @@
 // Dates are handled as day numbers (days since 1970-01-01, a civil date with no time zone), so the hot path never
 // builds Date objects and a trading date is never shifted into UTC.
 
+/**
+ * Day numbers the analysis accepts run from 1970-01-01 (0) to 2099-12-31 (DAY_LIMIT - 1): small enough to index
+ * per-day arrays directly. A date outside reads as no date.
+ */
+export const DAY_LIMIT = 47482;
+
 /** Day number of a proleptic Gregorian civil date, or -1 when the date does not exist. */
 export function toDayNumber(year: number, month: number, day: number): number {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;

@@ -6,6 +6,7 @@ export interface AnalysisRunSummary {
   readonly taskId: string | null;
   readonly bundlePath: string;
   readonly status: 'ok' | 'warn';
+  readonly format: string;
   readonly layout: string | null;
   readonly encoding: string | null;
   readonly calendarSource: 'bundle' | 'derived' | null;
@@ -24,6 +25,7 @@ interface Row extends Record<string, unknown> {
   task_id: string | null;
   bundle_path: string;
   status: 'ok' | 'warn';
+  bundle_format: string;
   layout: string | null;
   encoding: string | null;
   calendar_source: 'bundle' | 'derived' | null;
@@ -45,7 +47,7 @@ export function getCurrentAnalysis(db: Database.Database): AnalysisRunSummary | 
   let statement = statements.get(db);
   if (!statement) {
     statement = db.prepare(
-      `SELECT r.run_id, r.task_id, r.bundle_path, r.status, r.layout, r.encoding, r.calendar_source,
+      `SELECT r.run_id, r.task_id, r.bundle_path, r.status, r.bundle_format, r.layout, r.encoding, r.calendar_source,
               r.analyzer_version, r.started_at, r.finished_at, t.*
        FROM analysis_runs r JOIN analysis_bundle_totals t ON t.run_id = r.run_id
        WHERE r.status IN ('ok', 'warn') ORDER BY r.run_id DESC LIMIT 1`,
@@ -55,12 +57,15 @@ export function getCurrentAnalysis(db: Database.Database): AnalysisRunSummary | 
   const row = statement.get() as Row | undefined;
   if (!row) return null;
   const totals = { first_date: row.first_date, last_date: row.last_date } as BundleTotals;
-  for (const name of [...SYMBOL_COUNT_METRICS, ...BUNDLE_ONLY_METRICS]) totals[name] = row[name] as number;
+  // Counts the bundle's format cannot express are NULL in the table and null here.
+  for (const name of SYMBOL_COUNT_METRICS) totals[name] = row[name] as number | null;
+  for (const name of BUNDLE_ONLY_METRICS) totals[name] = row[name] as number;
   return {
     runId: row.run_id,
     taskId: row.task_id,
     bundlePath: row.bundle_path,
     status: row.status,
+    format: row.bundle_format,
     layout: row.layout,
     encoding: row.encoding,
     calendarSource: row.calendar_source,

@@ -1,14 +1,16 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import type { StageLog } from '../stages/progress';
 import type { BundleStats } from './bundleStats';
 import { checkCsvSample } from './checkCsvSample';
 import type { LineTally } from './createLineTally';
-import { inspectQlibTree, isQlibTree } from './inspectQlibTree';
-import { findBundleRoot, locateBundle, type BundleLayout } from './locateBundle';
+import { createDirectoryTree, joinTreePath, type BundleTree, type TreeEntry } from './bundleTree';
+import { inspectQlibTree } from './inspectQlibTree';
+import { findBundleRoot, locateBundle, type CsvLayout } from './locateBundle';
 import { measureLongFormFiles } from './measureLongFormFiles';
 import { measurePerSymbolFiles } from './measurePerSymbolFiles';
+import { looksLikeQlibTree } from './qlib/locateQlibLayout';
+import { readByteRefSync } from './byteRef';
 import { readCalendarFile } from './readSideFiles';
 
 export interface InspectBundleOptions {
@@ -28,26 +30,29 @@ const EXPECTED_LAYOUTS =
  * check. Throws BUNDLE_INVALID with what was found and what was expected.
  */
 export async function inspectBundleTree(dir: string, options: InspectBundleOptions): Promise<BundleStats> {
-  const { root, entries } = await findBundleRoot(dir);
-  if (isQlibTree(entries)) return inspectQlibTree(root, options.signal, options.log);
-  let layout: BundleLayout;
+  const tree = createDirectoryTree(dir);
+  const { root, entries } = await findBundleRoot(tree);
+  if (looksLikeQlibTree(entries)) return inspectQlibTree(join(dir, root), options.signal, options.log);
+  let layout: CsvLayout;
   try {
-    layout = await locateBundle(dir);
+    const located = await locateBundle(tree);
+    if (located.format !== 'csv-daily') throw new Error('a qlib tree is inspected above');
+    layout = located;
   } catch (error) {
     if (!isAppError(error, ErrorCode.BundleInvalid)) throw error;
     throw new AppError(
       ErrorCode.BundleInvalid,
-      `The archive holds no market data: found ${await describeListing(root, entries)}; ${EXPECTED_LAYOUTS}.`,
+      `The archive holds no market data: found ${await describeListing(tree, root, entries)}; ${EXPECTED_LAYOUTS}.`,
       { cause: error },
     );
   }
-  const columns = await checkCsvSample(dir, layout, options.log);
+  const columns = await checkCsvSample(layout, options.log);
   // A calendar.csv without trading days fails every analysis: refuse it here rather than after the swap.
-  if (layout.calendarPath !== null) await readCalendarFile(layout.calendarPath, () => undefined);
+  if (layout.calendar !== null) readCalendarFile(readByteRefSync(layout.calendar), () => undefined);
   const stats =
     layout.kind === 'long'
       ? await measureLongFormFiles(layout.files, options.signal)
-      : await measurePerSymbolFiles(dir, layout.files, columns, options.signal, options.tally);
+      : await measurePerSymbolFiles(layout.files, columns, options.signal, options.tally);
   if (stats.rows === 0) {
     throw new AppError(
       ErrorCode.BundleInvalid,
@@ -58,12 +63,12 @@ export async function inspectBundleTree(dir: string, options: InspectBundleOptio
 }
 
 /** `README.md, scripts/ (3 entries), daily/ (empty)`: the top level as a person would look at it. */
-async function describeListing(root: string, entries: Awaited<ReturnType<typeof findBundleRoot>>['entries']) {
+async function describeListing(tree: BundleTree, root: string, entries: readonly TreeEntry[]): Promise<string> {
   if (entries.length === 0) return 'nothing (the archive is empty)';
   const shown = await Promise.all(
     entries.slice(0, 8).map(async (entry) => {
-      if (!entry.isDirectory()) return entry.name;
-      const inside = (await readdir(join(root, entry.name))).length;
+      if (!entry.isDirectory) return entry.name;
+      const inside = (await tree.list(joinTreePath(root, entry.name))).length;
       return `${entry.name}/ (${inside === 0 ? 'empty' : `${inside} entr${inside === 1 ? 'y' : 'ies'}`})`;
     }),
   );

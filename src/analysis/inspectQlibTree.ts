@@ -1,4 +1,3 @@
-import type { Dirent } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../errors';
@@ -7,7 +6,7 @@ import { throwIfCancelled } from '../stages/stageContext';
 import { runPool } from '../stages/unzip/runPool';
 import { formatCount, type BundleStats } from './bundleStats';
 import { formatDayNumber } from './dayNumbers';
-import { parseDateField } from './parseDateField';
+import { readQlibCalendar } from './readSideFiles';
 
 // qlib's binary layout: calendars/day.txt (one date a line) and features/<symbol>/<field>.day.bin, a little-endian
 // float32 array whose element 0 is the calendar index of the first value (so a file is 4·(1+n) bytes).
@@ -15,12 +14,6 @@ const FIELD_FILE = /\.day\.bin$/i;
 const REFERENCE_FIELD = 'close.day.bin';
 const EXPECTED =
   'expected features/<symbol>/<field>.day.bin files holding a start index into calendars/day.txt and at least one value';
-
-/** True when the root entries mark a qlib binary tree: a `calendars/` and a `features/` directory. */
-export function isQlibTree(entries: readonly Dirent[]): boolean {
-  const dirs = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name.toLowerCase()));
-  return dirs.has('calendars') && dirs.has('features');
-}
 
 interface SymbolExtent {
   readonly name: string;
@@ -36,7 +29,7 @@ interface SymbolExtent {
  * BUNDLE_INVALID naming what was found when the tree holds no usable data.
  */
 export async function inspectQlibTree(root: string, signal: AbortSignal, log: StageLog): Promise<BundleStats> {
-  const calendar = await readQlibCalendar(root);
+  const calendar = await readDayCalendar(root);
   const featuresDir = join(root, 'features');
   const symbolDirs = (await readdir(featuresDir, { withFileTypes: true })).filter((entry) => entry.isDirectory());
   if (symbolDirs.length === 0) {
@@ -80,7 +73,7 @@ export async function inspectQlibTree(root: string, signal: AbortSignal, log: St
   };
 }
 
-async function readQlibCalendar(root: string): Promise<Int32Array> {
+async function readDayCalendar(root: string): Promise<Int32Array> {
   const entries = await readdir(join(root, 'calendars'));
   const name = entries.find((entry) => entry.toLowerCase() === 'day.txt');
   if (name === undefined) {
@@ -88,30 +81,7 @@ async function readQlibCalendar(root: string): Promise<Int32Array> {
       `The bundle looks like a qlib binary tree but calendars/ has no day.txt (found ${entries.slice(0, 5).join(', ') || 'nothing'}); expected calendars/day.txt with one YYYY-MM-DD date per line.`,
     );
   }
-  const bytes = await readFile(join(root, 'calendars', name));
-  const days: number[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(10, start);
-    if (end < 0) end = bytes.length;
-    lineNo++;
-    let last = end;
-    while (last > start && (bytes[last - 1] === 13 || bytes[last - 1] === 32)) last--;
-    if (last > start) {
-      const day = parseDateField(bytes, start, last);
-      if (day < 0 || (days.length > 0 && day <= days[days.length - 1]!)) {
-        const text = bytes.subarray(start, Math.min(last, start + 40)).toString('latin1');
-        throw invalid(
-          `calendars/day.txt line ${lineNo} ("${text}") is ${day < 0 ? 'not a date' : 'not after the line before'}; expected one ascending YYYY-MM-DD date per line.`,
-        );
-      }
-      days.push(day);
-    }
-    start = end + 1;
-  }
-  if (days.length === 0) throw invalid('calendars/day.txt holds no dates; expected one YYYY-MM-DD date per line.');
-  return Int32Array.from(days);
+  return readQlibCalendar(await readFile(join(root, 'calendars', name)));
 }
 
 async function measureSymbol(dir: string, name: string, calendarDays: number): Promise<SymbolExtent> {

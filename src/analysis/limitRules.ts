@@ -1,5 +1,6 @@
-import type { Board } from './symbolCodes';
 import { parseIsoDay } from './dayNumbers';
+import type { RuleSet } from './metricNames';
+import type { Board } from './symbolCodes';
 
 /**
  * A-share daily price limits as a date-effective table (§2.2), shared by the analyzer and the synthetic generator.
@@ -61,4 +62,23 @@ export function ipoFreeDaysFor(board: Board, listDay: number): number {
  */
 export function limitPriceFen(refFen: number, percent: number, direction: 1 | -1): number {
   return Math.floor((refFen * (100 + direction * percent)) / 100 + 0.5 + 1e-7);
+}
+
+/** A-share symbols (a board from the table) get the board rules; every other symbol the generic rule. */
+export function ruleSetFor(board: Board): RuleSet {
+  return board === 'other' ? 'generic' : 'cn-a';
+}
+
+/**
+ * Limit percent by day number for one board and ST status (NaN when no rule applies that day): the hot path asks
+ * for every row, so the board's few rule changes are kept newest first and compared directly.
+ */
+export function createLimitLookup(board: Board, isSt: boolean): (dayNumber: number) => number {
+  const steps = PARSED.filter((rule) => rule.board === board)
+    .map((rule) => ({ fromDay: rule.fromDay, percent: isSt ? rule.stPercent : rule.percent }))
+    .reverse();
+  return (dayNumber) => {
+    for (const step of steps) if (step.fromDay <= dayNumber) return step.percent;
+    return NaN;
+  };
 }

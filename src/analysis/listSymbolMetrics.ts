@@ -8,6 +8,7 @@ export const SYMBOL_SORT_KEYS = [
   'symbol',
   'status',
   'board',
+  'rule_set',
   'first_date',
   'last_date',
   ...SYMBOL_COUNT_METRICS,
@@ -76,9 +77,10 @@ export function listSymbolMetrics(
     db,
     `page:${key}:${direction}`,
     () =>
-      // `key` is one of SYMBOL_SORT_KEYS (checked above), so it is safe as an identifier.
+      // `key` is one of SYMBOL_SORT_KEYS (checked above), so it is safe as an identifier. Not-applicable (NULL)
+      // metrics sort last in either direction.
       `SELECT * FROM analysis_symbol_metrics WHERE run_id = @runId AND symbol LIKE @pattern ESCAPE '\\'
-     ORDER BY ${key} ${direction}, symbol ASC LIMIT @limit OFFSET @offset`,
+     ORDER BY ${key} IS NULL, ${key} ${direction}, symbol ASC LIMIT @limit OFFSET @offset`,
   ).all(params) as Record<string, unknown>[];
   return { total, items: rows.map(toItem) };
 }
@@ -95,6 +97,7 @@ function toItem(row: Record<string, unknown>): SymbolMetricsRow {
   const item: Record<string, unknown> = {
     symbol: row.symbol,
     board: row.board,
+    rule_set: row.rule_set,
     is_st: row.is_st === 1,
     status: row.status,
     is_delisted: row.is_delisted === 1,

@@ -1,122 +1,118 @@
-import { createReadStream } from 'node:fs';
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { AppError, ErrorCode } from '../errors';
+import type { ByteRef } from './byteRef';
+import { joinTreePath, type BundleTree, type TreeEntry } from './bundleTree';
 import { decodeText } from './decodeText';
+import { describeUnknownLayout } from './describeUnknownLayout';
 import { resolveHeaderColumns } from './headerColumns';
+import { openByteRefStream } from './openByteRefStream';
+import { locateQlibLayout, type QlibLayout } from './qlib/locateQlibLayout';
 import { canonicalizeSymbol } from './symbolCodes';
 
-/** A bundle on disk after descent into its root: which files hold the data and which side files exist. */
-export interface BundleLayout {
-  readonly root: string;
+export type BundleLayout = CsvLayout | QlibLayout;
+
+/** A csv-daily bundle: which files hold the data and which side files exist. */
+export interface CsvLayout {
+  readonly format: 'csv-daily';
   /** `per-symbol`: daily/<SYMBOL>.csv[.gz] (or root CSVs without a symbol column); `long`: files with a symbol column. */
   readonly kind: 'per-symbol' | 'long';
+  /** Tree path of the bundle root (after descent through single-child directories). */
+  readonly root: string;
   /** Per-symbol files sorted by symbol, or the long-form files. */
   readonly files: readonly DataFile[];
-  readonly calendarPath: string | null;
-  readonly instrumentsPath: string | null;
-  readonly manifestPath: string | null;
+  readonly calendar: ByteRef | null;
+  readonly instruments: ByteRef | null;
+  readonly manifest: ByteRef | null;
 }
 
 export interface DataFile {
+  /** Tree path. */
   readonly path: string;
   /** Symbol from the file name (per-symbol layout); null for long-form files. */
   readonly symbol: string | null;
-  readonly gzip: boolean;
+  /** Null when the bytes are not at hand yet (a tar.gz read in order). */
+  readonly ref: ByteRef | null;
 }
 
-const IGNORED = new Set(['__MACOSX', '.DS_Store', 'Thumbs.db']);
 const SIDE_FILES = new Set(['calendar.csv', 'instruments.csv', 'adj_factor.csv']);
 const DATA_FILE = /\.csv(\.gz)?$/i;
 const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Finds the bundle root (descending through single-child directories, as archives often wrap everything in one
- * top-level folder) and classifies the csv-daily layout. Throws BUNDLE_INVALID when no data files are found.
+ * top-level folder) and recognises its layout from the files, never from a setting: qlib binary (calendars/day.txt
+ * and features/), csv-daily per symbol (daily/*.csv) or at the root (long form when the header has a symbol column).
+ * Anything else is BUNDLE_INVALID with a message naming what was found and what was expected.
  */
-export async function locateBundle(dir: string): Promise<BundleLayout> {
-  const { root, entries } = await findBundleRoot(dir);
+export async function locateBundle(tree: BundleTree): Promise<BundleLayout> {
+  const { root, entries } = await findBundleRoot(tree);
+  const qlib = await locateQlibLayout(tree, root, entries);
+  if (qlib) return qlib;
+
   const names = new Map(entries.map((entry) => [entry.name.toLowerCase(), entry]));
-  const sidePath = (name: string): string | null => {
+  const side = (name: string): ByteRef | null => {
     const entry = names.get(name);
-    return entry?.isFile() ? join(root, entry.name) : null;
+    return entry && !entry.isDirectory ? tree.ref(joinTreePath(root, entry.name), false) : null;
   };
   const base = {
+    format: 'csv-daily' as const,
     root,
-    calendarPath: sidePath('calendar.csv'),
-    instrumentsPath: sidePath('instruments.csv'),
-    manifestPath: sidePath('manifest.json'),
+    calendar: side('calendar.csv'),
+    instruments: side('instruments.csv'),
+    manifest: side('manifest.json'),
   };
-
   const daily = names.get('daily');
-  if (daily?.isDirectory()) {
-    const files = (await listEntries(join(root, daily.name)))
-      .filter((entry) => entry.isFile() && DATA_FILE.test(entry.name))
-      .map((entry) => perSymbolFile(join(root, daily.name, entry.name), entry.name));
+  if (daily?.isDirectory) {
+    const dailyPath = joinTreePath(root, daily.name);
+    const files = (await tree.list(dailyPath))
+      .filter((entry) => !entry.isDirectory && DATA_FILE.test(entry.name))
+      .map((entry) => perSymbolFile(tree, joinTreePath(dailyPath, entry.name), entry.name));
     if (files.length > 0) return { ...base, kind: 'per-symbol', files: sortBySymbol(files) };
   }
-
   const rootCsvs = entries.filter(
-    (entry) => entry.isFile() && DATA_FILE.test(entry.name) && !SIDE_FILES.has(entry.name.toLowerCase()),
+    (entry) => !entry.isDirectory && DATA_FILE.test(entry.name) && !SIDE_FILES.has(entry.name.toLowerCase()),
   );
   if (rootCsvs.length > 0) {
-    const firstPath = join(root, rootCsvs[0]!.name);
-    if (await hasSymbolColumn(firstPath, /\.gz$/i.test(firstPath))) {
-      return {
-        ...base,
-        kind: 'long',
-        files: rootCsvs.map((entry) => ({
-          path: join(root, entry.name),
-          symbol: null,
-          gzip: /\.gz$/i.test(entry.name),
-        })),
-      };
+    const first = tree.ref(joinTreePath(root, rootCsvs[0]!.name), /\.gz$/i.test(rootCsvs[0]!.name));
+    if (first !== null && (await hasSymbolColumn(first))) {
+      const files = rootCsvs.map((entry) => {
+        const path = joinTreePath(root, entry.name);
+        return { path, symbol: null, ref: tree.ref(path, /\.gz$/i.test(entry.name)) };
+      });
+      return { ...base, kind: 'long', files };
     }
-    return {
-      ...base,
-      kind: 'per-symbol',
-      files: sortBySymbol(rootCsvs.map((e) => perSymbolFile(join(root, e.name), e.name))),
-    };
+    if (first !== null) {
+      const files = rootCsvs.map((entry) => perSymbolFile(tree, joinTreePath(root, entry.name), entry.name));
+      return { ...base, kind: 'per-symbol', files: sortBySymbol(files) };
+    }
   }
-
-  const listing = entries.map((entry) => entry.name + (entry.isDirectory() ? '/' : '')).slice(0, 20);
-  throw new AppError(
-    ErrorCode.BundleInvalid,
-    'The bundle holds no csv-daily data files (expected daily/<SYMBOL>.csv).',
-    {
-      details: { topLevel: listing },
-    },
-  );
+  throw unknownLayout(entries, await describeUnknownLayout(tree, root, entries));
 }
 
-/** The bundle root inside `dir` (single-child directories descended, as archives often wrap everything in one). */
-export async function findBundleRoot(dir: string): Promise<{ root: string; entries: Dirent[] }> {
-  let root = dir;
-  let entries = await listEntries(root);
+/** The bundle root: the top, or the folder reached through single-child directories (`qlib_bin/`, `bundle/`). */
+export async function findBundleRoot(tree: BundleTree): Promise<{ root: string; entries: TreeEntry[] }> {
+  let root = '';
+  let entries = await tree.list(root);
   for (;;) {
     const only = entries.length === 1 ? entries[0] : undefined;
-    if (!only?.isDirectory() || only.name.toLowerCase() === 'daily') break;
-    root = join(root, only.name);
-    entries = await listEntries(root);
+    if (!only?.isDirectory || ['daily', 'features', 'calendars'].includes(only.name.toLowerCase())) break;
+    root = joinTreePath(root, only.name);
+    entries = await tree.list(root);
   }
   return { root, entries };
 }
 
-async function listEntries(dir: string): Promise<Dirent[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((entry) => !IGNORED.has(entry.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
-  } catch (error) {
-    throw new AppError(ErrorCode.BundleInvalid, 'The bundle directory cannot be read.', { cause: error });
-  }
+function unknownLayout(entries: readonly TreeEntry[], found: string): AppError {
+  const listing = entries.map((entry) => entry.name + (entry.isDirectory ? '/' : '')).slice(0, 20);
+  return new AppError(
+    ErrorCode.BundleInvalid,
+    `Unsupported bundle: found ${found}; expected csv-daily (daily/<SYMBOL>.csv, or CSV files at the root) or qlib ` +
+      'binary (calendars/day.txt and features/<symbol>/<field>.day.bin).',
+    { details: { topLevel: listing } },
+  );
 }
 
-function perSymbolFile(path: string, name: string): DataFile {
-  const gzip = /\.gz$/i.test(name);
-  return { path, symbol: canonicalizeSymbol(name.replace(DATA_FILE, '')), gzip };
+function perSymbolFile(tree: BundleTree, path: string, name: string): DataFile {
+  return { path, symbol: canonicalizeSymbol(name.replace(DATA_FILE, '')), ref: tree.ref(path, /\.gz$/i.test(name)) };
 }
 
 function sortBySymbol(files: DataFile[]): DataFile[] {
@@ -124,21 +120,21 @@ function sortBySymbol(files: DataFile[]): DataFile[] {
 }
 
 /** Sniffs the header line (within the first 64 KB, gunzipped for `.csv.gz`): a symbol alias means long form. */
-async function hasSymbolColumn(path: string, gzip: boolean): Promise<boolean> {
-  const head = await readHead(path, gzip, SNIFF_BYTES);
+async function hasSymbolColumn(ref: ByteRef): Promise<boolean> {
+  const head = await readHead(ref, SNIFF_BYTES);
   const newline = head.indexOf(10);
   // Decode the header line only: a 64 KB cut could split a multi-byte character and fake invalid UTF-8.
   const headerLine = decodeText(head.subarray(0, newline < 0 ? head.length : newline)).text;
   return resolveHeaderColumns(headerLine.replace(/\r$/, '').split(',')).indexes.symbol >= 0;
 }
 
-/** Up to `limit` leading bytes of a file, decompressed when gzip; stops reading as soon as it has them. */
-export async function readHead(path: string, gzip: boolean, limit: number): Promise<Buffer> {
-  const raw = createReadStream(path, { highWaterMark: gzip ? 16 * 1024 : limit });
-  const source = gzip ? pipeline(raw, createGunzip(), () => undefined) : raw;
+/** Up to `limit` leading bytes of a file, decompressed; stops reading as soon as it has them. */
+export async function readHead(ref: ByteRef, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
+  let source: Awaited<ReturnType<typeof openByteRefStream>> | undefined;
   try {
+    source = await openByteRefStream(ref);
     for await (const chunk of source as AsyncIterable<Buffer>) {
       chunks.push(chunk);
       length += chunk.length;
@@ -148,6 +144,6 @@ export async function readHead(path: string, gzip: boolean, limit: number): Prom
   } catch (error) {
     throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
   } finally {
-    source.destroy();
+    source?.destroy();
   }
 }

@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { AppError, ErrorCode } from '../errors';
 import { throwIfCancelled } from '../stages/stageContext';
 import type { BundleStats } from './bundleStats';
@@ -8,6 +6,7 @@ import { formatDayNumber } from './dayNumbers';
 import { decodeText } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
 import type { DataFile } from './locateBundle';
+import { openByteRefStream } from './openByteRefStream';
 import { parseDateField } from './parseDateField';
 import { createFieldRanges, isBlankLine, scanCsvLine } from './scanCsvLine';
 
@@ -62,10 +61,11 @@ async function forEachLine(
   signal: AbortSignal,
   onLine: (bytes: Buffer, start: number, end: number) => void,
 ): Promise<void> {
-  const raw = createReadStream(file.path, { highWaterMark: 1024 * 1024 });
-  const source: Readable = file.gzip ? pipeline(raw, createGunzip(), () => undefined) : raw;
+  let source: Readable | undefined;
   let carry = Buffer.alloc(0);
   try {
+    if (file.ref === null) return;
+    source = await openByteRefStream(file.ref);
     for await (const chunk of source as AsyncIterable<Buffer>) {
       throwIfCancelled(signal, 'The bundle check');
       const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
@@ -81,6 +81,6 @@ async function forEachLine(
     if (error instanceof AppError) throw error;
     throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
   } finally {
-    source.destroy();
+    source?.destroy();
   }
 }

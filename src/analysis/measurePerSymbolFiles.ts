@@ -1,14 +1,13 @@
-import { relative } from 'node:path';
 import { throwIfCancelled } from '../stages/stageContext';
 import { runPool } from '../stages/unzip/runPool';
 import type { BundleStats } from './bundleStats';
+import { openByteRefStream } from './openByteRefStream';
 import { countNewlines } from './countNewlines';
 import { TAIL_BYTES, type LineTally, type TextFileTally } from './createLineTally';
 import { formatDayNumber } from './dayNumbers';
 import type { ColumnIndexes } from './headerColumns';
 import type { DataFile } from './locateBundle';
 import { parseDateField } from './parseDateField';
-import { readDataFile } from './readDataFile';
 import { createFieldRanges, scanCsvLine } from './scanCsvLine';
 
 const LF = 10;
@@ -19,7 +18,6 @@ const CR = 13;
  * others (gzip members, or a tree on disk) are read once. The last date comes from each file's last line.
  */
 export async function measurePerSymbolFiles(
-  dir: string,
   files: readonly DataFile[],
   columns: ColumnIndexes,
   signal: AbortSignal,
@@ -32,8 +30,7 @@ export async function measurePerSymbolFiles(
     files,
     8,
     async (file) => {
-      const key = relative(dir, file.path).split('\\').join('/');
-      const counted = (file.gzip ? undefined : tally?.get(key)) ?? (await tallyFile(file));
+      const counted = (file.ref?.gzip === false ? tally?.get(file.path) : undefined) ?? (await tallyFile(file));
       const measured = measureTally(counted, columns.date);
       if (measured.rows > 0) symbols++;
       rows += measured.rows;
@@ -44,13 +41,24 @@ export async function measurePerSymbolFiles(
   return { layout: 'csv-daily', symbols, rows, lastDate: lastDay >= 0 ? formatDayNumber(lastDay) : null };
 }
 
+/** Reads a file the extraction did not tally (a gzip member, or a tree counted before this check existed). */
 async function tallyFile(file: DataFile): Promise<TextFileTally> {
-  const bytes = await readDataFile(file.path, file.gzip);
-  return {
-    bytes: bytes.length,
-    newlines: countNewlines(bytes),
-    tail: Buffer.from(bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES))),
-  };
+  let bytes = 0;
+  let newlines = 0;
+  let tail = Buffer.alloc(0);
+  if (file.ref !== null) {
+    const source = await openByteRefStream(file.ref);
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        newlines += countNewlines(chunk);
+        tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+      }
+    } finally {
+      source.destroy();
+    }
+  }
+  return { bytes, newlines, tail: Buffer.from(tail) };
 }
 
 /** Lines after the header, not counting blank lines at the end; the date of the last line (-1 when unknown). */

@@ -24,6 +24,7 @@ export const SYMBOL_COUNT_METRICS = [
   'limit_down_hits',
   'split_candidates',
   'adj_factor_changes',
+  'declared_actions',
 ] as const;
 
 export type SymbolCountMetric = (typeof SYMBOL_COUNT_METRICS)[number];
@@ -35,50 +36,114 @@ export const BUNDLE_ONLY_METRICS = [
   'empty_calendar_days',
   'thin_days',
   'frozen_days',
+  'cn_a_rule_symbols',
+  'generic_rule_symbols',
 ] as const;
 
 export type BundleOnlyMetric = (typeof BUNDLE_ONLY_METRICS)[number];
 
 /**
- * Per-symbol metrics: exact counts plus the first and last present calendar date (`YYYY-MM-DD`). `rows_written` is
- * every non-blank data line after the header (bad rows included); `unsorted` is 0 or 1; `first_date`/`last_date` are
- * the first and last calendar days with any row (a parse-error row with a readable date counts as present).
+ * Which limit rules a symbol was checked against: `cn-a` is the A-share board table (src/analysis/limitRules.ts),
+ * `generic` the rule for every other symbol (a breach is a close more than 50% away from its reference).
  */
-export type SymbolMetrics = Record<SymbolCountMetric, number> & {
+export type RuleSet = 'cn-a' | 'generic';
+
+/** Counts as the analyzer keeps them while it works: every metric a plain number. */
+export type SymbolCounts = Record<SymbolCountMetric, number>;
+
+/**
+ * Per-symbol metrics: exact counts plus the first and last present calendar date (`YYYY-MM-DD`) and the rule set.
+ * `rows_written` is every non-blank data line after the header (bad rows included; for qlib binary, every day with
+ * data); `unsorted` is 0 or 1; `first_date`/`last_date` are the first and last calendar days with any row (a
+ * parse-error row with a readable date counts as present). A count is null when the bundle's format cannot express
+ * it (qlib binary has no parse errors, duplicates, off-calendar rows, row order or declared actions).
+ */
+export type SymbolMetrics = Record<SymbolCountMetric, number | null> & {
   first_date: string | null;
   last_date: string | null;
+  rule_set: RuleSet;
 };
 
 /**
- * Bundle totals: every per-symbol count summed, except `unsorted` (number of unsorted files, the same as the sum of
- * 0/1 flags) and `longest_gap` (the maximum); dates are the min/max; plus the bundle-only metrics.
+ * Bundle totals: every per-symbol count summed (null when it is null for every symbol), except `unsorted` (number of
+ * unsorted files) and `longest_gap` (the maximum); dates are the min/max; plus the bundle-only metrics.
  */
-export type BundleTotals = SymbolMetrics & Record<BundleOnlyMetric, number>;
+export type BundleTotals = Omit<SymbolMetrics, 'rule_set'> & Record<BundleOnlyMetric, number>;
+
+export type BundleFormat = 'csv-daily' | 'qlib-bin';
+export type CalendarSource = 'bundle' | 'derived';
 
 /** The `--json` summary and the generator's expected.json share this shape. */
 export interface BundleSummary {
+  format: BundleFormat;
+  calendar_source: CalendarSource;
   bundle: BundleTotals;
   symbols: Record<string, SymbolMetrics>;
 }
 
-export function createEmptySymbolMetrics(): SymbolMetrics {
-  const metrics = { first_date: null, last_date: null } as SymbolMetrics;
-  for (const name of SYMBOL_COUNT_METRICS) metrics[name] = 0;
+/**
+ * Zero counts. Written out as a literal (the type checks that every metric is there) so the object keeps V8's fast
+ * properties: built key by key in a loop it became a dictionary, and the per-row increments paid for a hash lookup.
+ */
+export function createEmptySymbolCounts(): SymbolCounts {
+  return {
+    rows_written: 0,
+    parse_error_rows: 0,
+    duplicate_rows: 0,
+    conflicting_duplicates: 0,
+    out_of_calendar_rows: 0,
+    non_positive_price_rows: 0,
+    ohlc_violations: 0,
+    vwap_out_of_range_rows: 0,
+    zero_volume_rows: 0,
+    suspended_fill_rows: 0,
+    missing_days: 0,
+    gap_count: 0,
+    longest_gap: 0,
+    unsorted: 0,
+    repeated_rows: 0,
+    stale_runs: 0,
+    limit_breaches: 0,
+    limit_up_hits: 0,
+    limit_down_hits: 0,
+    split_candidates: 0,
+    adj_factor_changes: 0,
+    declared_actions: 0,
+  };
+}
+
+/** Metrics from counts: the names in `notApplicable` become null. */
+export function toSymbolMetrics(
+  counts: SymbolCounts,
+  dates: { first: string | null; last: string | null },
+  ruleSet: RuleSet,
+  notApplicable: readonly SymbolCountMetric[] = [],
+): SymbolMetrics {
+  const metrics = { ...counts, first_date: dates.first, last_date: dates.last, rule_set: ruleSet } as SymbolMetrics;
+  for (const name of notApplicable) metrics[name] = null;
   return metrics;
 }
 
-/** Folds per-symbol metrics into bundle totals; the bundle-only metrics are set by the caller. */
+/** Folds per-symbol metrics into bundle totals; the bundle-only metrics other than the counts are set by the caller. */
 export function sumSymbolMetrics(all: Iterable<SymbolMetrics>): BundleTotals {
-  const totals = { ...createEmptySymbolMetrics() } as BundleTotals;
+  const totals = { first_date: null, last_date: null } as BundleTotals;
+  for (const name of SYMBOL_COUNT_METRICS) totals[name] = null;
   for (const name of BUNDLE_ONLY_METRICS) totals[name] = 0;
   for (const metrics of all) {
     totals.symbol_count += 1;
+    if (metrics.rule_set === 'cn-a') totals.cn_a_rule_symbols += 1;
+    else totals.generic_rule_symbols += 1;
     for (const name of SYMBOL_COUNT_METRICS) {
-      totals[name] = name === 'longest_gap' ? Math.max(totals[name], metrics[name]) : totals[name] + metrics[name];
+      const value = metrics[name];
+      if (value === null) continue;
+      const total = totals[name] ?? 0;
+      totals[name] = name === 'longest_gap' ? Math.max(total, value) : total + value;
     }
     totals.first_date = minDate(totals.first_date, metrics.first_date);
     totals.last_date = maxDate(totals.last_date, metrics.last_date);
   }
+  // An empty bundle still reports zeros rather than "not applicable".
+  if (totals.symbol_count === 0) for (const name of SYMBOL_COUNT_METRICS) totals[name] = 0;
   return totals;
 }
 

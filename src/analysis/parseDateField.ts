@@ -1,4 +1,4 @@
-import { toDayNumber } from './dayNumbers';
+import { DAY_LIMIT, toDayNumber } from './dayNumbers';
 
 const ZERO = 48;
 const DASH = 45;
@@ -6,7 +6,8 @@ const SLASH = 47;
 
 /**
  * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`, optionally followed by
- * ` 00:00:00` (exports that write midnight timestamps). Returns a day number, or -1 when the field is not a date.
+ * ` 00:00:00` (exports that write midnight timestamps). Returns a day number, or -1 when the field is not a date
+ * (or lies outside 1970–2099).
  */
 export function parseDateField(bytes: Uint8Array, start: number, end: number): number {
   let length = end - start;
@@ -22,16 +23,20 @@ export function parseDateField(bytes: Uint8Array, start: number, end: number): n
     const month = readDigits(bytes, start + 5, 2);
     const day = readDigits(bytes, start + 8, 2);
     if (year < 0 || month < 0 || day < 0) return -1;
-    return toDayNumber(year, month, day);
+    return inRange(toDayNumber(year, month, day));
   }
   if (length === 8) {
     const year = readDigits(bytes, start, 4);
     const month = readDigits(bytes, start + 4, 2);
     const day = readDigits(bytes, start + 6, 2);
     if (year < 0 || month < 0 || day < 0) return -1;
-    return toDayNumber(year, month, day);
+    return inRange(toDayNumber(year, month, day));
   }
   return -1;
+}
+
+function inRange(dayNumber: number): number {
+  return dayNumber < DAY_LIMIT ? dayNumber : -1;
 }
 
 function readDigits(bytes: Uint8Array, at: number, count: number): number {

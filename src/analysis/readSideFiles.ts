@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { AppError, ErrorCode } from '../errors';
 import type { StageLog } from '../stages/progress';
 import type { AnalyzerSetup, SymbolInfo } from './analyzerSetup';
@@ -11,8 +10,7 @@ import { canonicalizeSymbol } from './symbolCodes';
  * calendar.csv: a `date` header, then one trading day per line. Weekend dates are dropped with a warning (CN-A never
  * trades on weekends, not even on make-up working Saturdays); the result is sorted and unique.
  */
-export async function readCalendarFile(path: string, log: StageLog): Promise<Int32Array> {
-  const bytes = await readFile(path);
+export function readCalendarFile(bytes: Uint8Array, log: StageLog): Int32Array {
   const lines = decodeText(bytes).text.split('\n');
   const days = new Set<number>();
   let weekend = 0;
@@ -32,9 +30,39 @@ export async function readCalendarFile(path: string, log: StageLog): Promise<Int
   return Int32Array.from([...days].sort((a, b) => a - b));
 }
 
+const QLIB_CALENDAR_EXPECTED = 'expected one ascending YYYY-MM-DD date per line';
+
+/**
+ * qlib's calendars/day.txt: one `YYYY-MM-DD` per line, ascending, no header. Its order is the meaning of every
+ * `.day.bin` start index, so it is kept exactly as written; a line that is not a date, or a calendar out of order, is
+ * BUNDLE_INVALID rather than guessed at.
+ */
+export function readQlibCalendar(bytes: Uint8Array): Int32Array {
+  const lines = decodeText(bytes).text.split('\n');
+  const days: number[] = [];
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const field = Buffer.from(line, 'latin1');
+    const day = parseDateField(field, 0, field.length);
+    if (day < 0 || (days.length > 0 && day <= days[days.length - 1]!)) {
+      throw new AppError(
+        ErrorCode.BundleInvalid,
+        `calendars/day.txt line ${index + 1} ("${line.slice(0, 40)}") is ${day < 0 ? 'not a date' : 'not after the line before'}; ` +
+          `${QLIB_CALENDAR_EXPECTED}.`,
+      );
+    }
+    days.push(day);
+  }
+  if (days.length === 0) {
+    throw new AppError(ErrorCode.BundleInvalid, `calendars/day.txt holds no trading days; ${QLIB_CALENDAR_EXPECTED}.`);
+  }
+  return Int32Array.from(days);
+}
+
 /** instruments.csv: symbol,name,exchange,board,list_date,delist_date,is_st (any order; only symbol is required). */
-export async function readInstrumentsFile(path: string, log: StageLog): Promise<Map<string, SymbolInfo>> {
-  const { text, encoding } = decodeText(await readFile(path));
+export function readInstrumentsFile(bytes: Uint8Array, log: StageLog): Map<string, SymbolInfo> {
+  const { text, encoding } = decodeText(bytes);
   if (encoding === 'gb18030') log('WARNING', 'instruments.csv is not valid UTF-8; decoded as GB18030.');
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   const header = splitCsvText(lines[0] ?? '').map((name) => name.trim().toLowerCase());
@@ -61,12 +89,9 @@ export async function readInstrumentsFile(path: string, log: StageLog): Promise<
 }
 
 /** manifest.json: only the unit declarations change how rows are read; a malformed manifest is a warning. */
-export async function readManifestUnits(
-  path: string,
-  log: StageLog,
-): Promise<Pick<AnalyzerSetup, 'volumeUnit' | 'amountUnit'>> {
+export function readManifestUnits(bytes: Uint8Array, log: StageLog): Pick<AnalyzerSetup, 'volumeUnit' | 'amountUnit'> {
   try {
-    const manifest = JSON.parse(decodeText(await readFile(path)).text) as Record<string, unknown>;
+    const manifest = JSON.parse(decodeText(bytes).text) as Record<string, unknown>;
     const volume = manifest.volume_unit;
     const amount = manifest.amount_unit;
     return {

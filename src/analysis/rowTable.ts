@@ -5,7 +5,6 @@
 export interface RowTable {
   length: number;
   day: Int32Array;
-  calIdx: Int32Array;
   line: Int32Array;
   open: Float64Array;
   high: Float64Array;
@@ -15,13 +14,16 @@ export interface RowTable {
   amount: Float64Array;
   preClose: Float64Array;
   factor: Float64Array;
+  /** Declared split ratio r (new price = old / r); NaN when none is declared. */
+  split: Float64Array;
+  /** Declared cash dividend per share on its ex-date; NaN when none is declared. */
+  dividend: Float64Array;
 }
 
 export function createRowTable(capacity = 4096): RowTable {
   return {
     length: 0,
     day: new Int32Array(capacity),
-    calIdx: new Int32Array(capacity),
     line: new Int32Array(capacity),
     open: new Float64Array(capacity),
     high: new Float64Array(capacity),
@@ -31,15 +33,16 @@ export function createRowTable(capacity = 4096): RowTable {
     amount: new Float64Array(capacity),
     preClose: new Float64Array(capacity),
     factor: new Float64Array(capacity),
+    split: new Float64Array(capacity),
+    dividend: new Float64Array(capacity),
   };
 }
 
-/** Makes room for one more row, doubling the arrays when full. */
-export function ensureRowCapacity(table: RowTable): void {
-  if (table.length < table.day.length) return;
-  const size = table.day.length * 2;
+/** Makes room for `rows` more rows (default one), at least doubling the arrays when they are too small. */
+export function ensureRowCapacity(table: RowTable, rows = 1): void {
+  if (table.length + rows <= table.day.length) return;
+  const size = Math.max(table.day.length * 2, table.length + rows);
   table.day = grow(table.day, new Int32Array(size));
-  table.calIdx = grow(table.calIdx, new Int32Array(size));
   table.line = grow(table.line, new Int32Array(size));
   table.open = grow(table.open, new Float64Array(size));
   table.high = grow(table.high, new Float64Array(size));
@@ -49,6 +52,8 @@ export function ensureRowCapacity(table: RowTable): void {
   table.amount = grow(table.amount, new Float64Array(size));
   table.preClose = grow(table.preClose, new Float64Array(size));
   table.factor = grow(table.factor, new Float64Array(size));
+  table.split = grow(table.split, new Float64Array(size));
+  table.dividend = grow(table.dividend, new Float64Array(size));
 }
 
 function grow<T extends Int32Array | Float64Array>(old: T, next: T): T {
@@ -66,7 +71,9 @@ export function sameRowValues(table: RowTable, a: number, b: number): boolean {
     same(table.volume[a], table.volume[b]) &&
     same(table.amount[a], table.amount[b]) &&
     same(table.preClose[a], table.preClose[b]) &&
-    same(table.factor[a], table.factor[b])
+    same(table.factor[a], table.factor[b]) &&
+    same(table.split[a], table.split[b]) &&
+    same(table.dividend[a], table.dividend[b])
   );
 }
 

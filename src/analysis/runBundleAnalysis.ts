@@ -4,22 +4,29 @@ import { join } from 'node:path';
 import type { StageContext } from '../stages/stageContext';
 import { throwIfCancelled } from '../stages/stageContext';
 import type { AnalyzerSetup, SymbolInfo } from './analyzerSetup';
+import { createDirectoryTree, type BundleTree } from './bundleTree';
+import { readByteRefSync } from './byteRef';
 import { classifyDays, type DayFlag } from './classifyDays';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
 import { parseIsoDay } from './dayNumbers';
-import { collectDates } from './deriveCalendar';
 import { locateBundle, type BundleLayout } from './locateBundle';
-import { sumSymbolMetrics, type BundleTotals, type SymbolMetrics } from './metricNames';
-import { readDataFile } from './readDataFile';
-import { readCalendarFile, readInstrumentsFile, readManifestUnits } from './readSideFiles';
+import {
+  sumSymbolMetrics,
+  type BundleFormat,
+  type BundleTotals,
+  type CalendarSource,
+  type SymbolMetrics,
+} from './metricNames';
+import { readCalendarFile, readInstrumentsFile, readManifestUnits, readQlibCalendar } from './readSideFiles';
 import { runSymbolJobs } from './runSymbolJobs';
 import { spillLongForm } from './spillLongForm';
 import type { SymbolJob } from './workerMessages';
 
 export interface BundleAnalysis {
   readonly layout: BundleLayout;
-  readonly calendarSource: 'bundle' | 'derived';
+  readonly format: BundleFormat;
+  readonly calendarSource: CalendarSource;
   readonly encoding: 'utf-8' | 'gb18030';
   readonly calendar: Int32Array;
   readonly totals: BundleTotals;
@@ -42,77 +49,114 @@ export interface RunBundleOptions {
 }
 
 /**
- * Locates, reads and analyses a csv-daily bundle directory; storage is left to `onSymbol`. A long-form bundle is first
- * split into per-symbol temporary files, so memory stays flat for either layout.
+ * A bundle to analyse: a directory, a tree (an archive read in place), or a layout already located whose data files
+ * arrive in reading order (a tar.gz streamed once), with the jobs made from them.
+ */
+export type BundleInput =
+  | string
+  | BundleTree
+  | {
+      readonly layout: BundleLayout;
+      readonly jobs: (info: (symbol: string) => SymbolInfo) => AsyncIterable<SymbolJob>;
+      readonly total: number | null;
+    };
+
+/**
+ * Locates, reads and analyses a bundle (csv-daily or qlib binary); storage is left to `onSymbol`. Every data file is
+ * read once: without calendar.csv the calendar is derived from the union of the dates while reading. A long-form
+ * bundle is first split into per-symbol temporary files, so memory stays flat for every layout.
  */
 export async function runBundleAnalysis(
-  bundleDir: string,
+  bundle: BundleInput,
   ctx: StageContext,
   options: RunBundleOptions,
 ): Promise<BundleAnalysis> {
-  const layout = await locateBundle(bundleDir);
-  if (layout.kind === 'per-symbol') return analyzeLayout(layout, ctx, options, null);
-  const spillDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'market-data-long-form-'));
-  try {
-    return await analyzeLayout(layout, ctx, options, spillDir);
-  } finally {
-    await rm(spillDir, { recursive: true, force: true });
+  if (typeof bundle === 'string' || 'list' in bundle) {
+    const layout = await locateBundle(typeof bundle === 'string' ? createDirectoryTree(bundle) : bundle);
+    if (layout.kind !== 'long') return analyzeLayout(layout, null, ctx, options, null);
+    const spillDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'market-data-long-form-'));
+    try {
+      return await analyzeLayout(layout, null, ctx, options, spillDir);
+    } finally {
+      await rm(spillDir, { recursive: true, force: true });
+    }
   }
+  return analyzeLayout(bundle.layout, bundle, ctx, options, null);
 }
 
 async function analyzeLayout(
   layout: BundleLayout,
+  streamed: Exclude<BundleInput, string | BundleTree> | null,
   ctx: StageContext,
   options: RunBundleOptions,
   spillDir: string | null,
 ): Promise<BundleAnalysis> {
-  const units = layout.manifestPath
-    ? await readManifestUnits(layout.manifestPath, ctx.log)
+  const csv = layout.format === 'csv-daily' ? layout : null;
+  const units = csv?.manifest
+    ? readManifestUnits(readByteRefSync(csv.manifest), ctx.log)
     : { volumeUnit: null, amountUnit: null };
-  const instruments = layout.instrumentsPath
-    ? await readInstrumentsFile(layout.instrumentsPath, ctx.log)
+  const instruments = csv?.instruments
+    ? readInstrumentsFile(readByteRefSync(csv.instruments), ctx.log)
     : new Map<string, SymbolInfo>();
-  const jobs = await buildJobs(layout, instruments, ctx, spillDir);
+  const info = (symbol: string): SymbolInfo =>
+    instruments.get(symbol) ?? { symbol, isSt: false, listDay: -1, delistDay: -1 };
 
-  let calendar: Int32Array;
-  let calendarSource: 'bundle' | 'derived';
-  if (layout.calendarPath) {
-    calendar = await readCalendarFile(layout.calendarPath, ctx.log);
-    calendarSource = 'bundle';
-  } else {
-    calendar = await deriveCalendar(jobs, ctx);
-    calendarSource = 'derived';
+  let bundleCalendar: Int32Array | null;
+  if (layout.format === 'qlib-bin') bundleCalendar = readQlibCalendar(readByteRefSync(layout.calendar));
+  else if (layout.calendar) bundleCalendar = readCalendarFile(readByteRefSync(layout.calendar), ctx.log);
+  else {
+    bundleCalendar = null;
     ctx.log(
       'WARNING',
       'The bundle has no calendar.csv; the calendar is the union of dates, so empty days cannot be seen.',
     );
   }
-  const setup: AnalyzerSetup = { calendar, ...units };
+  const setup: AnalyzerSetup = { calendar: bundleCalendar, ...units };
+  const { jobs, total } = streamed
+    ? { jobs: streamed.jobs(info), total: streamed.total }
+    : await buildJobs(layout, info, ctx, spillDir);
 
   const symbols: Record<string, SymbolMetrics> = {};
   let encoding: 'utf-8' | 'gb18030' = 'utf-8';
-  let done = 0;
-  const step = Math.max(1, Math.floor(jobs.length / 100));
-  ctx.onProgress({ done: 0, total: jobs.length, unit: 'symbols', message: `0 of ${jobs.length} symbols` });
-  const days = await runSymbolJobs(setup, jobs, { workers: options.workers, signal: ctx.signal }, (result) => {
-    symbols[result.symbol] = result.metrics;
-    if (result.encoding === 'gb18030' && encoding !== 'gb18030') {
-      encoding = 'gb18030';
-      ctx.log('WARNING', `${result.symbol}: not valid UTF-8; decoded as GB18030.`);
-    }
-    options.onSymbol?.(result);
-    done++;
-    if (done % step === 0 || done === jobs.length) {
-      ctx.onProgress({ done, total: jobs.length, unit: 'symbols', message: `${done} of ${jobs.length} symbols` });
-    }
-  });
+  let read = 0;
+  const step = total === null ? 100 : Math.max(1, Math.floor(total / 100));
+  const report = (): void =>
+    ctx.onProgress({
+      done: read,
+      total,
+      unit: 'symbols',
+      message: total === null ? `${read} symbols read` : `${read} of ${total} symbols`,
+    });
+  report();
+  const run = await runSymbolJobs(
+    setup,
+    jobs,
+    {
+      workers: options.workers,
+      signal: ctx.signal,
+      total,
+      onRead: () => {
+        read++;
+        if (read % step === 0 || read === total) report();
+      },
+    },
+    (result) => {
+      symbols[result.symbol] = result.metrics;
+      if (result.encoding === 'gb18030' && encoding !== 'gb18030') {
+        encoding = 'gb18030';
+        ctx.log('WARNING', `${result.symbol}: not valid UTF-8; decoded as GB18030.`);
+      }
+      options.onSymbol?.(result);
+    },
+  );
   throwIfCancelled(ctx.signal, 'Analysis');
+  const { calendar, days } = run;
 
   const ordered: Record<string, SymbolMetrics> = {};
   for (const symbol of Object.keys(symbols).sort()) ordered[symbol] = symbols[symbol]!;
   const totals = sumSymbolMetrics(Object.values(ordered));
-  const first = totals.first_date === null ? 0 : indexOf(calendar, parseIsoDay(totals.first_date));
-  const last = totals.last_date === null ? -1 : indexOf(calendar, parseIsoDay(totals.last_date));
+  const first = totals.first_date === null ? 0 : calendar.indexOf(parseIsoDay(totals.first_date));
+  const last = totals.last_date === null ? -1 : calendar.indexOf(parseIsoDay(totals.last_date));
 
   // Delisted: ends before the bundle's last date, or instruments.csv gives a delist date. Late listed: starts after
   // the bundle's first date.
@@ -132,7 +176,8 @@ async function analyzeLayout(
   }
   return {
     layout,
-    calendarSource,
+    format: layout.format,
+    calendarSource: bundleCalendar ? 'bundle' : 'derived',
     encoding,
     calendar,
     totals,
@@ -146,35 +191,27 @@ async function analyzeLayout(
 
 async function buildJobs(
   layout: BundleLayout,
-  instruments: Map<string, SymbolInfo>,
+  info: (symbol: string) => SymbolInfo,
   ctx: StageContext,
   spillDir: string | null,
-): Promise<SymbolJob[]> {
-  const info = (symbol: string): SymbolInfo =>
-    instruments.get(symbol) ?? { symbol, isSt: false, listDay: -1, delistDay: -1 };
-  // spillDir is set exactly when the layout is long form.
-  if (spillDir === null) {
-    return layout.files.map((file) => ({ info: info(file.symbol ?? ''), path: file.path, gzip: file.gzip }));
+): Promise<{ jobs: SymbolJob[]; total: number }> {
+  let jobs: SymbolJob[];
+  if (layout.format === 'qlib-bin') {
+    jobs = layout.symbols.map((symbol) => ({
+      kind: 'qlib',
+      info: info(symbol.symbol),
+      fields: symbol.fields.map((field) => ({ field: field.field, data: field.ref! })),
+    }));
+  } else if (spillDir === null) {
+    jobs = layout.files.map((file) => ({ kind: 'csv', info: info(file.symbol ?? ''), data: file.ref! }));
+  } else {
+    const spilled = await spillLongForm(layout.files, spillDir, ctx);
+    jobs = spilled.map((spill) => ({
+      kind: 'csv',
+      info: info(spill.symbol),
+      data: { kind: 'file', path: spill.path, gzip: false },
+      lines: { kind: 'file', path: spill.linesPath, gzip: false },
+    }));
   }
-  const spilled = await spillLongForm(layout.files, spillDir, ctx);
-  return spilled.map((spill) => ({
-    info: info(spill.symbol),
-    path: spill.path,
-    gzip: false,
-    linesPath: spill.linesPath,
-  }));
-}
-
-async function deriveCalendar(jobs: readonly SymbolJob[], ctx: StageContext): Promise<Int32Array> {
-  const days = new Set<number>();
-  for (const job of jobs) {
-    throwIfCancelled(ctx.signal, 'Analysis');
-    const bytes = await readDataFile(job.path, job.gzip);
-    collectDates(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), days);
-  }
-  return Int32Array.from([...days].sort((a, b) => a - b));
-}
-
-function indexOf(calendar: Int32Array, day: number): number {
-  return calendar.indexOf(day);
+  return { jobs, total: jobs.length };
 }

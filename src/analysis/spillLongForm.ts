@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import { cancelledError, type StageContext } from '../stages/stageContext';
 import { createSpillWriter, type SpillFile } from './createSpillWriter';
 import { bomLength, decodeText } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
 import type { DataFile } from './locateBundle';
+import { openByteRefStream } from './openByteRefStream';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import { canonicalizeSymbol } from './symbolCodes';
 
@@ -21,7 +20,6 @@ const MAX_BUFFERED = 16 * 1024 * 1024;
 // Lines between cancellation checks inside one chunk (chunks are also boundaries).
 const CHECK_EVERY = 4096;
 const PROGRESS_EVERY = 100_000;
-const READ_CHUNK = 1024 * 1024;
 
 interface FileState {
   readonly name: string;
@@ -127,8 +125,10 @@ export async function spillLongForm(
       return pos;
     };
 
-    const source = openSource(file);
+    let source: Readable | undefined;
     try {
+      if (file.ref === null) throw new AppError(ErrorCode.Internal, `The bytes of ${state.name} are not at hand.`);
+      source = await openByteRefStream(file.ref);
       let carry: Buffer | null = null;
       for await (const chunk of source as AsyncIterable<Buffer>) {
         checkCancelled(ctx, state);
@@ -142,7 +142,7 @@ export async function spillLongForm(
       if (isAppError(error)) throw error;
       throw new AppError(ErrorCode.BundleInvalid, 'A bundle data file cannot be read.', { cause: error });
     } finally {
-      source.destroy();
+      source?.destroy();
     }
   }
   writer.flush();
@@ -169,10 +169,4 @@ function checkCancelled(ctx: StageContext, state: FileState): void {
   if (!ctx.signal.aborted) return;
   ctx.log('WARNING', `Analysis cancelled while splitting ${state.name}, after line ${state.lineNo}.`);
   throw cancelledError('Analysis');
-}
-
-function openSource(file: DataFile): Readable {
-  const raw = createReadStream(file.path, { highWaterMark: READ_CHUNK });
-  // pipeline destroys both streams when either fails or the consumer stops early.
-  return file.gzip ? pipeline(raw, createGunzip({ chunkSize: READ_CHUNK }), () => undefined) : raw;
 }

@@ -21,7 +21,8 @@ const WARN_METRICS = [
 
 /** error: a row-integrity failure of severity error; warn: a warning-level finding; info-level findings stay ok. */
 export function classifySymbolStatus(metrics: SymbolMetrics): SymbolStatus {
-  if (ERROR_METRICS.some((name) => metrics[name] > 0)) return 'error';
-  if (WARN_METRICS.some((name) => metrics[name] > 0)) return 'warn';
+  // A metric the format cannot express (null) is no finding.
+  if (ERROR_METRICS.some((name) => (metrics[name] ?? 0) > 0)) return 'error';
+  if (WARN_METRICS.some((name) => (metrics[name] ?? 0) > 0)) return 'warn';
   return 'ok';
 }

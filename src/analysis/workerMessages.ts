@@ -1,17 +1,31 @@
 import type { SymbolInfo } from './analyzerSetup';
+import type { ByteRef } from './byteRef';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
+import type { ErrorCode } from '../errors';
 
-/** One symbol to analyse: its CSV file, and for rows split out of a long-form file their original line numbers. */
-export interface SymbolJob {
-  readonly info: SymbolInfo;
-  readonly path: string;
-  readonly gzip: boolean;
-  /** Uint32 line numbers, one per line of `path` (long form only). */
-  readonly linesPath?: string;
-}
+/**
+ * One symbol to analyse: its CSV (and, for rows split out of a long-form file, their original line numbers as uint32
+ * LE), or its qlib `<field>.day.bin` files by field name.
+ */
+export type SymbolJob =
+  | { readonly kind: 'csv'; readonly info: SymbolInfo; readonly data: ByteRef; readonly lines?: ByteRef }
+  | {
+      readonly kind: 'qlib';
+      readonly info: SymbolInfo;
+      readonly fields: readonly { readonly field: string; readonly data: ByteRef }[];
+    };
 
-export type WorkerRequest = { type: 'job'; job: SymbolJob } | { type: 'finish' };
+/**
+ * Main thread → worker: jobs, then `finish`. With a derived calendar the worker answers `finish` with the dates it
+ * saw, and, once sent the `calendar`, with its waiting results and its per-day tallies.
+ */
+export type WorkerRequest =
+  { type: 'job'; job: SymbolJob } | { type: 'finish' } | { type: 'calendar'; calendar: Int32Array };
 
 export type WorkerReply =
-  { type: 'result'; result: SymbolAnalysis } | { type: 'days'; days: DayCounts } | { type: 'error'; message: string };
+  | { type: 'result'; result: SymbolAnalysis }
+  | { type: 'read'; symbol: string }
+  | { type: 'dates'; seen: Uint8Array }
+  | { type: 'days'; days: DayCounts }
+  | { type: 'error'; message: string; code?: ErrorCode };

@@ -33,7 +33,9 @@ describe('analyzeBundle', () => {
       { bundleDir: dir, db, taskId: 'task-1', now: clock('2026-01-02T03:04:05Z'), workers: 0 },
       createTestContext(),
     );
-    expect({ bundle: result.totals, symbols: result.symbols }).toEqual(expected);
+    expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: result.totals, symbols: result.symbols }).toEqual(
+      expected,
+    );
     const current = getCurrentAnalysis(db);
     expect(current?.runId).toBe(result.runId);
     expect(current?.taskId).toBe('task-1');
@@ -84,7 +86,7 @@ describe('analyzeBundle', () => {
     const byMissing = listSymbolMetrics(db, runId, { limit: 3, offset: 0, sort: '-missing_days' });
     expect(byMissing.total).toBe(20);
     expect(byMissing.items).toHaveLength(3);
-    const maxMissing = Math.max(...Object.values(expected.symbols).map((m) => m.missing_days));
+    const maxMissing = Math.max(...Object.values(expected.symbols).map((m) => m.missing_days ?? 0));
     expect(byMissing.items[0]!.missing_days).toBe(maxMissing);
     const sz = listSymbolMetrics(db, runId, { q: '.sz', limit: 100, offset: 0, sort: 'symbol' });
     expect(sz.items.map((item) => item.symbol)).toEqual(Object.keys(expected.symbols).filter((s) => s.endsWith('.SZ')));

@@ -22,6 +22,8 @@ const RECIPES: readonly [DefectFamily, Partial<Record<keyof BundleTotals, number
   ['spike', { limit_breaches: 2, split_candidates: 0 }],
   ['unadjusted_split', { limit_breaches: 1, split_candidates: 1 }],
   ['adjusted_split', { adj_factor_changes: 1, limit_breaches: 0 }],
+  ['declared_split', { declared_actions: 1, limit_breaches: 0, split_candidates: 0 }],
+  ['declared_dividend', { declared_actions: 1, limit_breaches: 0, split_candidates: 0 }],
   ['off_calendar_row', { out_of_calendar_rows: 1, unsorted: 0 }],
   ['parse_errors', { parse_error_rows: 2, missing_days: 0 }],
   ['unit_error', { vwap_out_of_range_rows: 1 }],
@@ -94,8 +96,10 @@ describe('each defect recipe', () => {
     });
     const actual = await analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
     expect(actual).toEqual(expected);
-    const { symbol_count, rows_written, first_date, last_date, ...findings } = actual.bundle;
+    const { symbol_count, rows_written, first_date, last_date, cn_a_rule_symbols, generic_rule_symbols, ...findings } =
+      actual.bundle;
     expect(symbol_count).toBe(30);
+    expect([cn_a_rule_symbols, generic_rule_symbols]).toEqual([30, 0]);
     expect(rows_written).toBe(30 * 300);
     expect(first_date).toBe('2019-06-03');
     expect(last_date).not.toBeNull();

@@ -26,12 +26,15 @@ function writeLongForm(perSymbolDir: string, longDir: string, parts: { name: str
     const lines = readFileSync(join(perSymbolDir, 'daily', name), 'utf8')
       .replace(/\n$/, '')
       .split('\n');
-    // Blank lines stay blank; every other line (bad ones too) gains the symbol in front.
-    return { header: lines[0]!, rows: lines.slice(1).map((line) => (line.trim() === '' ? line : `${symbol},${line}`)) };
+    // Blank lines stay blank; every other line (bad ones too) gains the symbol in front, and the declared-action
+    // columns (dividend 0, split 1: none) when its file has none, so one header serves every symbol.
+    const plain = !lines[0]!.endsWith(',dividend,split');
+    const row = (line: string): string => (line.trim() === '' ? line : `${symbol},${line}${plain ? ',0,1' : ''}`);
+    return { header: lines[0]!.replace(/,dividend,split$/, ''), rows: lines.slice(1).map(row) };
   });
   const longest = Math.max(...tables.map((table) => table.rows.length));
   // Each symbol's rows are dealt round-robin over the parts, so a symbol spans every file.
-  const bodies = parts.map(() => [`symbol,${tables[0]!.header}`]);
+  const bodies = parts.map(() => [`symbol,${tables[0]!.header},dividend,split`]);
   for (let i = 0; i < longest; i++) {
     for (const table of tables) {
       const row = table.rows[i];
@@ -80,7 +83,9 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
     const ctx = createTestContext();
     const long = await runBundleAnalysis(longDir, ctx, { workers: 0, tempDir: spillParent });
     expect(long.layout.kind).toBe('long');
-    expect({ bundle: long.totals, symbols: long.symbols }).toEqual(expected);
+    expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: long.totals, symbols: long.symbols }).toEqual(
+      expected,
+    );
     expect(await analyzeBundleToSummary(perSymbol, createTestContext(), { workers: 0 })).toEqual(expected);
     expect(expected.bundle.duplicate_rows).toBeGreaterThan(0);
     expect(readdirSync(spillParent)).toEqual([]);

@@ -71,7 +71,7 @@ describe('migration 4 (bundle guard) on a database created at version 3', () => 
         db.close();
       }
     })();
-    const db = openDatabase(path);
+    const db = openDatabase(path, { migrations: migrations.slice(0, 4) });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(snapshot(db)).toEqual(before);

@@ -55,7 +55,11 @@ describe('cli make-bundle and analyze', () => {
     ).toBe(0);
     const analyzed = await cli('analyze', zip);
     expect(analyzed.code).toBe(0);
-    expect(analyzed.stdout).toMatch(/^Bundle: 5 symbols, 300 rows/);
+    expect(analyzed.stdout).toMatch(/^Bundle: csv-daily, 5 symbols, 300 rows, .* calendar from the bundle\n/);
+    expect(analyzed.stdout).toContain(
+      'Rule sets: cn-a (A-share board limits) 5 symbols, generic (|return| > 50%) 0 symbols',
+    );
+    expect(analyzed.stdout).toMatch(/\n {2}declared_actions +0\n/);
     expect(analyzed.stdout).toContain('Symbols with findings: 0 of 5');
   });
 
@@ -89,6 +93,70 @@ describe('cli make-bundle and analyze', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     expect(existsSync(join(dir, 'x.zip'))).toBe(false);
+  });
+
+  it('analyzes a qlib binary tar.gz in place and prints n/a for what the format cannot express', async () => {
+    const dir = temp.make('cli-');
+    const archive = join(dir, 'qlib_bin.tar.gz');
+    const made = await cli(
+      'make-bundle',
+      '--symbols',
+      '70',
+      '--days',
+      '120',
+      '--seed',
+      '8',
+      '--format',
+      'qlib-bin',
+      '--out',
+      archive,
+    );
+    expect(made.code).toBe(0);
+    const expected = JSON.parse(readFileSync(join(dir, 'qlib_bin.expected.json'), 'utf8'));
+    const analyzed = await cli('analyze', archive, '--json');
+    expect(analyzed.code).toBe(0);
+    expect(JSON.parse(analyzed.stdout)).toEqual(expected);
+    expect(expected.format).toBe('qlib-bin');
+    const text = await cli('analyze', archive);
+    expect(text.stdout).toMatch(/^Bundle: qlib-bin, 70 symbols/);
+    expect(text.stdout).toMatch(/\n {2}duplicate_rows +n\/a\n/);
+  });
+
+  it('analyzes csv-daily bundles without calendar.csv as zip and as tar.gz, warning that empty days cannot be seen', async () => {
+    const dir = temp.make('cli-');
+    for (const out of ['nocal.zip', 'nocal.tar.gz']) {
+      const path = join(dir, out);
+      const made = await cli(
+        'make-bundle',
+        '--symbols',
+        '66',
+        '--days',
+        '90',
+        '--seed',
+        '3',
+        '--no-calendar',
+        '--out',
+        path,
+      );
+      expect(made.code).toBe(0);
+      const expected = JSON.parse(readFileSync(join(dir, 'nocal.expected.json'), 'utf8'));
+      const analyzed = await cli('analyze', path, '--json');
+      expect(analyzed.code, out).toBe(0);
+      expect(JSON.parse(analyzed.stdout)).toEqual(expected);
+      expect(expected.calendar_source).toBe('derived');
+      expect(analyzed.stderr).toMatch(/no calendar\.csv; .*empty days cannot be seen/);
+    }
+  });
+
+  it('fails on an unknown layout with exit code 1, naming what it found and what it expected', async () => {
+    const dir = temp.make('cli-');
+    writeFileSync(join(dir, 'stocks.h5'), 'x');
+    writeFileSync(join(dir, 'trading_dates.npy'), 'x');
+    const result = await cli('analyze', dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: Unsupported bundle: found an rqalpha bundle .* expected csv-daily .* or qlib binary .*\(BUNDLE_INVALID\)\n$/,
+    );
   });
 
   it('reports a file that is not an archive as an error with exit code 1', async () => {

@@ -38,7 +38,7 @@ describe('cli submit', () => {
     const result = await cli(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).toMatch(/cli submit <download \| analyze \| rollback>/);
+    expect(result.stderr).toMatch(/market-data submit <download \| analyze \| rollback>/);
   });
 
   it('says clearly when the service cannot be reached, taking the URL and token from the environment', async () => {

@@ -3,6 +3,7 @@ import { taskTablesMigration } from './001_taskTables';
 import { analysisTablesMigration } from './002_analysisTables';
 import { bundleInstallsMigration } from './003_bundleInstalls';
 import { bundleGuardMigration } from './004_bundleGuard';
+import { analysisMetricContractMigration } from './005_analysisMetricContract';
 
 /** Every schema step, in order. Append only: a released migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   analysisTablesMigration,
   bundleInstallsMigration,
   bundleGuardMigration,
+  analysisMetricContractMigration,
 ];

@@ -34,6 +34,7 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       run_id: analysis?.runId ?? null,
       task_id: analysis?.taskId ?? null,
       status: analysis?.status ?? null,
+      format: analysis?.format ?? null,
       calendar_source: analysis?.calendarSource ?? null,
       totals: analysis?.totals ?? null,
       // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).

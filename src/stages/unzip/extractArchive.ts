@@ -71,7 +71,8 @@ export async function extractArchive(
   }
 }
 
-async function detectArchiveType(archivePath: string): Promise<ArchiveType> {
+/** The archive type by magic bytes, not by name; UNSUPPORTED_ARCHIVE for anything else (bzip2 named as such). */
+export async function detectArchiveType(archivePath: string): Promise<ArchiveType> {
   const magic = Buffer.alloc(4);
   let length: number;
   try {

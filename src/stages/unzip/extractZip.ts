@@ -50,7 +50,7 @@ export async function extractZip(
     const files: PlannedFile[] = [];
     let declaredTotal = 0;
     for (const entry of directory.entries) {
-      const { path, isDirectory } = planEntry(entry, limits);
+      const { path, isDirectory } = planZipEntry(entry, limits);
       registry.register(path, isDirectory);
       if (isDirectory) continue;
       declaredTotal += entry.size;
@@ -100,8 +100,8 @@ export async function extractZip(
   }
 }
 
-/** Rejects what we will not extract; returns the safe path. */
-function planEntry(entry: ZipDirectoryEntry, limits: ExtractLimits): { path: string; isDirectory: boolean } {
+/** Rejects what we will not extract (or read in place); returns the safe path. */
+export function planZipEntry(entry: ZipDirectoryEntry, limits: ExtractLimits): { path: string; isDirectory: boolean } {
   const shown = JSON.stringify(entry.name);
   const type = entry.unixMode === null ? 0 : entry.unixMode & UnixMode.typeMask;
   if (type === UnixMode.symlink)

@@ -1,0 +1,76 @@
+import { AppError, ErrorCode } from '../../errors';
+import type { SymbolInfo } from '../analyzerSetup';
+import { qlibSymbol } from '../qlib/locateQlibLayout';
+import { canonicalizeSymbol } from '../symbolCodes';
+import type { SymbolJob } from '../workerMessages';
+
+/** Where a streamed bundle's data members are: the layout and its root (tree path, '' for the top). */
+export interface StreamedLayout {
+  readonly format: 'csv-daily' | 'qlib-bin';
+  readonly root: string;
+}
+
+export interface MemberJobMapper {
+  /** Whether a member is data of this bundle (others need not be read at all). */
+  accepts(path: string): boolean;
+  /** Takes one member's bytes; returns the jobs it completes (none, one, or the previous qlib symbol's). */
+  add(path: string, bytes: Buffer): SymbolJob[];
+  /** The jobs still open at the end of the archive. */
+  end(): SymbolJob[];
+}
+
+const DAILY_CSV = /^daily\/([^/]+)\.csv(\.gz)?$/i;
+const QLIB_FIELD = /^features\/([^/]+)\/([a-z0-9_$]+)\.day\.bin$/i;
+
+/**
+ * Turns the data members of an archive read in order into symbol jobs: a csv-daily `daily/<SYMBOL>.csv` is one job;
+ * a qlib symbol's `.day.bin` files are gathered until the next symbol's start (tar writes a directory's files
+ * together). A symbol whose files come apart is BUNDLE_INVALID, since its first part was already analysed.
+ */
+export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: string) => SymbolInfo): MemberJobMapper {
+  const prefix = layout.root === '' ? '' : `${layout.root}/`;
+  let open: { dir: string; fields: { field: string; data: Buffer }[] } | null = null;
+  const done = new Set<string>();
+  const flush = (): SymbolJob[] => {
+    if (open === null) return [];
+    const { dir, fields } = open;
+    open = null;
+    done.add(dir);
+    return [
+      {
+        kind: 'qlib',
+        info: info(qlibSymbol(dir)),
+        fields: fields.map(({ field, data }) => ({ field, data: { kind: 'bytes', data, gzip: false } })),
+      },
+    ];
+  };
+  const pattern = layout.format === 'csv-daily' ? DAILY_CSV : QLIB_FIELD;
+  return {
+    accepts: (path) => path.startsWith(prefix) && pattern.test(path.slice(prefix.length)),
+    add(path, bytes) {
+      if (!path.startsWith(prefix)) return [];
+      const relative = path.slice(prefix.length);
+      if (layout.format === 'csv-daily') {
+        const match = DAILY_CSV.exec(relative);
+        if (!match) return [];
+        const gzip = match[2] !== undefined;
+        return [{ kind: 'csv', info: info(canonicalizeSymbol(match[1]!)), data: { kind: 'bytes', data: bytes, gzip } }];
+      }
+      const match = QLIB_FIELD.exec(relative);
+      if (!match) return [];
+      const dir = match[1]!;
+      if (done.has(dir)) {
+        throw new AppError(
+          ErrorCode.BundleInvalid,
+          `The files of features/${dir}/ are not together in the tar.gz, so it cannot be read in one pass; ` +
+            'extract it and analyse the directory.',
+        );
+      }
+      const jobs = open !== null && open.dir !== dir ? flush() : [];
+      open ??= { dir, fields: [] };
+      open.fields.push({ field: match[2]!.toLowerCase(), data: bytes });
+      return jobs;
+    },
+    end: flush,
+  };
+}

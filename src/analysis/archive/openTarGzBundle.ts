@@ -1,0 +1,190 @@
+import type { StageContext } from '../../stages/stageContext';
+import { cancelledError } from '../../stages/stageContext';
+import { resolveLimits, type ExtractLimits } from '../../stages/unzip/extractLimits';
+import { iterateTarMembers, type TarMember } from '../../stages/unzip/iterateTarMembers';
+import { openTarGzReader } from '../../stages/unzip/openTarGzReader';
+import type { ByteRef } from '../byteRef';
+import { createListingTree, type BundleTree } from '../bundleTree';
+import { locateBundle, type BundleLayout } from '../locateBundle';
+import type { BundleInput } from '../runBundleAnalysis';
+import type { SymbolJob } from '../workerMessages';
+import { createMemberJobMapper, type StreamedLayout } from './mapMembersToJobs';
+
+/** Data bytes held while the layout is undecided; past it the archive is read a second time. */
+const DEFAULT_BUDGET = 48 * 2 ** 20;
+/** Side files (calendars, instruments, manifests) are small; one larger than this is not kept. */
+const MAX_SIDE_FILE = 64 * 2 ** 20;
+const SIDE_FILE =
+  /(^|\/)(calendar\.csv|instruments\.csv|manifest\.json|adj_factor\.csv|calendars\/[^/]+|instruments\/[^/]+)$/i;
+
+export interface TarGzBundleOptions {
+  readonly limits?: Partial<ExtractLimits>;
+  /** Data bytes to hold while the layout is undecided (default 48 MiB). */
+  readonly budgetBytes?: number;
+}
+
+type Held = Map<string, Buffer | null>;
+
+/**
+ * A tar.gz bundle read in place, member by member, never extracted. A tar has no index, so the layout is decided from
+ * the members seen so far: as soon as it is known with the files that shape the analysis (qlib: calendars/day.txt;
+ * csv-daily: calendar.csv, instruments.csv and manifest.json), the data members are analysed as they stream by. Until
+ * then they are held in memory up to a budget; a small bundle is simply read whole. Past the budget the rest is only
+ * listed (side files kept), and the data members are read in a second pass. Long-form CSV bundles, which need the
+ * whole file split first, are returned as a tree only when they fit the budget; otherwise null (extract them).
+ */
+export async function openTarGzBundle(
+  archivePath: string,
+  ctx: StageContext,
+  options: TarGzBundleOptions = {},
+): Promise<BundleInput | null> {
+  const limits = resolveLimits(options.limits);
+  const budget = options.budgetBytes ?? DEFAULT_BUDGET;
+  const held: Held = new Map();
+  let heldBytes = 0;
+  let overflow = false;
+  const pass = openPass(archivePath, limits, ctx);
+  const roots = new Set<string>();
+  let handedOver = false;
+  try {
+    for (;;) {
+      const next = await pass.members.next();
+      if (next.done === true) break;
+      const member = next.value;
+      if (member.isDirectory) continue;
+      const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
+      if (side || !overflow) {
+        held.set(member.path, await readAll(member));
+        if (!side) heldBytes += member.size;
+      } else held.set(member.path, null);
+      if (!side && !overflow && heldBytes > budget) {
+        overflow = true;
+        for (const [path, bytes] of held) if (bytes !== null && !SIDE_FILE.test(path)) held.set(path, null);
+      }
+      const root = side ? null : dataRoot(member.path);
+      if (root !== null) roots.add(root);
+      const ready = overflow ? null : readyLayout(held, roots);
+      if (ready) {
+        handedOver = true;
+        return streamedInput(ready, held, pass, null);
+      }
+    }
+  } finally {
+    if (!handedOver) pass.close();
+  }
+  const tree = listingTree(held);
+  if (!overflow) return tree;
+  const layout = await locateBundle(tree);
+  if (layout.kind === 'long') return null;
+  const dataMembers = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
+  const second = openPass(archivePath, limits, ctx);
+  return streamedInput(
+    { streamed: { format: layout.format, root: layout.root }, layout },
+    new Map(),
+    second,
+    dataMembers,
+  );
+}
+
+interface Pass {
+  readonly members: AsyncGenerator<TarMember>;
+  close(): void;
+}
+
+function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext): Pass {
+  const { reader, close } = openTarGzReader(archivePath, limits);
+  const members = iterateTarMembers(reader, limits.maxEntries, () => {
+    if (ctx.signal.aborted) throw cancelledError('Analysis');
+  });
+  return { members, close };
+}
+
+async function readAll(member: TarMember): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of member.chunks()) parts.push(chunk);
+  return Buffer.concat(parts, member.size);
+}
+
+function listingTree(held: Held): BundleTree {
+  const files = new Map<string, ((gzip: boolean) => ByteRef) | null>();
+  for (const [path, bytes] of held) {
+    files.set(path, bytes === null ? null : (gzip: boolean) => ({ kind: 'bytes', data: bytes, gzip }));
+  }
+  return createListingTree('tar.gz', files);
+}
+
+/**
+ * The layout, once the held members decide it for good: a qlib root with its calendar and a feature file, or a
+ * csv-daily root with a daily file and all three side files (a later side file would change the analysis). `roots`
+ * are the roots under which data members were seen so far.
+ */
+function readyLayout(
+  held: Held,
+  roots: ReadonlySet<string>,
+): { streamed: StreamedLayout; layout: BundleLayout } | null {
+  for (const key of roots) {
+    const [format, root] = key.split('|') as ['csv-daily' | 'qlib-bin', string];
+    const prefix = root === '' ? '' : `${root}/`;
+    const side = (name: string): Buffer | null | undefined => held.get(`${prefix}${name}`);
+    if (format === 'qlib-bin') {
+      const calendar = side('calendars/day.txt');
+      if (!calendar) continue;
+      const layout: BundleLayout = { format, kind: 'qlib', root, calendar: bytesRef(calendar), symbols: [] };
+      return { streamed: { format, root }, layout };
+    }
+    const [calendar, instruments, manifest] = ['calendar.csv', 'instruments.csv', 'manifest.json'].map(side);
+    if (!calendar || !instruments || !manifest) continue;
+    const layout: BundleLayout = {
+      format,
+      kind: 'per-symbol',
+      root,
+      files: [],
+      calendar: bytesRef(calendar),
+      instruments: bytesRef(instruments),
+      manifest: bytesRef(manifest),
+    };
+    return { streamed: { format, root }, layout };
+  }
+  return null;
+}
+
+/** `format|root` of a data member's bundle, or null for any other member. */
+function dataRoot(path: string): string | null {
+  const qlib = /^(?:(.*)\/)?features\/[^/]+\/[^/]+\.day\.bin$/i.exec(path);
+  if (qlib) return `qlib-bin|${qlib[1] ?? ''}`;
+  const csv = /^(?:(.*)\/)?daily\/[^/]+\.csv(\.gz)?$/i.exec(path);
+  return csv ? `csv-daily|${csv[1] ?? ''}` : null;
+}
+
+function bytesRef(data: Buffer): ByteRef {
+  return { kind: 'bytes', data, gzip: false };
+}
+
+/** Jobs from the held data members first, then from the members still to come in `pass`. */
+function streamedInput(
+  ready: { streamed: StreamedLayout; layout: BundleLayout },
+  held: Held,
+  pass: Pass,
+  total: number | null,
+): BundleInput {
+  return {
+    layout: ready.layout,
+    total,
+    jobs: (info) =>
+      (async function* (): AsyncGenerator<SymbolJob> {
+        const mapper = createMemberJobMapper(ready.streamed, info);
+        try {
+          for (const [path, bytes] of held) if (bytes !== null) yield* mapper.add(path, bytes);
+          held.clear();
+          for await (const member of pass.members) {
+            if (member.isDirectory) continue;
+            if (!mapper.accepts(member.path)) continue;
+            yield* mapper.add(member.path, await readAll(member));
+          }
+          yield* mapper.end();
+        } finally {
+          pass.close();
+        }
+      })(),
+  };
+}

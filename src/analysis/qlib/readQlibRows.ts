@@ -1,0 +1,209 @@
+import { endianness } from 'node:os';
+import { CheckCode } from '../checkCodes';
+import { checkRowValues } from '../checkRowValues';
+import type { Sampler } from '../dayTrace';
+import type { SymbolCountMetric, SymbolCounts } from '../metricNames';
+import { ensureRowCapacity } from '../rowTable';
+import type { SymbolWorkspace } from '../symbolWorkspace';
+
+/** Metrics the qlib binary format cannot express: it has no text to misparse, one value per day, no row order. */
+export const QLIB_NOT_APPLICABLE: readonly SymbolCountMetric[] = [
+  'parse_error_rows',
+  'duplicate_rows',
+  'conflicting_duplicates',
+  'out_of_calendar_rows',
+  'unsorted',
+  'declared_actions',
+];
+
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+const REQUIRED_FIELDS = [...PRICE_FIELDS, 'volume'] as const;
+
+/** One decoded `<field>.day.bin`: the calendar index of its first value, and the values. */
+interface Series {
+  readonly start: number;
+  readonly values: Float32Array;
+  /** Values past the calendar's end had no date and were dropped. */
+  readonly truncated: boolean;
+}
+
+/**
+ * Reads one qlib symbol into the workspace. Each `<field>.day.bin` is little-endian float32: element 0 is the calendar
+ * index of the first value, then one value per calendar day, NaN where the symbol has no data (qlib's dump reindexes
+ * every symbol onto the calendar between its first and last date). A day is present when any of open, high, low,
+ * close and volume has a value; it is a row for the checks when all five have one.
+ *
+ * Prices in qlib are adjusted: `$factor` is adjusted ÷ raw, so the raw price is `$close / $factor` and the raw volume
+ * `$volume × $factor` (`$amount` is not adjusted). Raw prices are rounded to 0.001, which absorbs float32 error (A
+ * shares trade in fen, funds in li). A missing factor carries the previous one forward (the first one backward).
+ * The format declares no units, so the VWAP check takes each symbol's amount/(volume × close) to the nearest power of
+ * ten as its unit (1 for yuan and shares; 10 for tushare's thousand yuan and lots).
+ */
+export function readQlibRows(
+  fields: ReadonlyMap<string, Uint8Array>,
+  calendar: Int32Array,
+  ws: SymbolWorkspace,
+  counts: SymbolCounts,
+  sample: Sampler,
+): { notApplicable: SymbolCountMetric[] } {
+  const series = new Map<string, Series>();
+  for (const [name, bytes] of fields) {
+    const decoded = decodeSeries(bytes, calendar.length);
+    if (typeof decoded === 'string') sample(CheckCode.FieldMismatch, -1, 0, `${name}.day.bin: ${decoded}`);
+    else {
+      series.set(name, decoded);
+      if (decoded.truncated) sample(CheckCode.FieldMismatch, -1, 0, `${name}.day.bin runs past the calendar's end`);
+    }
+  }
+  const notApplicable = [...QLIB_NOT_APPLICABLE];
+  if (!series.has('amount')) notApplicable.push('vwap_out_of_range_rows');
+  if (!series.has('factor')) notApplicable.push('adj_factor_changes');
+  const missing = REQUIRED_FIELDS.filter((name) => !series.has(name));
+  if (missing.length > 0) sample(CheckCode.MissingColumns, -1, 0, `no ${missing.join(', ')}.day.bin`);
+  const reference = series.get('close');
+  for (const [name, s] of series) {
+    if (reference && (s.start !== reference.start || s.values.length !== reference.values.length)) {
+      sample(CheckCode.FieldMismatch, -1, 0, `${name}.day.bin covers other days than close.day.bin`);
+    }
+  }
+  const all = [...series.values()];
+  if (all.length === 0) return { notApplicable };
+  const first = Math.min(...all.map((s) => s.start));
+  const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
+
+  const { table, validRowAt } = ws;
+  const open = align(series.get('open'), first, last);
+  const high = align(series.get('high'), first, last);
+  const low = align(series.get('low'), first, last);
+  const close = align(series.get('close'), first, last);
+  const volume = align(series.get('volume'), first, last);
+  const amount = align(series.get('amount'), first, last);
+  const factors = align(series.get('factor'), first, last);
+  const hasFactor = series.has('factor');
+  let factor = firstFinite(factors) ?? 1;
+  let scale = 1000 / factor;
+  const decades = new Int32Array(DECADES);
+  const start = table.length;
+  const span = last - first + 1;
+  ensureRowCapacity(table, span);
+  // The table's columns as locals: this loop runs once per day of every symbol.
+  const { day: tDay, line: tLine, open: tOpen, high: tHigh, low: tLow, close: tClose, volume: tVolume } = table;
+  const { amount: tAmount, preClose: tPreClose, factor: tFactor, split: tSplit, dividend: tDividend } = table;
+  const { presentAt } = ws;
+  let row = start;
+  let written = 0;
+  let firstDay = -1;
+  let lastDay = -1;
+  for (let i = 0; i < span; i++) {
+    const o = open[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const v = volume[i]!;
+    // NaN fails every comparison: `x === x` is "has a value".
+    if (!(o === o || h === h || l === l || c === c || v === v)) continue;
+    const day = calendar[first + i]!;
+    presentAt[day] = 1;
+    if (firstDay < 0) firstDay = day;
+    lastDay = day;
+    written++;
+    const f = factors[i]!;
+    if (f > 0 && f < Infinity && f !== factor) {
+      factor = f;
+      scale = 1000 / f;
+    }
+    if (missing.length > 0 || !(o === o && h === h && l === l && c === c && v === v)) {
+      sample(CheckCode.FieldMismatch, day, 0, 'some of open, high, low, close and volume have no value');
+      continue;
+    }
+    const rawClose = Math.round(c * scale) / 1000;
+    const rawVolume = Math.round(v * factor * 1000) / 1000;
+    const a = amount[i]!;
+    tDay[row] = day;
+    tLine[row] = 0;
+    tOpen[row] = Math.round(o * scale) / 1000;
+    tHigh[row] = Math.round(h * scale) / 1000;
+    tLow[row] = Math.round(l * scale) / 1000;
+    tClose[row] = rawClose;
+    tVolume[row] = rawVolume;
+    tAmount[row] = a;
+    tPreClose[row] = NaN;
+    tFactor[row] = hasFactor ? factor : NaN;
+    tSplit[row] = NaN;
+    tDividend[row] = NaN;
+    // Every eighth row is plenty for a median, and log10 is not free.
+    if ((row & 7) === 0 && a > 0 && rawVolume > 0 && rawClose > 0) {
+      const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
+      if (decade >= 0 && decade < DECADES) decades[decade]!++;
+    }
+    row++;
+  }
+  table.length = row;
+  if (firstDay >= 0) {
+    ws.markPresent(firstDay);
+    ws.markPresent(lastDay);
+  }
+  counts.rows_written += written;
+  const units = { amountMul: medianDecade(decades), volumeMul: 1 };
+  checkRowValues(table, start, null, validRowAt, units, counts, sample);
+  return { notApplicable };
+}
+
+/** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */
+function align(series: Series | undefined, first: number, last: number): Float32Array {
+  const length = last - first + 1;
+  if (!series) return new Float32Array(length).fill(NaN);
+  if (series.start === first && series.values.length === length) return series.values;
+  const out = new Float32Array(length).fill(NaN);
+  out.set(series.values, series.start - first);
+  return out;
+}
+
+function firstFinite(values: Float32Array): number | undefined {
+  for (const value of values) if (value > 0 && value < Infinity) return value;
+  return undefined;
+}
+
+// Powers of ten from 1e-10 to 1e10 are told apart; a unit outside them is no unit.
+const DECADES = 21;
+const DECADE_ZERO = 10;
+
+/**
+ * The power of ten nearest the median row's close × volume / amount: the unit that turns amount / volume into a
+ * price (the median, so a few unit errors do not move it). Rows are counted per power of ten, no sort needed.
+ */
+function medianDecade(decades: Int32Array): number {
+  let total = 0;
+  for (const count of decades) total += count;
+  if (total === 0) return 1;
+  let seen = 0;
+  for (let decade = 0; decade < DECADES; decade++) {
+    seen += decades[decade]!;
+    if (seen * 2 > total) return 10 ** (decade - DECADE_ZERO);
+  }
+  return 1;
+}
+
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** Decodes a `.day.bin`, or says why it cannot be read. */
+function decodeSeries(bytes: Uint8Array, calendarLength: number): Series | string {
+  if (bytes.length < 4 || bytes.length % 4 !== 0)
+    return `${bytes.length} bytes is not a whole number of float32 values`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = view.getFloat32(0, true);
+  if (!Number.isInteger(start) || start < 0) return `its start index ${start} is not a calendar index`;
+  const stored = bytes.length / 4 - 1;
+  if (start >= calendarLength && stored > 0) {
+    return `it starts at calendar index ${start}, past the calendar's ${calendarLength} days`;
+  }
+  const count = Math.min(stored, calendarLength - start);
+  let values: Float32Array;
+  if (LITTLE_ENDIAN_HOST && (bytes.byteOffset + 4) % 4 === 0) {
+    values = new Float32Array(bytes.buffer, bytes.byteOffset + 4, count);
+  } else {
+    values = new Float32Array(count);
+    for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 + i * 4, true);
+  }
+  return { start, values, truncated: count < stored };
+}

@@ -1,0 +1,176 @@
+import { CheckCode } from './checkCodes';
+import { checkRowValues } from './checkRowValues';
+import { bomLength, decodeText, type TextEncodingName } from './decodeText';
+import type { Sampler } from './dayTrace';
+import { resolveHeaderColumns } from './headerColumns';
+import { duplicateDetail } from './issueDetails';
+import type { SymbolCounts } from './metricNames';
+import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
+import { parseDateField } from './parseDateField';
+import { ensureRowCapacity, sameRowValues } from './rowTable';
+import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
+import type { SymbolWorkspace } from './symbolWorkspace';
+
+export interface CsvReadOptions {
+  /** By day number, 1 for a day on the calendar (the bundle's calendar.csv, or any weekday while it is derived). */
+  readonly tradingDays: Uint8Array;
+  /** While the calendar is derived: marks by day number every trading day a row has (its date readable). */
+  readonly seenDays: Uint8Array | null;
+  readonly volumeUnit: 'share' | 'lot' | null;
+  readonly amountUnit: 'yuan' | 'thousand_yuan' | null;
+  /** The line number to report for each line of the bytes (rows split out of a long-form file). */
+  readonly lineNumbers?: Uint32Array;
+}
+
+let fields: FieldRanges = createFieldRanges();
+
+/**
+ * Reads one symbol's CSV bytes (header line first) into the workspace, applying row checks 1–7 in precedence order:
+ * 1 parse error (wrong column count, no date, a required number missing or not a number: the row is dropped, its
+ * date still counts as present), 2 duplicate date (the first occurrence is kept), 3 off calendar, then 4–7 on the
+ * rows that remain (checkRowValues).
+ */
+export function readCsvRows(
+  bytes: Uint8Array,
+  ws: SymbolWorkspace,
+  options: CsvReadOptions,
+  counts: SymbolCounts,
+  sample: Sampler,
+): { encoding: TextEncodingName; unsorted: boolean } {
+  const { table, firstRowAt, validRowAt } = ws;
+  const { lineNumbers, tradingDays, seenDays } = options;
+  // Header: the first non-blank line, decoded as UTF-8 or GB18030 (Chinese headers).
+  let pos = bomLength(bytes);
+  const end = bytes.length;
+  let lineNo = 0;
+  while (pos < end && isBlankLine(bytes, pos, end)) {
+    pos = nextLine(bytes, pos, end);
+    lineNo++;
+  }
+  const headerEnd = nextLine(bytes, pos, end);
+  lineNo++;
+  const decoded = decodeText(bytes.subarray(pos, headerEnd));
+  const header = resolveHeaderColumns(decoded.text.replace(/\r?\n$/, '').split(','));
+  pos = headerEnd;
+  // Every header column needs a stored range, or a required column past the capacity would read as missing.
+  if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
+  const lineAt = (n: number): number => (lineNumbers ? (lineNumbers[n - 1] ?? n) : n);
+  if (header.missing.length > 0) {
+    sample(CheckCode.MissingColumns, -1, lineAt(lineNo), `missing ${header.missing.join(', ')}`);
+  }
+  const ix = header.indexes;
+  const usable = header.missing.length === 0;
+  const units = {
+    volumeMul: (options.volumeUnit ?? (header.tushareUnits ? 'lot' : 'share')) === 'lot' ? 100 : 1,
+    amountMul: (options.amountUnit ?? (header.tushareUnits ? 'thousand_yuan' : 'yuan')) === 'thousand_yuan' ? 1000 : 1,
+  };
+  // Column indexes and the field ranges as locals: the loop below runs once per row.
+  const [dateCol, openCol, highCol, lowCol, closeCol, volumeCol] = [
+    ix.date,
+    ix.open,
+    ix.high,
+    ix.low,
+    ix.close,
+    ix.volume,
+  ];
+  const [amountCol, preCloseCol, factorCol] = [ix.amount, ix.pre_close, ix.adj_factor];
+  const [splitCol, bonusCol, dividendCol] = [ix.split, ix.stock_dividend, ix.dividend];
+  const declaresActions = splitCol >= 0 || bonusCol >= 0 || dividendCol >= 0;
+  const ranges = fields;
+  const { starts, ends } = ranges;
+  let previousDay = -1;
+  let unsorted = false;
+  const field = (column: number): number =>
+    column >= 0 && column < ranges.count ? parseNumberField(bytes, starts[column]!, ends[column]!) : NaN;
+
+  while (pos < end) {
+    if (isBlankLine(bytes, pos, end)) {
+      pos = nextLine(bytes, pos, end);
+      lineNo++;
+      continue;
+    }
+    pos = scanCsvLine(bytes, pos, end, ranges);
+    lineNo++;
+    const line = lineAt(lineNo);
+    counts.rows_written++;
+    const day = dateCol >= 0 && dateCol < ranges.count ? parseDateField(bytes, starts[dateCol]!, ends[dateCol]!) : -1;
+    const onCalendar = day >= 0 && tradingDays[day] === 1;
+    if (day >= 0) {
+      if (day < previousDay) unsorted = true;
+      previousDay = day;
+      if (seenDays !== null && onCalendar) seenDays[day] = 1;
+    }
+
+    // 1. Parse error.
+    const open = field(openCol);
+    const high = field(highCol);
+    const low = field(lowCol);
+    const close = field(closeCol);
+    const volume = field(volumeCol);
+    if (
+      !usable ||
+      ranges.count !== header.fieldCount ||
+      day < 0 ||
+      !(open > INVALID_NUMBER && high > INVALID_NUMBER && low > INVALID_NUMBER) ||
+      !(close > INVALID_NUMBER && volume > INVALID_NUMBER)
+    ) {
+      counts.parse_error_rows++;
+      if (onCalendar) ws.markPresent(day); // the day is not missing, only unreadable
+      sample(CheckCode.ParseError, day, line, 'wrong column count, bad date or non-numeric required field');
+      continue;
+    }
+    ensureRowCapacity(table);
+    const row = table.length;
+    table.day[row] = day;
+    table.line[row] = line;
+    table.open[row] = open;
+    table.high[row] = high;
+    table.low[row] = low;
+    table.close[row] = close;
+    table.volume[row] = volume;
+    table.amount[row] = orMissing(field(amountCol));
+    table.preClose[row] = orMissing(field(preCloseCol));
+    table.factor[row] = orMissing(field(factorCol));
+    if (declaresActions) {
+      const split = orMissing(field(splitCol));
+      const bonus = orMissing(field(bonusCol));
+      const ratio = (split > 0 ? split : 1) * (bonus > 0 ? 1 + bonus : 1);
+      table.split[row] = ratio === 1 ? NaN : ratio;
+      table.dividend[row] = orMissing(field(dividendCol));
+    } else {
+      table.split[row] = NaN;
+      table.dividend[row] = NaN;
+    }
+
+    // 2. Duplicate date.
+    const first = firstRowAt[day]!;
+    if (first >= 0) {
+      counts.duplicate_rows++;
+      if (!sameRowValues(table, first, row)) {
+        counts.conflicting_duplicates++;
+        sample(CheckCode.ConflictingDuplicate, day, line, duplicateDetail(true, table.line[first]!));
+      } else sample(CheckCode.DuplicateDate, day, line, duplicateDetail(false, table.line[first]!));
+      continue;
+    }
+    table.length++;
+    firstRowAt[day] = row;
+    // 3. Off calendar (weekends never are trading days for CN-A; the calendar has none).
+    if (!onCalendar) {
+      counts.out_of_calendar_rows++;
+      sample(CheckCode.OffCalendar, day, line, 'date is not a trading day');
+      continue;
+    }
+    ws.markPresent(day);
+  }
+  checkRowValues(table, 0, tradingDays, validRowAt, units, counts, sample);
+  return { encoding: decoded.encoding, unsorted };
+}
+
+function nextLine(bytes: Uint8Array, pos: number, end: number): number {
+  const at = bytes.indexOf(10, pos);
+  return at < 0 || at >= end ? end : at + 1;
+}
+
+function orMissing(value: number): number {
+  return value === INVALID_NUMBER ? NaN : value;
+}

@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { createTempDirs, createTestContext } from './analysisTestKit';
+
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), data);
+  }
+}
+
+const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
+
+// Apple around its 7-for-1 split of 2014-06-09 and the dividend of 2014-05-08 (3.29 per share), as Quandl's WIKI
+// table lists them: split_ratio 7 means seven new shares for one, so the reference price is the old close / 7.
+const QUANDL_HEADER =
+  'ticker,date,open,high,low,close,volume,ex-dividend,split_ratio,adj_open,adj_high,adj_low,adj_close,adj_volume';
+const quandlRows = (ticker: string, declare: boolean): string[] => [
+  `${ticker},2014-05-07,595.25,597.29,587.73,592.33,10097000,0.0,1.0,81.8,82.1,80.8,81.4,70679000`,
+  `${ticker},2014-05-08,588.25,594.41,586.40,587.99,8253000,${declare ? '3.29' : '0.0'},1.0,81.3,82.1,81.0,81.2,57771000`,
+  `${ticker},2014-06-05,637.44,647.89,636.11,647.35,10749000,0.0,1.0,89.4,90.9,89.2,90.8,75243000`,
+  `${ticker},2014-06-06,649.90,651.26,644.47,645.57,12497800,0.0,1.0,91.2,91.3,90.4,90.5,87484600`,
+  `${ticker},2014-06-09,92.70,93.88,91.75,93.70,75415000,0.0,${declare ? '7.0' : '1.0'},91.0,92.1,90.0,91.9,75415000`,
+  `${ticker},2014-06-10,94.73,95.05,93.57,94.25,62777000,0.0,1.0,92.9,93.2,91.8,92.5,62777000`,
+];
+
+describe('declared corporate actions', () => {
+  it('Quandl WIKI long form: a declared 7:1 split and dividend are no breach; the same jump undeclared is', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'WIKI_PRICES.csv': [QUANDL_HEADER, ...quandlRows('AAPL', true), ...quandlRows('AAPX', false)].join('\n') + '\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['AAPL']).toMatchObject({
+      rule_set: 'generic',
+      declared_actions: 2,
+      limit_breaches: 0,
+      split_candidates: 0,
+    });
+    // -85.5% with no declaration: a breach of the generic rule, and within 3% of the common ratio 7.
+    expect(summary.symbols['AAPX']).toMatchObject({
+      rule_set: 'generic',
+      declared_actions: 0,
+      limit_breaches: 1,
+      split_candidates: 1,
+    });
+    expect(summary.bundle).toMatchObject({ declared_actions: 2, generic_rule_symbols: 2, cn_a_rule_symbols: 0 });
+  });
+
+  it('zipline csvdir: dividend and split columns (0 and 1 mean none) on an A-share under its ±10% limit', async () => {
+    const dir = temp.make();
+    const header = 'date,open,high,low,close,volume,dividend,split';
+    // 10.00 → 8.75 is -12.5%; declared as a 1.30 dividend the reference is 8.70 and 8.75 is +0.6%. Then a 2:1 split.
+    const rows = (dividend: string, split: string) =>
+      [
+        '2024-03-04,10.00,10.10,9.90,10.00,1000,0,1',
+        `2024-03-05,8.72,8.80,8.70,8.75,1000,${dividend},1`,
+        '2024-03-06,8.75,8.85,8.70,8.80,1000,0,1',
+        `2024-03-07,4.40,4.45,4.38,4.42,2000,0,${split}`,
+        '2024-03-08,4.42,4.48,4.40,4.45,2000,0,1',
+      ].join('\n');
+    writeFiles(dir, {
+      'daily/600000.SH.csv': `${header}\n${rows('1.30', '2')}\n`,
+      'daily/600001.SH.csv': `${header}\n${rows('0', '1')}\n`,
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['600000.SH']).toMatchObject({ declared_actions: 2, limit_breaches: 0, rule_set: 'cn-a' });
+    // Undeclared: the dividend day is a down-breach (ratio 1.14, near no common split ratio), the split day a breach
+    // within 3% of 2, so a split candidate.
+    expect(summary.symbols['600001.SH']).toMatchObject({ declared_actions: 0, limit_breaches: 2, split_candidates: 1 });
+  });
+
+  it("tushare's dividend fields: cash_div_tax and stk_div (bonus shares per share, so 10-for-10 is a ratio of 2)", async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'daily/000001.SZ.csv':
+        'trade_date,open,high,low,close,vol,cash_div_tax,stk_div\n' +
+        '20240304,20.00,20.20,19.80,20.00,100,,\n' +
+        // (20.00 - 0.50) / (1 + 1) = 9.75, and 9.80 is +0.5% from it.
+        '20240305,9.80,9.90,9.70,9.80,200,0.5,1.0\n' +
+        '20240306,9.85,9.95,9.75,9.90,200,,\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['000001.SZ']).toMatchObject({ declared_actions: 2, limit_breaches: 0, parse_error_rows: 0 });
+  });
+
+  it('a change of adj_factor on the same row is the adjustment: the declared split is counted, not applied twice', async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'daily/600000.SH.csv':
+        'date,open,high,low,close,volume,adj_factor,split\n' +
+        '2024-03-04,10.00,10.10,9.90,10.00,1000,1,1\n' +
+        '2024-03-05,5.00,5.10,4.95,5.05,2000,2,2\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['600000.SH']).toMatchObject({
+      declared_actions: 1,
+      adj_factor_changes: 1,
+      limit_breaches: 0,
+    });
+  });
+});
