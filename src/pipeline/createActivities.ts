@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { analyzeBundle } from '../analysis/analyzeBundle';
-import { getCurrentAnalysis } from '../analysis/getCurrentAnalysis';
+import type { AnalysisStore } from '../analysis/createAnalysisStore';
+import { isAnalysisOfInstall } from '../analysis/isAnalysisOfInstall';
 import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
@@ -28,7 +28,7 @@ import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 export interface ActivityDeps {
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
-  readonly db: Database.Database;
+  readonly analysis: AnalysisStore;
   readonly config: AppConfig;
   /** Where downloads are staged (`.part` files live here between attempts). */
   readonly downloadsDir: string;
@@ -103,9 +103,7 @@ export function createActivities(deps: ActivityDeps) {
         );
         if (result.outcome === 'already-current') {
           // An earlier task may have installed this bundle but not finished analysing it (failed or cancelled).
-          const analysis = getCurrentAnalysis(deps.db);
-          const analysisCurrent =
-            installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at;
+          const analysisCurrent = isAnalysisOfInstall(deps.analysis.getCurrentAnalysis(), installed);
           const summary = analysisCurrent
             ? 'The installed bundle is already current; nothing to download.'
             : 'The installed bundle is already current but not analysed yet; nothing to download.';
@@ -141,7 +139,7 @@ export function createActivities(deps: ActivityDeps) {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<AnalyzeStageResult> => {
         if (!existsSync(currentDir))
           throw new AppError(ErrorCode.NoBundle, 'No bundle is installed yet: run a download task first.');
-        const result = await analyzeBundle({ bundleDir: currentDir, db: deps.db, taskId: input.taskId }, ctx);
+        const result = await analyzeBundle({ bundleDir: currentDir, store: deps.analysis, taskId: input.taskId }, ctx);
         const totals = result.totals;
         return {
           stage: 'analyze',

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { encodeTaskCursor, decodeTaskCursor } from './taskCursor';
 import { taskColumns, toTask, toTaskRecord } from './taskRow';
 import { TaskSource, TaskStatus, TaskType } from './taskTypes';
@@ -34,22 +35,27 @@ export interface TaskQueries {
 }
 
 export function createTaskQueries(db: Database.Database): TaskQueries {
-  const selectById = db.prepare(`SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`);
-  const selectActive = db.prepare(
+  const selectById = prepareOnce(db, `SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`);
+  const selectActive = prepareOnce(
+    db,
     `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running') LIMIT 1`,
   );
   // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor.
-  const selectPage = db.prepare(`
-    SELECT ${taskColumns} FROM market_data_tasks
-    WHERE (:status IS NULL OR status = :status)
-      AND (:taskType IS NULL OR task_type = :taskType)
-      AND (:source IS NULL OR source = :source)
-      AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
-    ORDER BY created_at DESC, task_id DESC
-    LIMIT :limit`);
-  const selectSilent = db.prepare(`
-    SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`);
+  const selectPage = prepareOnce(
+    db,
+    `SELECT ${taskColumns} FROM market_data_tasks
+     WHERE (:status IS NULL OR status = :status)
+       AND (:taskType IS NULL OR task_type = :taskType)
+       AND (:source IS NULL OR source = :source)
+       AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
+     ORDER BY created_at DESC, task_id DESC
+     LIMIT :limit`,
+  );
+  const selectSilent = prepareOnce(
+    db,
+    `SELECT ${taskColumns} FROM market_data_tasks
+     WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`,
+  );
 
   return {
     getTaskRecord(taskId) {
