@@ -8,9 +8,9 @@ import { runBundleAnalysis, type BundleInput } from './runBundleAnalysis';
 import { defaultWorkerCount } from './runSymbolJobs';
 
 // 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
-export const ANALYZER_VERSION = '2.0.0';
+const ANALYZER_VERSION = '2.0.0';
 
-// Symbols per write transaction (§3c): large enough to amortise the commit, small enough to keep memory flat.
+// Symbols per write transaction: large enough to amortise the commit, small enough to keep memory flat.
 const WRITE_BATCH = 500;
 
 export interface AnalyzeBundleOptions {

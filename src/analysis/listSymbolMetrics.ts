@@ -5,7 +5,7 @@ import { SYMBOL_COUNT_METRICS, type SymbolMetrics } from './metricNames';
 import type { SymbolStatus } from './symbolStatus';
 
 /** Columns a client may sort by; a leading `-` sorts descending. Validated, never interpolated from input. */
-export const SYMBOL_SORT_KEYS = [
+const SYMBOL_SORT_KEYS = [
   'symbol',
   'status',
   'board',
@@ -17,7 +17,7 @@ export const SYMBOL_SORT_KEYS = [
 export type SymbolSortKey = (typeof SYMBOL_SORT_KEYS)[number];
 export type SymbolSort = SymbolSortKey | `-${SymbolSortKey}`;
 
-export const MAX_SYMBOL_PAGE = 1000;
+const MAX_SYMBOL_PAGE = 1000;
 
 export interface ListSymbolMetricsQuery {
   /** Case-insensitive substring of the symbol. */
