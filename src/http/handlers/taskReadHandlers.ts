@@ -1,5 +1,4 @@
 import { AppError, ErrorCode } from '../../errors';
-import { reconcileActiveTask } from '../../pipeline/reconcileActiveTask';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
@@ -10,11 +9,12 @@ import { findTaskById } from './findTaskById';
  * Reading is also when a dead executor is noticed, so the mutex is never held by a task nobody runs. A read still
  * answers when the orchestration state cannot be fetched; the timer reconciles again within a minute.
  */
-async function reconcile(api: ApiContext): Promise<void> {
+async function reconcile(api: ApiContext): Promise<Task | null> {
   try {
-    await reconcileActiveTask({ tasks: api.services.tasks, control: api.control });
+    return await api.services.reconciler.reconcile(api.control);
   } catch (error) {
     api.warn(`reconciliation skipped: ${describeError(error, { stack: false })}`);
+    return null;
   }
 }
 
@@ -41,9 +41,10 @@ export const listTasksHandler: ApiHandler = async (request, api) => {
 
 /** GET /api/market-data/tasks/{task_id} */
 export const getTaskHandler: ApiHandler = async (request, api) => {
-  findTask(api, request.params.task_id);
-  await reconcile(api);
-  return { status: 200, jsonBody: findTask(api, request.params.task_id) };
+  const task = findTask(api, request.params.task_id);
+  // The row as read at the start of this request, unless reconciliation has just failed this very task.
+  const failed = await reconcile(api);
+  return { status: 200, jsonBody: failed?.task_id === task.task_id ? failed : task };
 };
 
 /** GET /api/market-data/tasks/{task_id}/logs?after=&limit=&level= */
