@@ -18,13 +18,20 @@ export interface TaskReconcilerOptions {
   readonly lookupCacheMs?: number;
 }
 
+export interface ReconcileOutcome {
+  /** The active task as read when reconciliation began (a read of that very task need not query again). */
+  readonly active: TaskRecord | null;
+  /** The task reconciliation failed, as it is now, or null. */
+  readonly failed: Task | null;
+}
+
 export interface TaskReconciler {
   /**
    * Reconciliation for reads: asks the orchestration only when the task table does not already prove the active task
    * alive, and shares that lookup between concurrent callers. Failing a task always rests on a fresh lookup
-   * (`reconcileActiveTask`). Returns the task it failed, or null.
+   * (`reconcileActiveTask`).
    */
-  reconcile(control: PipelineControl): Promise<Task | null>;
+  reconcile(control: PipelineControl): Promise<ReconcileOutcome>;
 }
 
 interface CachedLookup {
@@ -69,14 +76,20 @@ export function createTaskReconciler(options: TaskReconcilerOptions): TaskReconc
   return {
     async reconcile(control) {
       const active = options.tasks.getActiveTask();
-      if (active === null || isProvenAlive(active, clock().getTime())) return null;
+      if (active === null || isProvenAlive(active, clock().getTime())) return { active, failed: null };
       const seen = await lookup(active.task_id, control);
       const instance = seen.instance;
       if (instance !== null && isLivePipelineStatus(instance.runtimeStatus) && instance.taskId === active.task_id) {
-        return null;
+        return { active, failed: null };
       }
       cached = undefined;
-      return reconcileActiveTask({ tasks: options.tasks, control, clock, startGraceSeconds: graceMs / 1000 });
+      const failed = await reconcileActiveTask({
+        tasks: options.tasks,
+        control,
+        clock,
+        startGraceSeconds: graceMs / 1000,
+      });
+      return { active, failed };
     },
   };
 }

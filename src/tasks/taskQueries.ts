@@ -34,22 +34,30 @@ export interface TaskQueries {
 }
 
 export function createTaskQueries(db: Database.Database): TaskQueries {
-  const selectById = db.prepare(`SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`);
-  const selectActive = db.prepare(
-    `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running') LIMIT 1`,
-  );
+  const selectById = db.prepare(`SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`).raw();
+  const selectActive = db
+    .prepare(`SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running') LIMIT 1`)
+    .raw();
   // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor.
-  const selectPage = db.prepare(`
+  const selectPage = db
+    .prepare(
+      `
     SELECT ${taskColumns} FROM market_data_tasks
     WHERE (:status IS NULL OR status = :status)
       AND (:taskType IS NULL OR task_type = :taskType)
       AND (:source IS NULL OR source = :source)
       AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
     ORDER BY created_at DESC, task_id DESC
-    LIMIT :limit`);
-  const selectSilent = db.prepare(`
+    LIMIT :limit`,
+    )
+    .raw();
+  const selectSilent = db
+    .prepare(
+      `
     SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`);
+    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`,
+    )
+    .raw();
 
   return {
     getTaskRecord(taskId) {

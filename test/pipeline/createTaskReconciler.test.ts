@@ -34,6 +34,10 @@ function scriptedOrchestration(...answers: (PipelineInstance | null)[]) {
 
 const running = (taskId: string): PipelineInstance => ({ runtimeStatus: 'Running', taskId });
 
+async function failedBy(subject: TaskReconciler, control: PipelineControl): Promise<Task | null> {
+  return (await subject.reconcile(control)).failed;
+}
+
 let t: TestStore;
 let task: Task;
 let reconciler: TaskReconciler;
@@ -53,7 +57,7 @@ describe('reconciliation on reads', () => {
     for (let second = 0; second < 30; second++) {
       t.clock.advance(1000);
       t.store.heartbeat(task.task_id);
-      expect(await reconciler.reconcile(orchestration.control)).toBeNull();
+      expect(await failedBy(reconciler, orchestration.control)).toBeNull();
     }
     expect(orchestration.lookups()).toBe(0);
     expect(t.store.getTask(task.task_id)?.status).toBe('running');
@@ -63,10 +67,10 @@ describe('reconciliation on reads', () => {
     const orchestration = scriptedOrchestration(null);
     t.store.startTask(task.task_id);
     t.clock.advance(4900);
-    expect(await reconciler.reconcile(orchestration.control)).toBeNull();
+    expect(await failedBy(reconciler, orchestration.control)).toBeNull();
     expect(orchestration.lookups()).toBe(0);
     t.clock.advance(200);
-    const failed = await reconciler.reconcile(orchestration.control);
+    const failed = await failedBy(reconciler, orchestration.control);
     expect(failed).toMatchObject({ task_id: task.task_id, status: 'failed' });
     expect(failed?.error).toMatch(/abandoned: the pipeline orchestration no longer exists/);
   });
@@ -78,17 +82,17 @@ describe('reconciliation on reads', () => {
     // The host restarts 200 ms later: the heartbeat is fresh, but its writer is gone.
     t.clock.advance(200);
     const restarted = createTaskReconciler({ tasks: t.store, clock: t.clock.now });
-    const failed = await restarted.reconcile(scriptedOrchestration(null).control);
+    const failed = await failedBy(restarted, scriptedOrchestration(null).control);
     expect(failed).toMatchObject({ task_id: task.task_id, status: 'failed' });
   });
 
   it('leaves a pending task alone without a lookup during its start grace, and fails it after', async () => {
     const orchestration = scriptedOrchestration(null);
     t.clock.advance(29_000);
-    expect(await reconciler.reconcile(orchestration.control)).toBeNull();
+    expect(await failedBy(reconciler, orchestration.control)).toBeNull();
     expect(orchestration.lookups()).toBe(0);
     t.clock.advance(2000);
-    expect(await reconciler.reconcile(orchestration.control)).toMatchObject({ status: 'failed' });
+    expect(await failedBy(reconciler, orchestration.control)).toMatchObject({ status: 'failed' });
   });
 
   it('keeps a task the orchestration still runs, and shares one lookup between concurrent reads', async () => {
@@ -96,16 +100,16 @@ describe('reconciliation on reads', () => {
     t.store.startTask(task.task_id);
     t.clock.advance(10_000);
     orchestration.hold();
-    const reads = Array.from({ length: 50 }, () => reconciler.reconcile(orchestration.control));
+    const reads = Array.from({ length: 50 }, () => failedBy(reconciler, orchestration.control));
     orchestration.release();
     expect(await Promise.all(reads)).toEqual(Array.from({ length: 50 }, () => null));
     expect(orchestration.lookups()).toBe(1);
     // The answer is reused for a second, then asked again.
     t.clock.advance(900);
-    await reconciler.reconcile(orchestration.control);
+    await failedBy(reconciler, orchestration.control);
     expect(orchestration.lookups()).toBe(1);
     t.clock.advance(200);
-    await reconciler.reconcile(orchestration.control);
+    await failedBy(reconciler, orchestration.control);
     expect(orchestration.lookups()).toBe(2);
     expect(t.store.getTask(task.task_id)?.status).toBe('running');
   });
@@ -118,7 +122,7 @@ describe('reconciliation on reads', () => {
     );
     t.store.startTask(task.task_id);
     t.clock.advance(10_000);
-    expect(await reconciler.reconcile(orchestration.control)).toBeNull();
+    expect(await failedBy(reconciler, orchestration.control)).toBeNull();
     expect(orchestration.lookups()).toBe(2);
     expect(t.store.getTask(task.task_id)?.status).toBe('running');
   });
@@ -127,14 +131,20 @@ describe('reconciliation on reads', () => {
     t.store.startTask(task.task_id);
     t.clock.advance(10_000);
     const ended = scriptedOrchestration({ runtimeStatus: 'Terminated', taskId: task.task_id });
-    const failed = await reconciler.reconcile(ended.control);
+    const failed = await failedBy(reconciler, ended.control);
     expect(failed?.error).toMatch(/ended \(Terminated\) without finishing the task/);
+  });
+
+  it('reports the active task it read, so a read of that task needs no second query', async () => {
+    t.store.startTask(task.task_id);
+    const outcome = await reconciler.reconcile(scriptedOrchestration(null).control);
+    expect(outcome).toEqual({ active: t.store.getTaskRecord(task.task_id), failed: null });
   });
 
   it('does nothing, and asks nothing, when no task is active', async () => {
     const orchestration = scriptedOrchestration(null);
     t.store.cancelTask(task.task_id);
-    expect(await reconciler.reconcile(orchestration.control)).toBeNull();
+    expect(await failedBy(reconciler, orchestration.control)).toBeNull();
     expect(orchestration.lookups()).toBe(0);
   });
 
