@@ -139,8 +139,11 @@ async function main(): Promise<void> {
     console.log(
       `ours (download task through the API on npm start): best ${bestOurs.toFixed(2)} s, ${range(ours.map((r) => r.seconds))} s`,
     );
+    const perRound = ours.map((run, i) => shell[i]! / run.seconds).sort((a, b) => a - b);
+    const median = perRound[Math.floor(perRound.length / 2)]!;
     console.log(
-      `ratio (shell ÷ ours, best of each): ${(bestShell / bestOurs).toFixed(2)}×; per round ${range(ours.map((r, i) => shell[i]! / r.seconds))}×  [goal ≥ 1.5]`,
+      `ratio (shell ÷ ours, best of each): ${(bestShell / bestOurs).toFixed(2)}×; per round ${range(perRound)}×, ` +
+        `median ${median.toFixed(2)}×  [goal ≥ 1.5]`,
     );
     console.log(
       `peak RSS of the app's process tree: ${Math.max(...ours.map((r) => r.peakTreeMb)).toFixed(0)} MB ` +

@@ -13,6 +13,7 @@ import { generateSecret, mintToken } from '../src/auth';
 import { createBenchApi } from './support/benchApi';
 import { benchBundle } from './support/benchBundle';
 import { runAutocannon, type LoadResult } from './support/runAutocannon';
+import { processCpuMs } from './support/processCpuMs';
 import { startAppProcess, type AppProcess } from './support/startAppProcess';
 import { startFileServer } from './support/startFileServer';
 import { startPlainServer, type PlainServer } from './support/startPlainServer';
@@ -37,6 +38,15 @@ interface Comparison {
   readonly ours: LoadResult;
   readonly plain: LoadResult;
   readonly stages: string[];
+  /** CPU per request of each server process, in µs; only meaningful idle (the app also runs the task). */
+  readonly cpuPerRequest: { ours: number; plain: number };
+}
+
+/** Runs `load` and reports the CPU the process `pid` used per request meanwhile. */
+async function measured(pid: number, load: () => Promise<LoadResult>): Promise<[LoadResult, number]> {
+  const before = processCpuMs(pid);
+  const result = await load();
+  return [result, ((processCpuMs(pid) - before) * 1000) / Math.max(1, result.total)];
 }
 
 /** The app's URL and the plain server's URL for one of the two routes. */
@@ -55,10 +65,17 @@ async function compare(
 ): Promise<Comparison> {
   const [oursUrl, plainUrl] = urlsFor(targets, route, taskId);
   const since = Date.now();
-  const ours = await runAutocannon(oursUrl, { connections: CONNECTIONS, seconds, headers: targets.headers });
-  const plain = await runAutocannon(plainUrl, { connections: CONNECTIONS, seconds, headers: targets.headers });
+  const options = { connections: CONNECTIONS, seconds, headers: targets.headers };
+  const [ours, oursCpu] = await measured(targets.app.pid, () => runAutocannon(oursUrl, options));
+  const [plain, plainCpu] = await measured(targets.plain.pid, () => runAutocannon(plainUrl, options));
   const label = route === 'task' ? 'GET /tasks/{id}' : 'GET /tasks (list)';
-  return { route: label, ours, plain, stages: loop?.stagesSince(since) ?? [] };
+  return {
+    route: label,
+    ours,
+    plain,
+    stages: loop?.stagesSince(since) ?? [],
+    cpuPerRequest: { ours: oursCpu, plain: plainCpu },
+  };
 }
 
 function describe(result: LoadResult): string {
@@ -128,6 +145,12 @@ async function main(): Promise<void> {
       busy,
     );
     report('idle (no task running):', idle);
+    for (const row of idle) {
+      console.log(
+        `  CPU per request, idle, ${row.route}: ours ${row.cpuPerRequest.ours.toFixed(0)} µs, ` +
+          `plain ${row.cpuPerRequest.plain.toFixed(0)} µs (less sensitive to the machine's other load than req/s)`,
+      );
+    }
     for (const failure of outcome.failures) console.log(`  task did not succeed: ${failure}`);
     const worstBusy = busy.map((row) => row.ours);
     console.log(

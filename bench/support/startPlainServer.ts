@@ -29,6 +29,7 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
 export interface PlainServer {
   /** Origin; routes are /tasks and /tasks/{id}. */
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,6 +43,7 @@ export async function startPlainServer(dbPath: string): Promise<PlainServer> {
   const [data] = (await once(child.stdout!, 'data')) as [Buffer];
   return {
     url: `http://127.0.0.1:${data.toString().trim()}`,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
