@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepareOnce } from '../db/prepareOnce';
-import { taskColumns, taskLogColumns, toTask, toTaskLog, toTaskRecord } from './taskRow';
+import { RAW_ROWS, taskColumns, taskLogColumns, toTask, toTaskLog, toTaskRecord } from './taskRow';
 import type { Task, TaskLog } from './taskTypes';
 import { requireIntegerInRange } from './taskValidation';
 
@@ -33,6 +33,7 @@ export function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
      UNION ALL
      SELECT ${taskColumns} FROM market_data_tasks
      WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`,
+    RAW_ROWS,
   );
   const selectLogs = prepareOnce(
     db,

@@ -4,7 +4,7 @@ import { ClientMessage } from '../clientMessages';
 import { prepareOnce } from '../db/prepareOnce';
 import { AppError, ErrorCode } from '../errors';
 import type { TaskQueries } from './taskQueries';
-import { taskColumns, toTask, toTaskRecord } from './taskRow';
+import { RAW_ROWS, taskColumns, toTask, toTaskRecord } from './taskRow';
 import { TaskSource, TaskStage, TaskStatus, TaskType, activeStatuses, allowedTransitions } from './taskTypes';
 import type { Task, TaskRecord } from './taskTypes';
 import {
@@ -34,6 +34,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     `INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of, force)
      VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf, :force)
      RETURNING ${taskColumns}`,
+    RAW_ROWS,
   );
   const toRunning = prepareTransition(TaskStatus.Running, 'started_at = :now, heartbeat_at = :now');
   const toSuccess = prepareTransition(
@@ -52,6 +53,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
      SET progress = max(progress, :progress), stage = :stage, message = :message, heartbeat_at = :now
      WHERE task_id = :taskId AND status = 'running'
      RETURNING ${taskColumns}`,
+    RAW_ROWS,
   );
   const setHeartbeat = prepareOnce(
     db,
@@ -63,6 +65,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     `UPDATE market_data_tasks SET cancel_requested_at = coalesce(cancel_requested_at, :now)
      WHERE task_id = :taskId AND status IN ('pending', 'running')
      RETURNING ${taskColumns}`,
+    RAW_ROWS,
   );
   const insertLog = prepareOnce(
     db,
@@ -78,6 +81,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       `UPDATE market_data_tasks SET status = '${to}', ${assignments}
        WHERE task_id = :taskId AND status IN (${from.map((s) => `'${s}'`).join(', ')})
        RETURNING ${taskColumns}`,
+      RAW_ROWS,
     );
     return db.transaction((params: Record<string, unknown> & { taskId: string }): Task => {
       const row = statement.get({ now: now(), ...params });

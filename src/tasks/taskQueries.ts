@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { prepareOnce } from '../db/prepareOnce';
 import { encodeTaskCursor, decodeTaskCursor } from './taskCursor';
-import { taskColumns, toTask, toTaskRecord } from './taskRow';
+import { RAW_ROWS, taskColumns, toTask, toTaskRecord } from './taskRow';
 import { TaskSource, TaskStatus, TaskType } from './taskTypes';
 import type { Task, TaskRecord } from './taskTypes';
 import { optionalOneOf, requireIntegerInRange, requireTaskId } from './taskValidation';
@@ -34,27 +34,29 @@ export interface TaskQueries {
   readonly listTasksSilentSince: (cutoff: string) => TaskRecord[];
 }
 
+const SELECT_TASKS = `SELECT ${taskColumns} FROM market_data_tasks`;
+
 export function createTaskQueries(db: Database.Database): TaskQueries {
-  const selectById = prepareOnce(db, `SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`);
-  const selectActive = prepareOnce(
-    db,
-    `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running') LIMIT 1`,
-  );
-  // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor.
+  const selectById = prepareOnce(db, `${SELECT_TASKS} WHERE task_id = :taskId`, RAW_ROWS);
+  const selectActive = prepareOnce(db, `${SELECT_TASKS} WHERE status IN ('pending', 'running') LIMIT 1`, RAW_ROWS);
+  // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor. The limit sits in
+  // a subquery because SQLite re-prepares a statement on every run when a bound LIMIT feeds its planner.
   const selectPage = prepareOnce(
     db,
-    `SELECT ${taskColumns} FROM market_data_tasks
+    `${SELECT_TASKS}
      WHERE (:status IS NULL OR status = :status)
        AND (:taskType IS NULL OR task_type = :taskType)
        AND (:source IS NULL OR source = :source)
        AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
      ORDER BY created_at DESC, task_id DESC
-     LIMIT :limit`,
+     LIMIT (SELECT :limit)`,
+    RAW_ROWS,
   );
   const selectSilent = prepareOnce(
     db,
-    `SELECT ${taskColumns} FROM market_data_tasks
+    `${SELECT_TASKS}
      WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`,
+    RAW_ROWS,
   );
 
   return {
