@@ -13,6 +13,8 @@ export const taskLogColumns = 'id, task_id, timestamp, level, stage, message';
 
 /** The row from a raw-mode statement over `taskColumns`; the CHECK constraints guarantee the enumerations. */
 export function toTaskRecord(row: unknown): TaskRecord {
+  // A statement prepared without .raw() hands over an object: fail loudly rather than map undefined columns.
+  if (!Array.isArray(row)) throw new TypeError('Task rows must be read in raw mode (statement.raw()).');
   const v = row as TaskRecordValues;
   return {
     task_id: v[0],
