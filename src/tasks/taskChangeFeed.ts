@@ -25,6 +25,7 @@ export interface TaskChangeFeed {
 export function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
   // Three index searches (by status, newest-first, by finish) instead of one OR; UNION ALL, because deduplicating and
   // ordering a handful of rows here is cheaper than the merge SQLite would plan for UNION ... ORDER BY.
+  // Raw mode: toTaskRecord reads the row as an array in `taskColumns` order.
   const selectTouched = prepareOnce(
     db,
     `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running')
