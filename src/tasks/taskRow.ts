@@ -2,8 +2,8 @@ import type { Task, TaskLog, TaskRecord } from './taskTypes';
 
 /**
  * Column list shared by every statement that reads a whole task row (also used in RETURNING clauses). Those
- * statements run in raw mode (prepared with RAW_ROWS: an array of values in this order): a named row makes the driver look up
- * every column name of every row, which costs more than the query itself.
+ * statements run in raw mode (prepared with RAW_ROWS: an array of values in this order): a named row makes the driver
+ * look up every column name of every row, which costs more than the query itself.
  */
 export const taskColumns =
   'task_id, task_type, status, source, progress, stage, message, error, created_at, started_at, finished_at, ' +
