@@ -1,21 +1,29 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { createAnalysisStore, type AnalysisStore } from './analysis/createAnalysisStore';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import { createBundleStore, type BundleStore } from './bundles/bundleStore';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/openDatabase';
 import { createActivities, type PipelineActivities } from './pipeline/createActivities';
+import { createTaskReconciler, type TaskReconciler } from './pipeline/createTaskReconciler';
 import { recoverBundleSwap } from './stages/unzip/recoverBundleSwap';
 import { createTaskStore, type TaskStore } from './tasks/taskStore';
 
-/** Everything the functions share in one process: opened once, closed on app termination. */
+/**
+ * Everything the functions share in one process: opened once, closed on app termination. Handlers and activities
+ * read and write through the stores; `db` is here to be closed.
+ */
 export interface AppServices {
   readonly config: AppConfig;
   readonly db: Database.Database;
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
+  readonly analysis: AnalysisStore;
   readonly verifier: TokenVerifier;
   readonly activities: PipelineActivities;
+  /** Read-side reconciliation (the timer and submits use the full `reconcileActiveTask`). */
+  readonly reconciler: TaskReconciler;
   readonly bundlesDir: string;
 }
 
@@ -29,17 +37,19 @@ export function createAppServices(config: AppConfig): AppServices {
   const db = openDatabase(config.dbPath, { journalMode: journalModeFor(config) });
   const tasks = createTaskStore(db);
   const bundles = createBundleStore(db);
+  const analysis = createAnalysisStore(db);
   const bundlesDir = path.join(config.dataDir, 'bundles');
   const verifier = createTokenVerifier(config.auth);
   const activities = createActivities({
     tasks,
     bundles,
-    db,
+    analysis,
     config,
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
   });
-  return { config, db, tasks, bundles, verifier, activities, bundlesDir };
+  const reconciler = createTaskReconciler({ tasks });
+  return { config, db, tasks, bundles, analysis, verifier, activities, reconciler, bundlesDir };
 }
 
 let state: { services: AppServices } | { error: unknown } | undefined;

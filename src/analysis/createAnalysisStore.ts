@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { CHECK_SEVERITY, ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { formatDayNumber } from './dayNumbers';
+import { getCurrentAnalysis, type AnalysisRunSummary } from './getCurrentAnalysis';
+import { listDayStats, type DayStatsRow } from './listDayStats';
+import { listFindings, type FindingsPage, type ListFindingsQuery } from './listFindings';
+import { listSymbolMetrics, type ListSymbolMetricsQuery, type SymbolMetricsPage } from './listSymbolMetrics';
+import { purgeAnalysisRuns } from './purgeAnalysisRuns';
 import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 import type { BundleAnalysis } from './runBundleAnalysis';
 import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
@@ -14,7 +20,16 @@ export interface StartRunInput {
   readonly startedAt: string;
 }
 
+/** The analysis tables: the runs the analysis writes, and what the API reads back. */
 export interface AnalysisStore {
+  /** The newest successful (ok or warn) run with its bundle totals; null when there is none. */
+  getCurrentAnalysis(): AnalysisRunSummary | null;
+  /** One page of a run's per-symbol metrics; INVALID_REQUEST for an unknown sort key or a bad page. */
+  listSymbolMetrics(runId: number, query: ListSymbolMetricsQuery): SymbolMetricsPage;
+  /** Every calendar day of a run with its symbol count and flags, oldest first. */
+  listDayStats(runId: number): DayStatsRow[];
+  /** One page of a run's finding samples, with the sample count of each check. */
+  listFindings(runId: number, query: ListFindingsQuery): FindingsPage;
   /**
    * Opens a run. Runs still open are closed as failed (INTERRUPTED) first: analyses run one at a time (the task
    * mutex), so an open run belongs to an analysis a crash or a stop cut short, and its task is running it again.
@@ -25,6 +40,8 @@ export interface AnalysisStore {
   /** Writes day stats, totals and delisted flags, and marks the run ok or warn, in one transaction. */
   finishRun(runId: number, analysis: BundleAnalysis, finishedAt: string): 'ok' | 'warn';
   failRun(runId: number, code: string, message: string, finishedAt: string): void;
+  /** Retention: deletes the runs of tasks that are gone, except the current run; returns how many. */
+  purgeRuns(): number;
 }
 
 const METRIC_COLUMNS = SYMBOL_COUNT_METRICS.join(', ');
@@ -34,42 +51,51 @@ const TOTAL_PARAMS = TOTAL_COLUMNS.split(', ')
   .map((name) => `@${name}`)
   .join(', ');
 
-/** Prepared statements for the analysis tables; create once per connection. */
+/** The analysis tables over one connection (statements are prepared once per connection). */
 export function createAnalysisStore(db: Database.Database): AnalysisStore {
-  const insertRun = db.prepare(
+  const insertRun = prepareOnce(
+    db,
     `INSERT INTO analysis_runs (task_id, bundle_path, analyzer_version, params_json, started_at, status)
      VALUES (@taskId, @bundlePath, @analyzerVersion, @params, @startedAt, 'running')`,
   );
-  const insertSymbol = db.prepare(
+  const insertSymbol = prepareOnce(
+    db,
     `INSERT INTO analysis_symbol_metrics (run_id, symbol, board, rule_set, is_st, status, first_date, last_date,
        max_stale_run, ${METRIC_COLUMNS})
      VALUES (@runId, @symbol, @board, @rule_set, @isSt, @status, @first_date, @last_date, @maxStaleRun, ${METRIC_PARAMS})`,
   );
-  const insertIssue = db.prepare(
+  const insertIssue = prepareOnce(
+    db,
     `INSERT INTO analysis_issues (run_id, symbol, trade_date, check_code, severity, line_no, detail)
      VALUES (@runId, @symbol, @tradeDate, @check, @severity, @line, @detail)`,
   );
-  const insertDay = db.prepare(
+  const insertDay = prepareOnce(
+    db,
     `INSERT INTO analysis_date_stats (run_id, trade_date, symbol_count, zero_volume_count, limit_up_count,
        limit_down_count, repeated_fraction, flags)
      VALUES (@runId, @tradeDate, @symbolCount, @zeroVolume, @limitUp, @limitDown, @repeatedFraction, @flags)`,
   );
-  const insertTotals = db.prepare(
+  const insertTotals = prepareOnce(
+    db,
     `INSERT INTO analysis_bundle_totals (run_id, calendar_days, first_date, last_date, symbols_ok, symbols_warn,
        symbols_error, ${TOTAL_COLUMNS})
      VALUES (@runId, @calendarDays, @first_date, @last_date, @symbolsOk, @symbolsWarn, @symbolsError, ${TOTAL_PARAMS})`,
   );
-  const markDelisted = db.prepare(
+  const markDelisted = prepareOnce(
+    db,
     `UPDATE analysis_symbol_metrics SET is_delisted = 1 WHERE run_id = @runId AND symbol = @symbol`,
   );
-  const countStatuses = db.prepare(
+  const countStatuses = prepareOnce(
+    db,
     `SELECT status, COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId GROUP BY status`,
   );
-  const completeRun = db.prepare(
+  const completeRun = prepareOnce(
+    db,
     `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, bundle_format = @format, layout = @layout,
        encoding = @encoding, calendar_source = @calendarSource WHERE run_id = @runId`,
   );
-  const closeInterrupted = db.prepare(
+  const closeInterrupted = prepareOnce(
+    db,
     `UPDATE analysis_runs SET status = 'failed', finished_at = @startedAt, error_code = 'INTERRUPTED',
        error_message = 'The analysis stopped before it finished (the host stopped or crashed).'
      WHERE status = 'running'`,
@@ -78,7 +104,8 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     closeInterrupted.run({ startedAt: input.startedAt });
     return Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid);
   });
-  const failRunStatement = db.prepare(
+  const failRunStatement = prepareOnce(
+    db,
     `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
      WHERE run_id = @runId AND status = 'running'`,
   );
@@ -166,6 +193,10 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
   });
 
   return {
+    getCurrentAnalysis: () => getCurrentAnalysis(db),
+    listSymbolMetrics: (runId, query) => listSymbolMetrics(db, runId, query),
+    listDayStats: (runId) => listDayStats(db, runId),
+    listFindings: (runId, query) => listFindings(db, runId, query),
     startRun: (input) => start.immediate(input),
     writeSymbols: (runId, batch) => writeSymbols(runId, batch),
     finishRun: (runId, analysis, finishedAt) => finish(runId, analysis, finishedAt),
@@ -173,6 +204,7 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
       issueCounts.delete(runId);
       failRunStatement.run({ runId, code, message, finishedAt });
     },
+    purgeRuns: () => purgeAnalysisRuns(db),
   };
 }
 

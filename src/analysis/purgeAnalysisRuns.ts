@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-
-const statements = new WeakMap<Database.Database, Database.Statement>();
+import { prepareOnce } from '../db/prepareOnce';
 
 /**
  * The analysis side of retention: deletes the runs whose task retention has removed (their symbols, days, findings
@@ -9,13 +8,10 @@ const statements = new WeakMap<Database.Database, Database.Statement>();
  * bundle. Runs of tasks still kept stay, an active task's open run included. Returns the number of runs deleted.
  */
 export function purgeAnalysisRuns(db: Database.Database): number {
-  let statement = statements.get(db);
-  if (statement === undefined) {
-    statement = db.prepare(`
-      DELETE FROM analysis_runs
-      WHERE run_id <> COALESCE((SELECT MAX(run_id) FROM analysis_runs WHERE status IN ('ok', 'warn')), -1)
-        AND (task_id IS NULL OR task_id NOT IN (SELECT task_id FROM market_data_tasks))`);
-    statements.set(db, statement);
-  }
-  return statement.run().changes;
+  return prepareOnce(
+    db,
+    `DELETE FROM analysis_runs
+     WHERE run_id <> COALESCE((SELECT MAX(run_id) FROM analysis_runs WHERE status IN ('ok', 'warn')), -1)
+       AND (task_id IS NULL OR task_id NOT IN (SELECT task_id FROM market_data_tasks))`,
+  ).run().changes;
 }

@@ -1,5 +1,4 @@
 import * as df from 'durable-functions';
-import { purgeAnalysisRuns } from '../analysis/purgeAnalysisRuns';
 import { getAppServices } from '../appServices';
 import { isAppError, ErrorCode } from '../errors';
 import { createPipelineControl } from '../pipeline/createPipelineControl';
@@ -47,7 +46,7 @@ df.app.client.timer('reconcileTasks', {
       successDays: services.config.retentionSuccessDays,
       failedDays: services.config.retentionFailedDays,
     });
-    const runs = purgeAnalysisRuns(services.db);
+    const runs = services.analysis.purgeRuns();
     if (purged.tasks > 0 || runs > 0) {
       context.log(
         `Retention removed ${purged.tasks} finished tasks, ${purged.logs} log lines and ${runs} analysis runs.`,

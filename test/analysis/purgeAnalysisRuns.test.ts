@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analysis/analyzeBundle';
-import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
-import { purgeAnalysisRuns } from '../../src/analysis/purgeAnalysisRuns';
+import { createAnalysisStore, type AnalysisStore } from '../../src/analysis/createAnalysisStore';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTestStore, type TestStore } from '../tasks/testStore';
 import { createTempDirs, createTestContext } from './analysisTestKit';
 
 const temp = createTempDirs();
 let t: TestStore;
+let analysis: AnalysisStore;
 let bundleDir: string;
 beforeEach(async () => {
   t = createTestStore();
+  analysis = createAnalysisStore(t.db);
   bundleDir = temp.make();
   await writeSyntheticBundleDir(bundleDir, { symbols: 4, days: 30, seed: 5, defects: 'none' });
 });
@@ -26,7 +27,10 @@ async function analysedTask(iso: string): Promise<{ taskId: string; runId: numbe
   t.clock.set(iso);
   const task = t.store.createTask({ taskType: 'analyze', source: 'manual' });
   t.store.startTask(task.task_id);
-  const { runId } = await analyzeBundle({ bundleDir, db: t.db, taskId: task.task_id, workers: 0 }, createTestContext());
+  const { runId } = await analyzeBundle(
+    { bundleDir, store: analysis, taskId: task.task_id, workers: 0 },
+    createTestContext(),
+  );
   t.store.succeedTask(task.task_id);
   return { taskId: task.task_id, runId };
 }
@@ -35,7 +39,7 @@ function rowsOf(table: string, runId: number): number {
   return t.db.prepare(`SELECT COUNT(*) FROM ${table} WHERE run_id = ?`).pluck().get(runId) as number;
 }
 
-describe('analysis retention', () => {
+describe('analysis retention (purgeRuns)', () => {
   it('deletes the runs of purged tasks with their symbols, days and totals, and keeps the runs of kept tasks', async () => {
     const old = await analysedTask('2025-01-01T00:00:00.000Z');
     const kept = await analysedTask('2025-03-01T00:00:00.000Z');
@@ -44,13 +48,13 @@ describe('analysis retention', () => {
     t.clock.set(new Date(Date.parse('2025-01-01T00:00:00.000Z') + 31 * DAY).toISOString());
     expect(t.store.purgeFinishedTasks({ successDays: 30, failedDays: 30 }).tasks).toBe(1);
 
-    expect(purgeAnalysisRuns(t.db)).toBe(1);
+    expect(analysis.purgeRuns()).toBe(1);
     for (const table of ['analysis_symbol_metrics', 'analysis_date_stats', 'analysis_bundle_totals']) {
       expect(rowsOf(table, old.runId), table).toBe(0);
       expect(rowsOf(table, kept.runId), table).toBeGreaterThan(0);
     }
-    expect(getCurrentAnalysis(t.db)?.runId).toBe(current.runId);
-    expect(purgeAnalysisRuns(t.db)).toBe(0);
+    expect(analysis.getCurrentAnalysis()?.runId).toBe(current.runId);
+    expect(analysis.purgeRuns()).toBe(0);
   });
 
   it('keeps the current run after its task is purged, and the open run of an active task', async () => {
@@ -66,8 +70,8 @@ describe('analysis retention', () => {
     t.store.purgeFinishedTasks({ successDays: 30, failedDays: 30 });
     expect(t.store.getTask(current.taskId)).toBeNull();
 
-    expect(purgeAnalysisRuns(t.db)).toBe(0);
-    expect(getCurrentAnalysis(t.db)?.runId).toBe(current.runId);
+    expect(analysis.purgeRuns()).toBe(0);
+    expect(analysis.getCurrentAnalysis()?.runId).toBe(current.runId);
     expect(t.db.prepare('SELECT COUNT(*) FROM analysis_runs').pluck().get()).toBe(2);
   });
 });

@@ -1,21 +1,13 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  AUTH_NOT_CONFIGURED_MESSAGE,
-  AuthFailure,
-  AuthFailureReason,
-  Role,
-  UNAUTHORIZED_MESSAGE,
-  createTokenVerifier,
-  generateSecret,
-  mintToken,
-} from '../../src/auth';
+import { AuthFailure, AuthFailureReason, Role, createTokenVerifier, generateSecret, mintToken } from '../../src/auth';
 import type { AuthFailureReason as Reason } from '../../src/auth';
 import { ErrorCode } from '../../src/errors';
-import { toErrorResponse } from '../../src/http';
+import { toErrorResponse } from '../../src/http/toErrorResponse';
 import { expectAppError } from './assertRejects';
 
 const NOW = new Date('2025-03-14T09:00:00Z');
+const UNAUTHORIZED_MESSAGE = 'invalid or missing bearer token';
 const secret = generateSecret();
 const clock = () => NOW;
 
@@ -94,6 +86,22 @@ describe('a shared-secret (HS256) token verifier', () => {
 
     const strict = createTokenVerifier({ kind: 'secret', secret, now: clock, clockToleranceSeconds: 0 });
     await expectRefused(strict.verify(`Bearer ${justExpired}`), AuthFailureReason.Expired, justExpired);
+  });
+
+  it('refuses a token it accepted before once it has expired, and keeps refusing a bad one', async () => {
+    let now = NOW;
+    const moving = createTokenVerifier({ kind: 'secret', secret, now: () => now });
+    const token = await mintToken({ secret, subject: 'alice', roles: [], ttlSeconds: 60, now: NOW });
+    await expect(moving.verify(`Bearer ${token}`)).resolves.toMatchObject({ subject: 'alice' });
+    now = secondsFrom(NOW, 89);
+    await expect(moving.verify(`Bearer ${token}`)).resolves.toMatchObject({ subject: 'alice' });
+    now = secondsFrom(NOW, 90);
+    await expectRefused(moving.verify(`Bearer ${token}`), AuthFailureReason.Expired, token);
+
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expectRefused(moving.verify(`Bearer ${forged}`), AuthFailureReason.BadSignature, forged);
+    }
   });
 
   it('refuses a token that is not yet valid', async () => {
@@ -229,7 +237,7 @@ describe('an unconfigured token verifier', () => {
     const token = await mintToken({ secret, subject: 'alice', roles: [Role.Admin], ttlSeconds: 600 });
     for (const header of [null, `Bearer ${token}`]) {
       const error = await expectAppError(verifier.verify(header), ErrorCode.InvalidConfig);
-      expect(error.message).toBe(AUTH_NOT_CONFIGURED_MESSAGE);
+      expect(error.message).toBe('authentication is not configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL');
     }
   });
 });

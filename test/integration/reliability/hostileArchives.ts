@@ -1,7 +1,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPrng } from '../../../scripts/bundleGenerator/createPrng';
-import { createRawZipWriter, type RawZipEntry } from '../../../src/stages/zip/createRawZipWriter';
+import { createRawZipWriter, type RawZipEntry } from '../../../scripts/zip/createRawZipWriter';
 import { writeTarGz } from '../../stages/helpers/buildTarGz';
 
 const HEADER = 'date,open,high,low,close,volume\n';
