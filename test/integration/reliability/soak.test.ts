@@ -12,8 +12,15 @@ import { startEventStreamClient, startPollingClients, type WatchedTask } from '.
 import { databasePaths } from './taskDbProbe';
 
 const TASKS = '/api/market-data/tasks';
-// 300 in CI; SOAK_TASKS=3000 for a longer run.
-const TASK_COUNT = Math.max(150, Number(process.env.SOAK_TASKS ?? 300));
+// 300 in CI; SOAK_TASKS=3000 for a longer run (at least 150: a warm-up and two windows that do not overlap).
+const TASK_COUNT = readTaskCount(process.env.SOAK_TASKS);
+
+function readTaskCount(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 300;
+  const count = Number(text);
+  if (!Number.isSafeInteger(count) || count < 150) throw new Error('SOAK_TASKS must be a whole number of at least 150');
+  return count;
+}
 /** Tasks run before the first window, so start-up allocations and JIT warm-up do not count as growth. */
 const WARM_UP = 40;
 /** Tasks per measurement window: the first after the warm-up, and the last. */
