@@ -7,6 +7,7 @@ import { getCurrentAnalysis, type AnalysisRunSummary } from './getCurrentAnalysi
 import { listDayStats, type DayStatsRow } from './listDayStats';
 import { listFindings, type FindingsPage, type ListFindingsQuery } from './listFindings';
 import { listSymbolMetrics, type ListSymbolMetricsQuery, type SymbolMetricsPage } from './listSymbolMetrics';
+import { purgeAnalysisRuns } from './purgeAnalysisRuns';
 import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 import type { BundleAnalysis } from './runBundleAnalysis';
 import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
@@ -29,12 +30,18 @@ export interface AnalysisStore {
   listDayStats(runId: number): DayStatsRow[];
   /** One page of a run's finding samples, with the sample count of each check. */
   listFindings(runId: number, query: ListFindingsQuery): FindingsPage;
+  /**
+   * Opens a run. Runs still open are closed as failed (INTERRUPTED) first: analyses run one at a time (the task
+   * mutex), so an open run belongs to an analysis a crash or a stop cut short, and its task is running it again.
+   */
   startRun(input: StartRunInput): number;
   /** Writes a batch of symbols (and their issue samples, within the per-run cap) in one transaction. */
   writeSymbols(runId: number, batch: readonly SymbolAnalysis[]): void;
   /** Writes day stats, totals and delisted flags, and marks the run ok or warn, in one transaction. */
   finishRun(runId: number, analysis: BundleAnalysis, finishedAt: string): 'ok' | 'warn';
   failRun(runId: number, code: string, message: string, finishedAt: string): void;
+  /** Retention: deletes the runs of tasks that are gone, except the current run; returns how many. */
+  purgeRuns(): number;
 }
 
 const METRIC_COLUMNS = SYMBOL_COUNT_METRICS.join(', ');
@@ -87,6 +94,16 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, bundle_format = @format, layout = @layout,
        encoding = @encoding, calendar_source = @calendarSource WHERE run_id = @runId`,
   );
+  const closeInterrupted = prepareOnce(
+    db,
+    `UPDATE analysis_runs SET status = 'failed', finished_at = @startedAt, error_code = 'INTERRUPTED',
+       error_message = 'The analysis stopped before it finished (the host stopped or crashed).'
+     WHERE status = 'running'`,
+  );
+  const start = db.transaction((input: StartRunInput): number => {
+    closeInterrupted.run({ startedAt: input.startedAt });
+    return Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid);
+  });
   const failRunStatement = prepareOnce(
     db,
     `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
@@ -180,13 +197,14 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     listSymbolMetrics: (runId, query) => listSymbolMetrics(db, runId, query),
     listDayStats: (runId) => listDayStats(db, runId),
     listFindings: (runId, query) => listFindings(db, runId, query),
-    startRun: (input) => Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid),
+    startRun: (input) => start.immediate(input),
     writeSymbols: (runId, batch) => writeSymbols(runId, batch),
     finishRun: (runId, analysis, finishedAt) => finish(runId, analysis, finishedAt),
     failRun: (runId, code, message, finishedAt) => {
       issueCounts.delete(runId);
       failRunStatement.run({ runId, code, message, finishedAt });
     },
+    purgeRuns: () => purgeAnalysisRuns(db),
   };
 }
 

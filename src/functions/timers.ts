@@ -46,6 +46,11 @@ df.app.client.timer('reconcileTasks', {
       successDays: services.config.retentionSuccessDays,
       failedDays: services.config.retentionFailedDays,
     });
-    if (purged.tasks > 0) context.log(`Retention removed ${purged.tasks} finished tasks and ${purged.logs} log lines.`);
+    const runs = services.analysis.purgeRuns();
+    if (purged.tasks > 0 || runs > 0) {
+      context.log(
+        `Retention removed ${purged.tasks} finished tasks, ${purged.logs} log lines and ${runs} analysis runs.`,
+      );
+    }
   },
 });

@@ -141,6 +141,34 @@ describe('analyzeBundle', () => {
     expect(getCurrentAnalysis(db)).toBeNull();
   });
 
+  it('closes a run that a crash left open as failed (INTERRUPTED) when the next analysis starts', async () => {
+    const db = freshDb();
+    const dir = temp.make();
+    await writeSyntheticBundleDir(dir, { symbols: 8, days: 40, seed: 3, defects: 'none' });
+    // What a SIGKILL mid-analysis leaves behind: a run row still marked running.
+    const crashed = db
+      .prepare(
+        `INSERT INTO analysis_runs (task_id, bundle_path, analyzer_version, params_json, started_at, status)
+         VALUES ('task-1', ?, 'x', '{}', '2026-01-02T03:00:00.000Z', 'running')`,
+      )
+      .run(dir).lastInsertRowid;
+    const result = await analyzeBundle(
+      {
+        bundleDir: dir,
+        store: createAnalysisStore(db),
+        taskId: 'task-1',
+        now: clock('2026-01-02T03:04:05Z'),
+        workers: 0,
+      },
+      createTestContext(),
+    );
+    const runs = db.prepare('SELECT run_id, status, error_code, finished_at FROM analysis_runs ORDER BY run_id').all();
+    expect(runs).toEqual([
+      { run_id: crashed, status: 'failed', error_code: 'INTERRUPTED', finished_at: '2026-01-02T03:04:05.000Z' },
+      { run_id: result.runId, status: result.status, error_code: null, finished_at: '2026-01-02T03:04:05.000Z' },
+    ]);
+  });
+
   it('reports progress by symbols up to the total', async () => {
     const dir = temp.make();
     await writeSyntheticBundleDir(dir, { symbols: 9, days: 50, seed: 1, defects: 'none' });

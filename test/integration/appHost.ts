@@ -22,6 +22,8 @@ export interface AppHostOptions {
   readonly appDir?: string;
   readonly env?: Record<string, string | undefined>;
   readonly startTimeoutMs?: number;
+  /** Node options for the host process itself (before the devhost's script), e.g. `--expose-gc`. */
+  readonly nodeOptions?: readonly string[];
 }
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
@@ -47,7 +49,16 @@ export async function startAppHost(options: AppHostOptions): Promise<AppHost> {
   Object.assign(env, { MARKET_DATA_HOME: options.dataDir, MARKET_DATA_SCHEDULE: '0 0 0 1 1 *' }, options.env);
   const child = spawn(
     process.execPath,
-    [devhostCli, '--app', options.appDir ?? root, '--port', '0', '--data', path.join(options.dataDir, 'devhost')],
+    [
+      ...(options.nodeOptions ?? []),
+      devhostCli,
+      '--app',
+      options.appDir ?? root,
+      '--port',
+      '0',
+      '--data',
+      path.join(options.dataDir, 'devhost'),
+    ],
     // A hosted app directory is also the working directory, as on Azure (/home/site/wwwroot).
     { env, cwd: options.appDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -22,6 +22,8 @@ export interface BundleServer {
   setFailure(status: number | undefined): void;
   /** Serve another archive from now on (a new release). */
   setFilePath(path: string): void;
+  /** Declare this Content-Length on full answers while still sending the whole file (a lying server). */
+  setDeclaredLength(bytes: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
   let size = statSync(filePath).size;
   let etag = `"bundle-${size}"`;
   let generation = 0;
+  let declaredLength: number | undefined;
   const server = http.createServer((req, res) => {
     if (failure !== undefined) {
       res.writeHead(failure).end();
@@ -69,7 +72,11 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
         'accept-ranges': 'bytes',
       });
     } else {
-      res.writeHead(200, { 'content-length': size, etag, 'accept-ranges': options.acceptRanges ? 'bytes' : 'none' });
+      res.writeHead(200, {
+        'content-length': declaredLength ?? size,
+        etag,
+        'accept-ranges': options.acceptRanges ? 'bytes' : 'none',
+      });
     }
     const stream = createReadStream(filePath, { start, highWaterMark: 16 * 1024 });
     // Written chunk by chunk so the rate can change mid-transfer (a test speeds up a download it slowed down).
@@ -98,6 +105,9 @@ export async function startBundleServer(options: BundleServerOptions): Promise<B
     },
     setFailure(status) {
       failure = status;
+    },
+    setDeclaredLength(bytes) {
+      declaredLength = bytes;
     },
     setFilePath(path) {
       filePath = path;

@@ -105,6 +105,21 @@ describe('extraction safety variants', () => {
     });
   });
 
+  it('rejects a zip whose local header names another file than its central directory record', async () => {
+    const archive = await rawZip([
+      { name: 'daily/600000.SH.csv', data: Buffer.from('date,close\n') },
+      { name: 'daily/600001.SH.csv', data: Buffer.from('date,close\n') },
+    ]);
+    // Same length, so every offset stays right: only a reader of local headers would see '../' in this archive.
+    const bytes = await readFile(archive);
+    bytes.write('../../tmp/evil1.csv', 30, 'utf8');
+    await writeFile(archive, bytes);
+    await expect(extract(archive)).rejects.toMatchObject({
+      code: 'UNSAFE_ARCHIVE',
+      message: expect.stringContaining('the local header of "daily/600000.SH.csv" names "../../tmp/evil1.csv"'),
+    });
+  });
+
   it('ends a tar.gz extraction with a progress report at 100% of the bytes written', async () => {
     const archive = await tarGz([
       { name: 'daily/a.csv', data: 'date,open\n2024-01-02,1\n' },

@@ -47,6 +47,7 @@ export async function extractZipEntry(job: ZipEntryJob): Promise<void> {
   if (head.readUInt32LE(0) !== ZipSignature.localFile) {
     throw corruptArchiveError(`the local header of ${job.displayName} is missing`);
   }
+  checkLocalName(head, job);
   const dataOffset = LOCAL_HEADER_SIZE + head.readUInt16LE(26) + head.readUInt16LE(28);
   const dataStart = entry.localHeaderOffset + dataOffset;
   if (dataStart + entry.compressedSize > job.limitEnd) {
@@ -73,6 +74,23 @@ export async function extractZipEntry(job: ZipEntryJob): Promise<void> {
     await written;
   }
   job.onBytes(data.length);
+}
+
+/**
+ * Refuses a member whose local header names another file than its central record: tools that stream an archive
+ * read the local names, so such an archive means different things to different readers (a known way to smuggle a
+ * path past a check that reads only one of the two).
+ */
+function checkLocalName(head: Buffer, job: ZipEntryJob): void {
+  const length = head.readUInt16LE(26);
+  const local = head.subarray(LOCAL_HEADER_SIZE, Math.min(head.length, LOCAL_HEADER_SIZE + length));
+  if (local.length === length && local.equals(job.entry.nameBytes)) return;
+  const shown = JSON.stringify(local.toString('utf8').slice(0, 120));
+  throw new AppError(
+    ErrorCode.UnsafeArchive,
+    `Unsafe archive: the local header of ${job.displayName} names ${shown}; the central directory and the local ` +
+      'headers disagree.',
+  );
 }
 
 async function inflateEntry(compressed: Buffer, job: ZipEntryJob): Promise<Buffer> {

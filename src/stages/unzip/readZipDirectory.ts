@@ -15,6 +15,8 @@ import { corruptArchiveError } from './corruptArchiveError';
 
 export interface ZipDirectoryEntry {
   readonly name: string;
+  /** The name as stored in the central directory, to compare with the member's local header. */
+  readonly nameBytes: Buffer;
   readonly flags: number;
   readonly method: number;
   readonly crc: number;
@@ -111,6 +113,7 @@ export async function readZipDirectory(
     const flags = cd.readUInt16LE(at + 8);
     entries.push({
       name: decodeName(nameBytes, flags),
+      nameBytes,
       flags,
       method: cd.readUInt16LE(at + 10),
       crc: cd.readUInt32LE(at + 16),
