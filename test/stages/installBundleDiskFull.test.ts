@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createZipWriter } from '../../scripts/zip/createZipWriter';
+import { runOnSmallDisk } from '../db/runOnSmallDisk';
 
 const root = resolve(__dirname, '..', '..');
 const installBundleJs = join(root, 'dist', 'src', 'stages', 'unzip', 'installBundle.js');
@@ -16,7 +16,8 @@ const { createHash } = require('node:crypto');
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { installBundle } = require(process.env.INSTALL_BUNDLE_JS);
-const [small, large, bundlesDir] = process.argv.slice(1);
+const [disk, small, large] = process.argv.slice(1);
+const bundlesDir = join(disk, 'bundles');
 const ctx = { signal: new AbortController().signal, onProgress: () => {}, log: () => {} };
 const digest = (dir) => Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true })
   .filter((e) => e.isFile())
@@ -53,26 +54,7 @@ describe('installBundle on a full disk', () => {
   it('fails with DISK_FULL, removes staging and leaves current byte for byte as it was', async () => {
     const small = await makeBundle('small.zip', 16 * 1024);
     const large = await makeBundle('large.zip', 512 * 1024);
-    const mountPoint = join(dir, 'disk');
-    await mkdir(mountPoint);
-    // A 1 MiB tmpfs in a private mount namespace (unshare -r maps us to root there): a real ENOSPC, no privileges.
-    const output = execFileSync(
-      'unshare',
-      [
-        '-rm',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o size=1m none "$1" && exec "$2" -e "$3" "$4" "$5" "$1/bundles"',
-        'sh',
-        mountPoint,
-        process.execPath,
-        CHILD,
-        small,
-        large,
-      ],
-      { env: { ...process.env, INSTALL_BUNDLE_JS: installBundleJs }, encoding: 'utf8', timeout: 60_000 },
-    );
-    const report = JSON.parse(output) as {
+    const report = runOnSmallDisk(1024, CHILD, [small, large], { INSTALL_BUNDLE_JS: installBundleJs }) as {
       failure: { code: string; message: string } | null;
       before: Record<string, string>;
       after: Record<string, string>;
