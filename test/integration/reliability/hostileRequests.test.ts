@@ -15,7 +15,15 @@ import {
   WRONG_CONTENT_TYPES,
 } from './hostileCases';
 import { jwksHostAttacks, secretHostAttacks } from './jwtAttacks';
-import { createRsaSigningKey, signOversized, signRs256, validClaims, type RsaSigningKey } from './hostileTokens';
+import {
+  AUDIENCE,
+  createRsaSigningKey,
+  ISSUER,
+  signOversized,
+  signRs256,
+  validClaims,
+  type RsaSigningKey,
+} from './hostileTokens';
 import { expectCleanRefusal, expectNoLeak, generateBytes, rawRequest, type RawResponse } from './rawHttp';
 import { snapshotDatabase } from './snapshotDatabase';
 
@@ -62,8 +70,8 @@ describe('hostile requests on the devhost: a clean 4xx with { error, code }, no 
         dataDir: path.join(dir, 'jwks'),
         env: {
           AUTH_JWKS_URL: jwks.url,
-          AUTH_ISSUER: 'https://login.example.test/tenant/v2.0',
-          AUTH_AUDIENCE: 'api://market-data',
+          AUTH_ISSUER: ISSUER,
+          AUTH_AUDIENCE: AUDIENCE,
         },
       }),
     ]);
@@ -217,7 +225,6 @@ describe('hostile requests on the devhost: a clean 4xx with { error, code }, no 
   it('refuses unknown, repeated and malformed query parameters with 400 on every route that has a query', async () => {
     for (const [route, query] of HOSTILE_QUERIES) {
       const response = await send(secretHost, 'GET', `${route}?${query}`, bearer(admin));
-      if (route.endsWith('/events') && response.status === 200) throw new Error('events accepted an unknown parameter');
       expectCleanRefusal(response, 400, 'INVALID_REQUEST', `${route}?${query.slice(0, 60)}`);
     }
   });
