@@ -26,6 +26,7 @@ import {
 import { createTimerStatusStore } from './timer/createTimerStatusStore.js';
 import { sleepOnClock } from './timer/sleepOnClock.js';
 import { waitForAll } from './waitForAll.js';
+import { answerClientError } from './http/answerClientError.js';
 
 export interface DevhostOptions {
   /** The function app's directory (package.json, host.json, local.settings.json). */
@@ -135,6 +136,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       .finally(() => inFlight.delete(work));
     inFlight.add(work);
   });
+  server.on('clientError', answerClientError);
   // Listening first means WEBSITE_HOSTNAME carries the real port (also for --port 0) before any app code runs.
   let port: number;
   try {

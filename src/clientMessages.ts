@@ -19,6 +19,8 @@ export const ClientMessage = {
     'There is no previous bundle generation to roll back to: a rollback needs an earlier install kept in bundles/previous.',
   /** Ends the errors of an install refused for the worse (a shrink, a rolled-back release). */
   forceHint: 'an admin can install it anyway with {"task_type": "download", "force": true}',
+  /** UNSUPPORTED_MEDIA_TYPE: a body sent as form data, text or anything else that is not JSON. */
+  notJson: 'the request body must be JSON: send it with Content-Type: application/json',
   /** Every unexpected 5xx: the real error goes to the logs. */
   internal: 'internal error',
   /** The health check when the database or the configuration cannot be used. */

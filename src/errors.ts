@@ -4,6 +4,8 @@
  */
 export const ErrorCode = {
   InvalidRequest: 'INVALID_REQUEST',
+  /** A request body that is not JSON (by its Content-Type). */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   InvalidConfig: 'INVALID_CONFIG',
   TaskRunning: 'TASK_RUNNING',
   TaskNotFound: 'TASK_NOT_FOUND',

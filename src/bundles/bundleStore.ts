@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepareOnce } from '../db/prepareOnce';
+import { getReturnedRow } from '../db/getReturnedRow';
 
 /** A bundle as installed into `bundles/current` (by a download, or brought back by a rollback). */
 export interface BundleInstall {
@@ -81,7 +82,11 @@ export function createBundleStore(db: Database.Database, clock: () => Date = () 
   );
 
   function insertRow(install: NewBundleInstall, restored: number | null): BundleInstall {
-    const row = insert.get({ ...install, installed_at: clock().toISOString(), restored_bundle_id: restored });
+    const row = getReturnedRow(insert, {
+      ...install,
+      installed_at: clock().toISOString(),
+      restored_bundle_id: restored,
+    });
     if (row === undefined) throw new Error('INSERT ... RETURNING returned no row');
     return row;
   }

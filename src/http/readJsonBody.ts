@@ -1,18 +1,28 @@
 import type { HttpRequest } from '@azure/functions';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 
 /** Enough for any request this API accepts; larger bodies are refused before they are buffered. */
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+/** `application/json` and the `+json` types (`application/merge-patch+json`), with or without parameters. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 /**
- * Reads the request body as a JSON object. Any content type is accepted (clients often omit it), but the body must
- * be UTF-8 JSON whose top level is an object, and at most `maxBytes` long. Everything else is INVALID_REQUEST.
+ * Reads the request body as a JSON object. The content type may be omitted (clients often do), but when given it must
+ * be JSON: a form, text or file upload is UNSUPPORTED_MEDIA_TYPE before a byte of it is read. The body must be UTF-8
+ * JSON whose top level is an object, and at most `maxBytes` long; everything else is INVALID_REQUEST.
  */
 export async function readJsonBody(
   request: HttpRequest,
   options: { maxBytes?: number } = {},
 ): Promise<Record<string, unknown>> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // The app takes bodies as HTTP streams, so no layer invents a text/plain type for a client that sent none.
+  const contentType = request.headers.get('content-type');
+  if (contentType !== null && contentType.trim() !== '' && !JSON_MEDIA_TYPE.test(contentType.trim())) {
+    throw new AppError(ErrorCode.UnsupportedMediaType, ClientMessage.notJson);
+  }
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) {
     throw tooLarge(maxBytes);

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INVALID_REQUEST: 400,
   NOT_RETRYABLE: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   TASK_NOT_FOUND: 404,

@@ -15,6 +15,7 @@ import {
   requireTaskId,
   requireText,
 } from './taskValidation';
+import { getReturnedRow } from '../db/getReturnedRow';
 
 export interface CreateTaskInput {
   readonly taskType: TaskType;
@@ -84,7 +85,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       RAW_ROWS,
     );
     return db.transaction((params: Record<string, unknown> & { taskId: string }): Task => {
-      const row = statement.get({ now: now(), ...params });
+      const row = getReturnedRow(statement, { now: now(), ...params });
       if (row !== undefined) return toTask(toTaskRecord(row));
       const current = requireExisting(params.taskId);
       throw new AppError(
@@ -118,7 +119,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     const force = input.force === true ? 1 : 0;
     if (force === 1 && taskType !== TaskType.Download) throw invalid('force applies only to download tasks.');
     try {
-      const row = insertTask.get({ taskId: randomUUID(), taskType, source, retryOf, force, now: now() });
+      const row = getReturnedRow(insertTask, { taskId: randomUUID(), taskType, source, retryOf, force, now: now() });
       return toTask(toTaskRecord(row));
     } catch (error) {
       // No check-then-insert: the partial unique index decides, and we only explain its verdict.
@@ -152,7 +153,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       toCancelled({ taskId: requireTaskId('task_id', taskId), message: optionalText('message', message, MAX_TEXT) }),
 
     updateProgress(taskId: string, progress: number, stage: TaskStage, message: string | null): Task {
-      const row = setProgress.get({
+      const row = getReturnedRow(setProgress, {
         taskId: requireTaskId('task_id', taskId),
         progress: requireIntegerInRange('progress', progress, 0, 100),
         stage: requireOneOf('stage', stage, Object.values(TaskStage)),
@@ -164,14 +165,14 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     },
 
     heartbeat(taskId: string): { readonly cancelRequested: boolean } {
-      const row = setHeartbeat.get({ taskId: requireTaskId('task_id', taskId), now: now() }) as
+      const row = getReturnedRow(setHeartbeat, { taskId: requireTaskId('task_id', taskId), now: now() }) as
         { cancel_requested_at: string | null } | undefined;
       if (row === undefined) throw notRunning(taskId, 'a heartbeat is accepted');
       return { cancelRequested: row.cancel_requested_at !== null };
     },
 
     requestCancel(taskId: string): TaskRecord {
-      const row = setCancelRequested.get({ taskId: requireTaskId('task_id', taskId), now: now() });
+      const row = getReturnedRow(setCancelRequested, { taskId: requireTaskId('task_id', taskId), now: now() });
       if (row !== undefined) return toTaskRecord(row);
       const task = requireExisting(taskId);
       throw new AppError(ErrorCode.TaskNotActive, `Task ${taskId} is already ${task.status}; nothing to cancel.`);

@@ -6,6 +6,7 @@ import { taskLogColumns, toTaskLog } from './taskRow';
 import { TaskLogLevel, TaskStage } from './taskTypes';
 import type { TaskLog } from './taskTypes';
 import { optionalOneOf, requireIntegerInRange, requireOneOf, requireTaskId, requireText } from './taskValidation';
+import { getReturnedRow } from '../db/getReturnedRow';
 
 export interface ListLogsQuery {
   /** Only lines with a larger id; default 0 (from the start). */
@@ -53,7 +54,7 @@ export function createTaskLogs(db: Database.Database, queries: TaskQueries, now:
         now: now(),
       };
       try {
-        return toTaskLog(insertLog.get(params));
+        return toTaskLog(getReturnedRow(insertLog, params));
       } catch (error) {
         // The foreign key is the existence check; look the task up only to choose the error.
         requireKnownTask(taskId);

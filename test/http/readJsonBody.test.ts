@@ -6,8 +6,10 @@ import { expectAppError } from '../auth/assertRejects';
 
 const URL = 'http://127.0.0.1/api/market-data/tasks';
 
+// Bytes, not a string: a Fetch Request given a string body invents `text/plain` when no content type is set.
 function post(body: { string?: string; bytes?: Uint8Array } | undefined, headers: Record<string, string> = {}) {
-  return new HttpRequest({ method: 'POST', url: URL, headers, ...(body === undefined ? {} : { body }) });
+  const bytes = body?.bytes ?? (body?.string === undefined ? undefined : Buffer.from(body.string));
+  return new HttpRequest({ method: 'POST', url: URL, headers, ...(bytes === undefined ? {} : { body: { bytes } }) });
 }
 
 describe('readJsonBody', () => {
@@ -16,12 +18,19 @@ describe('readJsonBody', () => {
     await expect(readJsonBody(request)).resolves.toEqual({ task_type: 'download' });
   });
 
-  it('accepts JSON sent with another or no content type', async () => {
-    await expect(readJsonBody(post({ string: '{"a":1}' }, { 'content-type': 'text/plain' }))).resolves.toEqual({
-      a: 1,
-    });
+  it('accepts JSON sent without a content type or with a +json one', async () => {
     await expect(readJsonBody(post({ string: '{"a":1}' }))).resolves.toEqual({ a: 1 });
+    const patch = { 'content-type': 'application/merge-patch+json; charset=utf-8' };
+    await expect(readJsonBody(post({ string: '{"a":1}' }, patch))).resolves.toEqual({ a: 1 });
   });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp'])(
+    'refuses a body sent as %s with UNSUPPORTED_MEDIA_TYPE',
+    async (contentType) => {
+      const request = post({ string: '{"task_type":"download"}' }, { 'content-type': contentType });
+      await expectAppError(readJsonBody(request), ErrorCode.UnsupportedMediaType);
+    },
+  );
 
   it('tolerates a UTF-8 byte-order mark', async () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":"é"}')]);

@@ -16,6 +16,7 @@ function recordingLogger() {
 
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_RETRYABLE: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -52,7 +52,10 @@ describe('withErrorHandling', () => {
       await readJsonBody(req);
       return { status: 202 };
     });
-    const response = await handler(request({ body: '{oops' }), context);
+    const response = await handler(
+      request({ body: '{oops', headers: { 'content-type': 'application/json' } }),
+      context,
+    );
     expect(response).toEqual({
       status: 400,
       jsonBody: { error: 'request body is not valid JSON', code: 'INVALID_REQUEST' },
