@@ -1,9 +1,9 @@
 import { createCalendarIndex, type AnalyzerSetup, type CalendarIndex, type SymbolInfo } from './analyzerSetup';
-import { CheckCode, ISSUE_SAMPLES_PER_CHECK, type SampledIssue } from './checkCodes';
+import { CheckCode, type SampledIssue } from './checkCodes';
 import { checkSymbolSequence, type SequenceResult } from './checkSymbolSequence';
+import { createIssueSampler, type SymbolIssues } from './createIssueSampler';
 import { createDayCounts, type DayCounts } from './dayCounts';
 import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
-import type { Sampler } from './dayTrace';
 import type { TextEncodingName } from './decodeText';
 import { createLimitLookup, ipoFreeDaysFor, ruleSetFor } from './limitRules';
 import {
@@ -55,8 +55,7 @@ interface Pending {
   readonly notApplicable: readonly SymbolCountMetric[];
   readonly sequence: SequenceResult;
   readonly ipo: { listDay: number; freeDays: number } | null;
-  readonly issues: SampledIssue[];
-  readonly sample: Sampler;
+  readonly issues: SymbolIssues;
 }
 
 /**
@@ -70,6 +69,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   let calendar: CalendarIndex | null = setup.calendar ? createCalendarIndex(setup.calendar) : null;
   let dayCounts: DayCounts | null = setup.calendar ? createDayCounts(setup.calendar.length) : null;
   const waiting: Pending[] = [];
+  const sampler = createIssueSampler();
+  const sample = sampler.sample;
   // Which days trade, by day number: the calendar's days, or every weekday while the calendar is derived.
   const tradingDays = new Uint8Array(DAY_LIMIT);
   if (setup.calendar) for (const day of setup.calendar) tradingDays[day] = 1;
@@ -77,18 +78,11 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
 
   function begin(info: SymbolInfo) {
     ws.reset();
-    const issues: SampledIssue[] = [];
-    const sampled = new Map<CheckCode, number>();
-    const sample: Sampler = (check, day, line, detail) => {
-      const count = sampled.get(check) ?? 0;
-      if (count >= ISSUE_SAMPLES_PER_CHECK) return;
-      sampled.set(check, count + 1);
-      issues.push({ symbol: info.symbol, day, check, line, detail });
-    };
-    return { issues, sample, counts: createEmptySymbolCounts(), board: boardForSymbol(info.symbol) };
+    const issues = sampler.begin(info.symbol);
+    return { issues, counts: createEmptySymbolCounts(), board: boardForSymbol(info.symbol) };
   }
 
-  function sequence(info: SymbolInfo, board: Board, counts: SymbolCounts, sample: Sampler) {
+  function sequence(info: SymbolInfo, board: Board, counts: SymbolCounts) {
     const freeDays = info.listDay >= 0 ? ipoFreeDaysFor(board, info.listDay) : 0;
     const ipo = freeDays > 0 ? { listDay: info.listDay, freeDays } : null;
     const result = checkSymbolSequence({
@@ -108,7 +102,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
 
   function complete(pending: Pending, cal: CalendarIndex, days: DayCounts): SymbolAnalysis {
     const { trace, deferred, maxStaleRun } = pending.sequence;
-    const { counts, sample, info } = pending;
+    const { counts, info } = pending;
+    sampler.use(pending.issues);
     placeOnCalendar({ trace, deferred, ipo: pending.ipo, calendar: cal, counts, days, sample });
     const dates = {
       first: trace.days.length > 0 ? formatDayNumber(trace.days[0]!) : null,
@@ -123,7 +118,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       encoding: pending.encoding,
       metrics: toSymbolMetrics(counts, dates, ruleSet, pending.notApplicable),
       maxStaleRun,
-      issues: pending.issues,
+      issues: pending.issues.issues,
     };
   }
 
@@ -135,7 +130,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
 
   return {
     analyzeCsv(info, bytes, lineNumbers) {
-      const { issues, sample, counts, board } = begin(info);
+      const { issues, counts, board } = begin(info);
       const read = readCsvRows(
         bytes,
         ws,
@@ -153,18 +148,17 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
         counts.unsorted = 1;
         sample(CheckCode.UnsortedFile, -1, 0, 'rows are not in ascending date order');
       }
-      const { result, ipo } = sequence(info, board, counts, sample);
-      const pending = { info, board, encoding: read.encoding, counts, notApplicable: [], sequence: result, ipo };
-      return settle({ ...pending, issues, sample });
+      const { result, ipo } = sequence(info, board, counts);
+      return settle({ info, board, encoding: read.encoding, counts, notApplicable: [], sequence: result, ipo, issues });
     },
     analyzeQlib(info, fields) {
       if (!calendar || !dayCounts) throw new Error('A qlib bundle always carries its calendar.');
-      const { issues, sample, counts, board } = begin(info);
+      const { issues, counts, board } = begin(info);
       const read = readQlibRows(fields, calendar.days, ws, counts, sample);
-      const { result, ipo } = sequence(info, board, counts, sample);
+      const { result, ipo } = sequence(info, board, counts);
       const notApplicable = read.notApplicable;
       return complete(
-        { info, board, encoding: 'utf-8', counts, notApplicable, sequence: result, ipo, issues, sample },
+        { info, board, encoding: 'utf-8', counts, notApplicable, sequence: result, ipo, issues },
         calendar,
         dayCounts,
       );

@@ -70,16 +70,24 @@ export function ruleSetFor(board: Board): RuleSet {
   return board === 'other' ? 'generic' : 'cn-a';
 }
 
+const LOOKUPS = new Map<string, (dayNumber: number) => number>();
+
 /**
  * Limit percent by day number for one board and ST status (NaN when no rule applies that day): the hot path asks
- * for every row, so the board's few rule changes are kept newest first and compared directly.
+ * for every row, so the board's few rule changes are kept newest first in typed arrays and compared directly, and
+ * each board and status gets one lookup function for the process (the hot loop's call target stays the same).
  */
 export function createLimitLookup(board: Board, isSt: boolean): (dayNumber: number) => number {
-  const steps = PARSED.filter((rule) => rule.board === board)
-    .map((rule) => ({ fromDay: rule.fromDay, percent: isSt ? rule.stPercent : rule.percent }))
-    .reverse();
-  return (dayNumber) => {
-    for (const step of steps) if (step.fromDay <= dayNumber) return step.percent;
+  const key = `${board}:${isSt}`;
+  const cached = LOOKUPS.get(key);
+  if (cached) return cached;
+  const steps = PARSED.filter((rule) => rule.board === board).reverse();
+  const fromDays = Int32Array.from(steps, (rule) => rule.fromDay);
+  const percents = Float64Array.from(steps, (rule) => (isSt ? rule.stPercent : rule.percent));
+  const lookup = (dayNumber: number): number => {
+    for (let i = 0; i < fromDays.length; i++) if (fromDays[i]! <= dayNumber) return percents[i]!;
     return NaN;
   };
+  LOOKUPS.set(key, lookup);
+  return lookup;
 }
