@@ -5,6 +5,7 @@ import { Role } from '../auth';
 import { authenticate } from '../http/authenticate';
 import type { ApiHandler } from '../http/handlers/apiContext';
 import { listBundleDaysHandler, listBundleFindingsHandler } from '../http/handlers/bundleAnalysisHandlers';
+import { getBundleDiffHandler, getBundleDiffSymbolHandler } from '../http/handlers/bundleDiffHandlers';
 import { getBundleHandler, listBundleSymbolsHandler } from '../http/handlers/bundleHandlers';
 import { streamEventsHandler } from '../http/handlers/eventsHandler';
 import { stageDurationsHandler } from '../http/handlers/stageDurationsHandler';
@@ -48,5 +49,13 @@ registerApiRoute('getBundle', 'GET', 'market-data/bundle', Role.Read, getBundleH
 registerApiRoute('listBundleSymbols', 'GET', 'market-data/bundle/symbols', Role.Read, listBundleSymbolsHandler);
 registerApiRoute('listBundleDays', 'GET', 'market-data/bundle/days', Role.Read, listBundleDaysHandler);
 registerApiRoute('listBundleFindings', 'GET', 'market-data/bundle/findings', Role.Read, listBundleFindingsHandler);
+registerApiRoute('getBundleDiff', 'GET', 'market-data/bundle/diff', Role.Read, getBundleDiffHandler);
+registerApiRoute(
+  'getBundleDiffSymbol',
+  'GET',
+  'market-data/bundle/diff/symbols/{symbol}',
+  Role.Read,
+  getBundleDiffSymbolHandler,
+);
 registerApiRoute('stageDurations', 'GET', 'market-data/stage-durations', Role.Read, stageDurationsHandler);
 registerApiRoute('taskEvents', 'GET', 'market-data/events', Role.Read, streamEventsHandler);

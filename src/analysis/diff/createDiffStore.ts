@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import type { BundleDiff } from './diffBundles';
+import { DIFF_TOTAL_NAMES } from './diffTypes';
+
+export interface RecordDiffInput {
+  readonly taskId: string | null;
+  /** The install compared with; null for a first install (nothing to compare with). */
+  readonly fromBundleId: number | null;
+  readonly toBundleId: number;
+  /** The diff; null exactly when there is no previous generation. */
+  readonly diff: BundleDiff | null;
+  readonly createdAt: string;
+  readonly seconds: number | null;
+}
+
+export interface DiffStore {
+  /** The diff recorded for an install, if any (a stage run again after a restart finds it). */
+  findDiffOf(toBundleId: number): number | null;
+  /** Writes a whole diff (its symbols and samples) in one transaction; returns its id. */
+  recordDiff(input: RecordDiffInput): number;
+}
+
+const TOTAL_COLUMNS = DIFF_TOTAL_NAMES.join(', ');
+const TOTAL_PARAMS = DIFF_TOTAL_NAMES.map((name) => `@${name}`).join(', ');
+const NULL_TOTALS = Object.fromEntries(DIFF_TOTAL_NAMES.map((name) => [name, null]));
+
+/** Prepared statements for the diff tables; create once per connection. */
+export function createDiffStore(db: Database.Database): DiffStore {
+  const findByInstall = db.prepare<[number], { diff_id: number }>(
+    'SELECT diff_id FROM market_data_bundle_diffs WHERE to_bundle_id = ?',
+  );
+  const insertDiff = db.prepare(
+    `INSERT INTO market_data_bundle_diffs (task_id, from_bundle_id, to_bundle_id, from_format, to_format, created_at,
+       seconds, ${TOTAL_COLUMNS})
+     VALUES (@taskId, @fromBundleId, @toBundleId, @fromFormat, @toFormat, @createdAt, @seconds, ${TOTAL_PARAMS})`,
+  );
+  const insertSymbol = db.prepare(
+    `INSERT INTO market_data_bundle_diff_symbols (diff_id, symbol, change, rows_added, rows_removed, rows_restated,
+       readjusted, readjust_ratio, first_restated_date, last_restated_date)
+     VALUES (@diffId, @symbol, @change, @rows_added, @rows_removed, @rows_restated, @readjusted, @readjust_ratio,
+       @first_restated_date, @last_restated_date)`,
+  );
+  const insertSample = db.prepare(
+    `INSERT INTO market_data_bundle_diff_samples (diff_id, symbol, trade_date, field, old_value, new_value)
+     VALUES (@diffId, @symbol, @tradeDate, @field, @old, @new)`,
+  );
+
+  const record = db.transaction((input: RecordDiffInput): number => {
+    const { diff } = input;
+    const diffId = Number(
+      insertDiff.run({
+        taskId: input.taskId,
+        fromBundleId: input.fromBundleId,
+        toBundleId: input.toBundleId,
+        fromFormat: diff?.from.format ?? null,
+        toFormat: diff?.to.format ?? null,
+        createdAt: input.createdAt,
+        seconds: input.seconds,
+        ...(diff?.totals ?? NULL_TOTALS),
+      }).lastInsertRowid,
+    );
+    for (const symbol of diff?.symbols ?? []) {
+      if (symbol.change === 'unchanged') continue;
+      const { samples, readjusted, ...counts } = symbol;
+      insertSymbol.run({ ...counts, diffId, readjusted: readjusted ? 1 : 0 });
+      for (const sample of samples) {
+        const { trade_date: tradeDate, field, old, new: next } = sample;
+        insertSample.run({ diffId, symbol: symbol.symbol, tradeDate, field, old, new: next });
+      }
+    }
+    return diffId;
+  });
+
+  return {
+    findDiffOf: (toBundleId) => findByInstall.get(toBundleId)?.diff_id ?? null,
+    recordDiff: (input) => record.immediate(input),
+  };
+}
