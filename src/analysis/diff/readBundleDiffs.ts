@@ -114,6 +114,14 @@ export function getBundleDiff(db: Database.Database, diffId?: number): StoredDif
   };
 }
 
+/** The id of the newest diff, or null when none is recorded. */
+export function getLatestDiffId(db: Database.Database): number | null {
+  const row = statement(db, 'latestId', () => 'SELECT max(diff_id) AS id FROM market_data_bundle_diffs').get() as {
+    id: number | null;
+  };
+  return row.id;
+}
+
 /** One page of a diff's changed symbols. */
 export function listDiffSymbols(
   db: Database.Database,
