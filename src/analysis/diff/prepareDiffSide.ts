@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { StageContext } from '../../stages/stageContext';
 import { createDirectoryTree, type BundleTree } from '../bundleTree';
 import { readByteRefSync } from '../byteRef';
@@ -59,6 +60,7 @@ export async function prepareDiffSide(input: DiffInput, ctx: StageContext, spill
     }
   }
   if (layout.kind === 'long') {
+    await mkdir(spillDir, { recursive: true });
     for (const spill of await spillLongForm(layout.files, spillDir, ctx)) {
       symbols.set(spill.symbol, { kind: 'csv', data: { kind: 'file', path: spill.path, gzip: false } });
     }
