@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { createDiffStore, type DiffStore } from './analysis/diff/createDiffStore';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import { createBundleStore, type BundleStore } from './bundles/bundleStore';
 import { loadConfig, type AppConfig } from './config';
@@ -14,6 +15,8 @@ export interface AppServices {
   readonly db: Database.Database;
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
+  /** What each install changed (the bundle diffs). */
+  readonly diffs: DiffStore;
   readonly verifier: TokenVerifier;
   readonly activities: PipelineActivities;
   readonly bundlesDir: string;
@@ -29,17 +32,19 @@ export function createAppServices(config: AppConfig): AppServices {
   const db = openDatabase(config.dbPath, { journalMode: journalModeFor(config) });
   const tasks = createTaskStore(db);
   const bundles = createBundleStore(db);
+  const diffs = createDiffStore(db);
   const bundlesDir = path.join(config.dataDir, 'bundles');
   const verifier = createTokenVerifier(config.auth);
   const activities = createActivities({
     tasks,
     bundles,
+    diffs,
     db,
     config,
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
   });
-  return { config, db, tasks, bundles, verifier, activities, bundlesDir };
+  return { config, db, tasks, bundles, diffs, verifier, activities, bundlesDir };
 }
 
 let state: { services: AppServices } | { error: unknown } | undefined;

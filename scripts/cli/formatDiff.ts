@@ -55,7 +55,7 @@ export function formatDiff(report: DiffReport): string {
       ? `  e.g. ${first.trade_date} ${first.field} ${first.old ?? 'n/a'} → ${first.new ?? 'n/a'}`
       : '';
     lines.push(
-      `  ${s.symbol.padEnd(12)} ${String(s.rows_restated).padStart(6)} rows  ${s.first_restated_date} .. ${s.last_restated_date}${example}`,
+      `  ${s.symbol.padEnd(12)} ${String(s.rows_restated).padStart(6)} ${s.rows_restated === 1 ? 'row ' : 'rows'}  ${s.first_restated_date} .. ${s.last_restated_date}${example}`,
     );
   }
   if (restated.length > LISTED) lines.push(`  … ${restated.length - LISTED} more (use --json)`);

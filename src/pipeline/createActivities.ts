@@ -3,6 +3,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { analyzeBundle } from '../analysis/analyzeBundle';
 import { getCurrentAnalysis } from '../analysis/getCurrentAnalysis';
+import type { DiffStore } from '../analysis/diff/createDiffStore';
 import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
@@ -19,6 +20,7 @@ import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 export interface ActivityDeps {
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
+  readonly diffs: DiffStore;
   readonly db: Database.Database;
   readonly config: AppConfig;
   /** Where downloads are staged (`.part` files live here between attempts). */

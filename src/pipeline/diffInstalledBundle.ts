@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
-import { createDiffStore } from '../analysis/diff/createDiffStore';
+import type { DiffStore } from '../analysis/diff/createDiffStore';
 import { diffBundles } from '../analysis/diff/diffBundles';
 import { describeDiffTotals } from '../analysis/diff/diffTypes';
 import type { BundleStore } from '../bundles/bundleStore';
@@ -10,7 +9,7 @@ import type { StageContext } from '../stages/stageContext';
 
 export interface DiffStageDeps {
   readonly bundles: BundleStore;
-  readonly db: Database.Database;
+  readonly diffs: DiffStore;
   /** Holds `current/` and `previous/`. */
   readonly bundlesDir: string;
   /** Worker threads for the diff (default: the analysis's default). */
@@ -31,7 +30,7 @@ export const FIRST_INSTALL_NOTE =
 export async function diffInstalledBundle(deps: DiffStageDeps, taskId: string, ctx: StageContext): Promise<string> {
   const { bundles, bundlesDir } = deps;
   const now = deps.clock ?? (() => new Date());
-  const store = createDiffStore(deps.db);
+  const store = deps.diffs;
   const installed = bundles.getInstalledBundle();
   if (installed === null) return 'No bundle is installed: nothing to compare.';
   if (store.findDiffOf(installed.bundle_id) !== null) return 'The diff of this install was already recorded.';

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateBundlePair, type ExpectedDiff } from '../../scripts/bundleGenerator/generateBundlePair';
 import type { BundleFileSink } from '../../scripts/bundleGenerator/generateSyntheticBundle';
+import { createDiffStore, type DiffStore } from '../../src/analysis/diff/createDiffStore';
 import { getBundleDiff, getDiffSymbol, listDiffSymbols } from '../../src/analysis/diff/readBundleDiffs';
 import { createBundleStore, type BundleStore, type NewBundleInstall } from '../../src/bundles/bundleStore';
 import { openDatabase } from '../../src/db/openDatabase';
@@ -16,6 +17,7 @@ import { createStageTestContext } from '../stages/helpers/stageTestContext';
 let dir: string;
 let db: Database.Database;
 let bundles: BundleStore;
+let diffs: DiffStore;
 let taskId: string;
 
 const sink =
@@ -50,6 +52,7 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diff-stage-'));
   db = openDatabase(path.join(dir, 'db.sqlite3'));
   bundles = createBundleStore(db);
+  diffs = createDiffStore(db);
   const tasks = createTaskStore(db);
   taskId = tasks.createTask({ taskType: 'download', source: 'manual' }).task_id;
   tasks.startTask(taskId);
@@ -73,11 +76,13 @@ describe('the diff stage compares bundles/current with bundles/previous and reco
   it("says a first install has nothing to compare with, then records the second install's diff once", async () => {
     const first = install(null);
     const ctx = createStageTestContext();
-    expect(await diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir() }, taskId, ctx)).toBe(FIRST_INSTALL_NOTE);
+    expect(await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir() }, taskId, ctx)).toBe(
+      FIRST_INSTALL_NOTE,
+    );
     expect(getBundleDiff(db)).toMatchObject({ from: null, totals: null, to: { bundle_id: first } });
 
     const second = install(first);
-    const summary = await diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir(), workers: 0 }, taskId, ctx);
+    const summary = await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir(), workers: 0 }, taskId, ctx);
     const { totals } = expected;
     expect(summary).toBe(
       `${totals.symbols_restated} symbols restated ${totals.rows_restated} rows; ${totals.symbols_readjusted} re-adjusted; ` +
@@ -97,7 +102,7 @@ describe('the diff stage compares bundles/current with bundles/previous and reco
     expect(ctx.progress.at(-1)).toMatchObject({ done: 17, total: 17, unit: 'symbols' });
 
     // A run again for the same install (a redelivered activity) neither compares again nor writes a second diff.
-    expect(await diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir() }, taskId, ctx)).toMatch(
+    expect(await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir() }, taskId, ctx)).toMatch(
       /already recorded/,
     );
     expect(getBundleDiff(db)?.diff_id).toBe(diff.diff_id);
@@ -106,12 +111,12 @@ describe('the diff stage compares bundles/current with bundles/previous and reco
   it('a cancelled diff records nothing: the previous diff stays the latest', async () => {
     const first = install(null);
     const ctx = createStageTestContext();
-    await diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir() }, taskId, ctx);
+    await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir() }, taskId, ctx);
     const before = getBundleDiff(db);
     install(first);
     ctx.controller.abort();
     await expect(
-      diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir(), workers: 0 }, taskId, ctx),
+      diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir(), workers: 0 }, taskId, ctx),
     ).rejects.toMatchObject({
       code: 'CANCELLED',
     });
@@ -124,7 +129,7 @@ describe('the diff stage compares bundles/current with bundles/previous and reco
     await writeFile(path.join(bundlesDir(), 'previous', 'README.md'), 'code only');
     install(install(null));
     const ctx = createStageTestContext();
-    expect(await diffInstalledBundle({ bundles, db, bundlesDir: bundlesDir() }, taskId, ctx)).toMatch(
+    expect(await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir() }, taskId, ctx)).toMatch(
       /not a readable bundle/,
     );
     expect(ctx.logs.join('\n')).toMatch(/WARNING The previous generation cannot be read as a bundle/);

@@ -1,6 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { BundleDiff } from './diffBundles';
-import { DIFF_TOTAL_NAMES } from './diffTypes';
+import { DIFF_TOTAL_NAMES, type DiffSample } from './diffTypes';
+import {
+  getBundleDiff,
+  getDiffSymbol,
+  getLatestDiffId,
+  listDiffSymbols,
+  type DiffSymbolsQuery,
+  type StoredDiff,
+  type StoredSymbolDiff,
+} from './readBundleDiffs';
 
 export interface RecordDiffInput {
   readonly taskId: string | null;
@@ -18,13 +27,20 @@ export interface DiffStore {
   findDiffOf(toBundleId: number): number | null;
   /** Writes a whole diff (its symbols and samples) in one transaction; returns its id. */
   recordDiff(input: RecordDiffInput): number;
+  /** The newest diff (no id) or the one named; null when there is none. */
+  getDiff(diffId?: number): StoredDiff | null;
+  /** The id of the newest diff, or null. */
+  latestDiffId(): number | null;
+  listSymbols(diffId: number, query: DiffSymbolsQuery): { total: number; items: StoredSymbolDiff[] };
+  /** One symbol's change with its sample rows, or null when the diff has no change for it. */
+  getSymbol(diffId: number, symbol: string): (StoredSymbolDiff & { samples: DiffSample[] }) | null;
 }
 
 const TOTAL_COLUMNS = DIFF_TOTAL_NAMES.join(', ');
 const TOTAL_PARAMS = DIFF_TOTAL_NAMES.map((name) => `@${name}`).join(', ');
 const NULL_TOTALS = Object.fromEntries(DIFF_TOTAL_NAMES.map((name) => [name, null]));
 
-/** Prepared statements for the diff tables; create once per connection. */
+/** The diff tables: written whole at the end of a diff, read by the API. Create once per connection. */
 export function createDiffStore(db: Database.Database): DiffStore {
   const findByInstall = db.prepare<[number], { diff_id: number }>(
     'SELECT diff_id FROM market_data_bundle_diffs WHERE to_bundle_id = ?',
@@ -74,5 +90,9 @@ export function createDiffStore(db: Database.Database): DiffStore {
   return {
     findDiffOf: (toBundleId) => findByInstall.get(toBundleId)?.diff_id ?? null,
     recordDiff: (input) => record.immediate(input),
+    getDiff: (diffId) => getBundleDiff(db, diffId),
+    latestDiffId: () => getLatestDiffId(db),
+    listSymbols: (diffId, query) => listDiffSymbols(db, diffId, query),
+    getSymbol: (diffId, symbol) => getDiffSymbol(db, diffId, symbol),
   };
 }

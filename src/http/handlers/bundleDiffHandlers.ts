@@ -1,11 +1,4 @@
-import {
-  DIFF_CHANGE_FILTERS,
-  DIFF_SORT_KEYS,
-  getBundleDiff,
-  getDiffSymbol,
-  listDiffSymbols,
-  type StoredDiff,
-} from '../../analysis/diff/readBundleDiffs';
+import { DIFF_CHANGE_FILTERS, DIFF_SORT_KEYS, type StoredDiff } from '../../analysis/diff/readBundleDiffs';
 import { AppError, ErrorCode } from '../../errors';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiContext, ApiHandler } from './apiContext';
@@ -20,7 +13,7 @@ const SORTS = DIFF_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
 /** The newest diff, or the one `diff_id` names; NO_DIFF when there is none. */
 function requireDiff(api: ApiContext, query: URLSearchParams): StoredDiff {
   const diffId = parseIntegerParam(query.get('diff_id'), 'diff_id', { min: 1 });
-  const diff = getBundleDiff(api.services.db, diffId);
+  const diff = api.services.diffs.getDiff(diffId);
   if (diff === null) {
     throw new AppError(ErrorCode.NoDiff, diffId === undefined ? NO_DIFF_MESSAGE : `There is no bundle diff ${diffId}.`);
   }
@@ -55,7 +48,7 @@ export const getBundleDiffHandler: ApiHandler = (request, api) => {
   const page =
     diff.totals === null
       ? { total: 0, items: [] }
-      : listDiffSymbols(api.services.db, diff.diff_id, { q, change, sort, limit, offset });
+      : api.services.diffs.listSymbols(diff.diff_id, { q, change, sort, limit, offset });
   return Promise.resolve({
     status: 200,
     jsonBody: {
@@ -74,7 +67,7 @@ export const getBundleDiffHandler: ApiHandler = (request, api) => {
 export const getBundleDiffSymbolHandler: ApiHandler = (request, api) => {
   const symbol = parseStringParam(request.params.symbol, 'symbol', { maxLength: 64, required: true })!;
   const diff = requireDiff(api, request.query);
-  const found = getDiffSymbol(api.services.db, diff.diff_id, symbol);
+  const found = api.services.diffs.getSymbol(diff.diff_id, symbol);
   if (found === null) {
     const why =
       diff.from === null ? FIRST_INSTALL_MESSAGE : `${symbol} did not change in this diff (or is in neither bundle).`;

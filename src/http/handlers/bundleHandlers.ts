@@ -1,4 +1,3 @@
-import { getLatestDiffId } from '../../analysis/diff/readBundleDiffs';
 import { getCurrentAnalysis } from '../../analysis/getCurrentAnalysis';
 import { listSymbolMetrics } from '../../analysis/listSymbolMetrics';
 import { findRestorableBundle } from '../../bundles/findRestorableBundle';
@@ -42,7 +41,7 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).
       analysis_matches_bundle: installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at,
       // The newest bundle diff (GET /bundle/diff), or null when none is recorded.
-      diff_id: getLatestDiffId(api.services.db),
+      diff_id: api.services.diffs.latestDiffId(),
       // What a rollback would bring back, or null when no earlier generation is kept.
       previous:
         previous === null
