@@ -33,7 +33,12 @@ export async function diffInstalledBundle(deps: DiffStageDeps, taskId: string, c
   const store = deps.diffs;
   const installed = bundles.getInstalledBundle();
   if (installed === null) return 'No bundle is installed: nothing to compare.';
-  if (store.findDiffOf(installed.bundle_id) !== null) return 'The diff of this install was already recorded.';
+  const recorded = store.findDiffOf(installed.bundle_id);
+  if (recorded !== null) {
+    // A run again after a restart that came between the write and the end of the activity: report what was recorded.
+    const totals = store.getDiff(recorded)?.totals ?? null;
+    return totals === null ? FIRST_INSTALL_NOTE : `${describeDiffTotals(totals)}.`;
+  }
   const previous = installed.previous_bundle_id === null ? null : bundles.getPreviousBundle();
   const previousDir = path.join(bundlesDir, 'previous');
   if (previous === null) {
