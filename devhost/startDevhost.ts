@@ -5,7 +5,7 @@ import path from 'node:path';
 import { applyLocalSettings } from './config/applyLocalSettings.js';
 import { readHostConfig } from './config/readHostConfig.js';
 import { resolveAppLibraryDir } from './core/loadFunctionsLibrary.js';
-import { createConsoleLog, parseLogLevel } from './createConsoleLog.js';
+import { createConsoleLog, flushConsoleLog, parseLogLevel } from './createConsoleLog.js';
 import { DevhostError, DevhostErrorCode } from './devhostError.js';
 import { createDurableEngine as createRealDurableEngine } from './durable/createDurableEngine.js';
 import type { CreateDurableEngine, DevhostLog, DurableEngine } from './durable/types.js';
@@ -247,7 +247,10 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       server.closeAllConnections();
       dataDirLock.release();
       if (env['WEBSITE_HOSTNAME'] === hostnameSetByDevhost) delete env['WEBSITE_HOSTNAME'];
+      flushConsoleLog();
     };
+    // Start-up lines come out before anything the caller prints next (the readiness line, a token).
+    flushConsoleLog();
     return {
       url: `http://127.0.0.1:${port}`,
       port,

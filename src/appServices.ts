@@ -6,6 +6,7 @@ import { createBundleStore, type BundleStore } from './bundles/bundleStore';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/openDatabase';
 import { createActivities, type PipelineActivities } from './pipeline/createActivities';
+import { createTaskReconciler, type TaskReconciler } from './pipeline/createTaskReconciler';
 import { recoverBundleSwap } from './stages/unzip/recoverBundleSwap';
 import { createTaskStore, type TaskStore } from './tasks/taskStore';
 
@@ -19,6 +20,8 @@ export interface AppServices {
   readonly diffs: DiffStore;
   readonly verifier: TokenVerifier;
   readonly activities: PipelineActivities;
+  /** Read-side reconciliation (the timer and submits use the full `reconcileActiveTask`). */
+  readonly reconciler: TaskReconciler;
   readonly bundlesDir: string;
 }
 
@@ -44,7 +47,8 @@ export function createAppServices(config: AppConfig): AppServices {
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
   });
-  return { config, db, tasks, bundles, diffs, verifier, activities, bundlesDir };
+  const reconciler = createTaskReconciler({ tasks });
+  return { config, db, tasks, bundles, diffs, verifier, activities, reconciler, bundlesDir };
 }
 
 let state: { services: AppServices } | { error: unknown } | undefined;

@@ -6,7 +6,8 @@ import type { HostedFunction } from '../functions/classifyFunction.js';
 import type { FunctionInvoker } from '../invoke/createInvoker.js';
 import type { Router } from './createRouter.js';
 import { readBufferedBody, toLibraryRequest, type RequestBody } from './toLibraryRequest.js';
-import { writeHttpResponse } from './writeHttpResponse.js';
+import { toPlainResponse } from './toPlainResponse.js';
+import { writeHttpResponse, writePlainResponse } from './writeHttpResponse.js';
 
 export interface HttpHandlerOptions {
   router: Router<HostedFunction>;
@@ -127,6 +128,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return;
       }
       try {
+        // A streaming app's responses go out chunked, so only buffered ones may take the shortcut.
+        const plain = streams ? undefined : toPlainResponse(result);
+        if (plain !== undefined) {
+          writePlainResponse(plain, res);
+          return;
+        }
         const response = isHttpResponseLike(result) ? result : new (invoker.libraryFor(fn).HttpResponse)(result);
         await writeHttpResponse(response, res, streams, options.stopping);
       } catch (error) {

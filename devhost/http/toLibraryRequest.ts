@@ -17,6 +17,32 @@ function toHeaders(req: IncomingMessage): Headers {
 }
 
 /**
+ * A bodiless (GET, HEAD) request as the library reads it: url, method and headers are plain values, and a Fetch
+ * Request, whose construction (URL parsing, an AbortSignal, header validation) costs more than a small function, is
+ * built only if the function asks for something else (a body reader, a clone).
+ */
+function createBodilessRequest(href: string, method: string, headers: Headers): Request {
+  let real: Request | undefined;
+  const request = (): Request => (real ??= new Request(href, { method, headers }));
+  const lazy = {
+    url: href,
+    method,
+    headers,
+    body: null,
+    get bodyUsed() {
+      return real?.bodyUsed ?? false;
+    },
+    arrayBuffer: () => request().arrayBuffer(),
+    blob: () => request().blob(),
+    formData: () => request().formData(),
+    json: () => request().json(),
+    text: () => request().text(),
+    clone: () => request().clone(),
+  };
+  return lazy as unknown as Request;
+}
+
+/**
  * The socket as a byte stream the function pulls: a chunk is read from the request only when the function asks for
  * one (no read-ahead), so a slow reader holds the client back through TCP instead of filling the devhost's memory.
  */
@@ -90,10 +116,15 @@ export function toLibraryRequest(
     if (hasBody && body.kind === 'buffered' && body.bytes) init['body'] = { bytes: body.bytes };
     return new library.HttpRequest(init);
   }
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  if (hasBody) {
-    init.body = body.kind === 'streamed' ? createStreamingBody(req) : body.bytes;
-    init.duplex = 'half';
+  if (!hasBody) {
+    const nativeRequest = createBodilessRequest(url.href, method, headers);
+    return new library.HttpRequest({ method, url: url.href, params, nativeRequest });
   }
+  const init: RequestInit & { duplex: 'half' } = {
+    method,
+    headers,
+    body: body.kind === 'streamed' ? createStreamingBody(req) : body.bytes,
+    duplex: 'half',
+  };
   return new library.HttpRequest({ method, url: url.href, params, nativeRequest: new Request(url, init) });
 }

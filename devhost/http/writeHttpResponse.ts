@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { HttpResponse } from '@azure/functions';
+import type { Cookie, HttpResponse } from '@azure/functions';
 import { serializeCookie } from './serializeCookie.js';
+import type { PlainResponse } from './toPlainResponse.js';
 
 // The library's own proxy drops these as well: they describe one connection, not the response.
 const hopByHop = new Set([
@@ -13,6 +14,34 @@ const hopByHop = new Set([
   'proxy-authenticate',
   'proxy-authorization',
 ]);
+
+function setHead(
+  res: ServerResponse,
+  status: number,
+  headers: Iterable<readonly [string, string]>,
+  headerCookies: readonly string[],
+  cookies: readonly Cookie[],
+): void {
+  res.statusCode = status;
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie' || hopByHop.has(name)) continue;
+    res.setHeader(name, value);
+  }
+  const setCookies = [...headerCookies, ...cookies.map(serializeCookie)];
+  if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+}
+
+/** Writes a response whose bytes are already known (see toPlainResponse), as the buffered path would. */
+export function writePlainResponse(response: PlainResponse, res: ServerResponse): void {
+  setHead(res, response.status, response.headers, [], response.cookies);
+  if (response.body === undefined) {
+    res.end();
+    return;
+  }
+  const body = response.body;
+  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  res.end(body);
+}
 
 function waitForDrain(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -39,13 +68,7 @@ export async function writeHttpResponse(
   streamed: boolean,
   stopping?: AbortSignal,
 ): Promise<void> {
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) {
-    if (name === 'set-cookie' || hopByHop.has(name)) continue;
-    res.setHeader(name, value);
-  }
-  const setCookies = [...response.headers.getSetCookie(), ...response.cookies.map(serializeCookie)];
-  if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+  setHead(res, response.status, response.headers, response.headers.getSetCookie(), response.cookies);
   const body = response.body as ReadableStream<Uint8Array> | null;
   if (!body) {
     res.end();

@@ -90,15 +90,20 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
     let result: unknown = null;
     let error: unknown = null;
     try {
-      const pre = createHookContext(
-        hookData,
-        registry.appHookData,
-        { functionCallback: fn.registered.callback, inputs: [await invokeOptions.trigger(library)] },
-        invocationContext,
-      );
-      await runHooks(registry, 'preInvocation', pre);
-      const callback = pre['functionCallback'] as (...args: unknown[]) => unknown;
-      const inputs = pre['inputs'] as unknown[];
+      // Hook contexts are built only when there are hooks to see them (they cost more than a small function).
+      let callback: (...args: unknown[]) => unknown = fn.registered.callback;
+      let inputs: unknown[] = [await invokeOptions.trigger(library)];
+      if (registry.hooks.preInvocation.length > 0) {
+        const pre = createHookContext(
+          hookData,
+          registry.appHookData,
+          { functionCallback: callback, inputs },
+          invocationContext,
+        );
+        await runHooks(registry, 'preInvocation', pre);
+        callback = pre['functionCallback'] as (...args: unknown[]) => unknown;
+        inputs = pre['inputs'] as unknown[];
+      }
       try {
         result = await callback(...inputs, context);
       } catch (thrown) {
@@ -106,10 +111,12 @@ export function createInvoker(options: InvokerOptions): FunctionInvoker {
       } finally {
         phase.current = 'postInvocationHooks';
       }
-      const post = createHookContext(hookData, registry.appHookData, { inputs, result, error }, invocationContext);
-      await runHooks(registry, 'postInvocation', post);
-      result = post['result'];
-      error = post['error'];
+      if (registry.hooks.postInvocation.length > 0) {
+        const post = createHookContext(hookData, registry.appHookData, { inputs, result, error }, invocationContext);
+        await runHooks(registry, 'postInvocation', post);
+        result = post['result'];
+        error = post['error'];
+      }
     } catch (hookError) {
       error = hookError;
     } finally {

@@ -1,7 +1,9 @@
+import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import { AppError, ErrorCode } from '../errors';
 import { AuthFailureReason, createUnauthorizedError } from './authFailure';
+import { createVerifiedTokenCache } from './createVerifiedTokenCache';
 import { extractBearerToken } from './extractBearerToken';
 import { encodeSecret } from './mintToken';
 import { readRolesFromClaims } from './roles';
@@ -57,6 +59,21 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new AppError(ErrorCode.InvalidConfig, 'the clock tolerance must be a non-negative number of seconds');
   }
+  const remembered = createVerifiedTokenCache({
+    expiryToleranceMs: tolerance * 1000,
+    now: () => (options.now === undefined ? Date.now() : options.now().getTime()),
+  });
+  const verifyWith = async (
+    header: string | null,
+    check: (token: string) => Promise<JWTPayload>,
+  ): Promise<Principal> => {
+    const token = extractBearerToken(header);
+    const known = remembered.get(token);
+    if (known !== undefined) return known;
+    const principal = await verifyToken(token, check);
+    remembered.remember(token, principal);
+    return principal;
+  };
   const verifyOptions = (algorithms: readonly string[]): JWTVerifyOptions => ({
     algorithms: [...algorithms],
     clockTolerance: tolerance,
@@ -67,11 +84,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   });
 
   if (options.kind === 'secret') {
-    const key = encodeSecret(options.secret);
+    const secret = encodeSecret(options.secret);
+    // Imported once: given raw bytes, jose imports the key again for every token, which costs more than the check.
+    let key: Promise<webcrypto.CryptoKey> | undefined;
+    const importKey = (): Promise<webcrypto.CryptoKey> =>
+      (key ??= webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
     return {
       kind: 'secret',
       verify: (header) =>
-        verifyWith(header, async (token) => (await jwtVerify(token, key, verifyOptions(SECRET_ALGORITHMS))).payload),
+        verifyWith(
+          header,
+          async (token) => (await jwtVerify(token, await importKey(), verifyOptions(SECRET_ALGORITHMS))).payload,
+        ),
     };
   }
 
@@ -87,8 +111,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-async function verifyWith(header: string | null, check: (token: string) => Promise<JWTPayload>): Promise<Principal> {
-  const token = extractBearerToken(header);
+async function verifyToken(token: string, check: (token: string) => Promise<JWTPayload>): Promise<Principal> {
   let payload: JWTPayload;
   try {
     payload = await check(token);

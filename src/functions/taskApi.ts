@@ -1,4 +1,4 @@
-import type { HttpMethod } from '@azure/functions';
+import { app, type HttpMethod } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getAppServices } from '../appServices';
 import { Role } from '../auth';
@@ -19,23 +19,27 @@ import {
 import { withErrorHandling } from '../http/withErrorHandling';
 import { createPipelineControl } from '../pipeline/createPipelineControl';
 
-/** Registers one authenticated API route as a durable-client HTTP function. */
+/**
+ * Registers one authenticated API route as an HTTP function with a durable client input. The client is made from
+ * the input only when the handler needs the orchestration (most reads do not), since making one costs more than
+ * the rest of a read.
+ */
 function registerApiRoute(name: string, method: HttpMethod, route: string, role: Role, handler: ApiHandler): void {
-  df.app.client.http(name, {
+  app.http(name, {
     methods: [method],
     route,
     authLevel: 'anonymous',
-    handler: (request, client, context) =>
-      withErrorHandling(async (req) => {
-        const services = getAppServices();
-        const principal = await authenticate(req, services.verifier, role);
-        return handler(req, {
-          services,
-          principal,
-          control: createPipelineControl(client),
-          warn: (message) => context.warn(message),
-        });
-      })(request, context),
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorHandling(async (request, context) => {
+      const services = getAppServices();
+      const principal = await authenticate(request, services.verifier, role);
+      return handler(request, {
+        services,
+        principal,
+        control: createPipelineControl(() => df.getClient(context)),
+        warn: (message) => context.warn(message),
+      });
+    }),
   });
 }
 

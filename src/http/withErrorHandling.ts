@@ -25,6 +25,8 @@ export function withErrorHandling(handler: HttpHandler): HttpHandler {
 }
 
 function addNoStore(response: HttpResponseInit): HttpResponseInit {
+  // The common case, without building a Headers object for nothing.
+  if (response.headers === undefined) return { ...response, headers: { 'cache-control': 'no-store' } };
   const headers = new Headers(response.headers);
   if (!headers.has('cache-control')) headers.set('Cache-Control', 'no-store');
   return { ...response, headers: Object.fromEntries(headers.entries()) };

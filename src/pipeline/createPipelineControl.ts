@@ -34,10 +34,17 @@ function taskIdOf(input: unknown): string | null {
   return null;
 }
 
-export function createPipelineControl(client: DurableClient): PipelineControl {
+/**
+ * Takes the durable client, or a function that makes it: building a client costs more than a whole task read, so an
+ * HTTP read passes `() => df.getClient(context)` and the client is made only if a lookup is needed.
+ */
+export function createPipelineControl(source: DurableClient | (() => DurableClient)): PipelineControl {
+  let made: DurableClient | undefined;
+  const client = (): DurableClient => (made ??= typeof source === 'function' ? source() : source);
+
   async function getPipeline(): Promise<PipelineInstance | null> {
     try {
-      const status = await client.getStatus(PIPELINE_INSTANCE_ID, { showInput: true });
+      const status = await client().getStatus(PIPELINE_INSTANCE_ID, { showInput: true });
       return { runtimeStatus: String(status.runtimeStatus), taskId: taskIdOf(status.input) };
     } catch (error) {
       // The client reports an unknown instance as an error mentioning the 404 it received.
@@ -49,7 +56,7 @@ export function createPipelineControl(client: DurableClient): PipelineControl {
   return {
     async startPipeline(input) {
       try {
-        await client.startNew(PipelineName.orchestrator, { instanceId: PIPELINE_INSTANCE_ID, input });
+        await client().startNew(PipelineName.orchestrator, { instanceId: PIPELINE_INSTANCE_ID, input });
       } catch (error) {
         const current = await getPipeline().catch(() => null);
         if (current !== null && isLivePipelineStatus(current.runtimeStatus)) {
@@ -63,7 +70,7 @@ export function createPipelineControl(client: DurableClient): PipelineControl {
     },
     getPipeline,
     managementUrls() {
-      return { ...client.createHttpManagementPayload(PIPELINE_INSTANCE_ID) };
+      return { ...client().createHttpManagementPayload(PIPELINE_INSTANCE_ID) };
     },
   };
 }

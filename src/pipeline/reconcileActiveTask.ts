@@ -2,6 +2,9 @@ import type { Task } from '../tasks/taskTypes';
 import type { TaskStore } from '../tasks/taskStore';
 import { isLivePipelineStatus, type PipelineControl } from './createPipelineControl';
 
+/** A pending task younger than this may be between its insert and its orchestration start. */
+export const DEFAULT_START_GRACE_SECONDS = 30;
+
 export interface ReconcileDeps {
   readonly tasks: TaskStore;
   readonly control: PipelineControl;
@@ -22,7 +25,7 @@ export async function reconcileActiveTask(deps: ReconcileDeps): Promise<Task | n
     return null;
   }
   const now = (deps.clock ?? (() => new Date()))().getTime();
-  const graceMs = (deps.startGraceSeconds ?? 30) * 1000;
+  const graceMs = (deps.startGraceSeconds ?? DEFAULT_START_GRACE_SECONDS) * 1000;
   if (active.status === 'pending' && now - Date.parse(active.created_at) < graceMs) return null;
   const reason =
     instance === null

@@ -32,13 +32,18 @@ export function getTaskChangeFeed(db: Database.Database): TaskChangeFeed {
 function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
   // Three index searches (by status, newest-first, by finish) instead of one OR; UNION ALL, because deduplicating and
   // ordering a handful of rows here is cheaper than the merge SQLite would plan for UNION ... ORDER BY.
-  const selectTouched = db.prepare(`
+  // Raw mode: toTaskRecord reads the row as an array in `taskColumns` order.
+  const selectTouched = db
+    .prepare(
+      `
     SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running')
     UNION ALL
     SELECT ${taskColumns} FROM market_data_tasks WHERE created_at >= :since
     UNION ALL
     SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`);
+    WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`,
+    )
+    .raw();
   const selectLogs = db.prepare(
     `SELECT ${taskLogColumns} FROM market_data_task_logs WHERE id > :afterId ORDER BY id LIMIT :limit`,
   );

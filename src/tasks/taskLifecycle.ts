@@ -28,10 +28,14 @@ const MAX_TEXT = 4000;
 
 /** The state-changing half of the store; see `TaskStore` for the contract of each operation. */
 export function createTaskLifecycle(db: Database.Database, queries: TaskQueries, now: () => string) {
-  const insertTask = db.prepare(`
+  const insertTask = db
+    .prepare(
+      `
     INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of, force)
     VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf, :force)
-    RETURNING ${taskColumns}`);
+    RETURNING ${taskColumns}`,
+    )
+    .raw();
   const toRunning = prepareTransition(TaskStatus.Running, 'started_at = :now, heartbeat_at = :now');
   const toSuccess = prepareTransition(
     TaskStatus.Success,
@@ -43,18 +47,26 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     'finished_at = :now, message = coalesce(:message, message)',
   );
   // max(): a late or out-of-order report never moves the bar back, but its stage and message still land.
-  const setProgress = db.prepare(`
+  const setProgress = db
+    .prepare(
+      `
     UPDATE market_data_tasks
     SET progress = max(progress, :progress), stage = :stage, message = :message, heartbeat_at = :now
     WHERE task_id = :taskId AND status = 'running'
-    RETURNING ${taskColumns}`);
+    RETURNING ${taskColumns}`,
+    )
+    .raw();
   const setHeartbeat = db.prepare(`
     UPDATE market_data_tasks SET heartbeat_at = :now WHERE task_id = :taskId AND status = 'running'
     RETURNING cancel_requested_at`);
-  const setCancelRequested = db.prepare(`
+  const setCancelRequested = db
+    .prepare(
+      `
     UPDATE market_data_tasks SET cancel_requested_at = coalesce(cancel_requested_at, :now)
     WHERE task_id = :taskId AND status IN ('pending', 'running')
-    RETURNING ${taskColumns}`);
+    RETURNING ${taskColumns}`,
+    )
+    .raw();
   const insertLog = db.prepare(`
     INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
     VALUES (:taskId, :now, 'ERROR', :stage, :message)`);
@@ -62,10 +74,14 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
   function prepareTransition(to: TaskStatus, assignments: string) {
     const from = Object.values(TaskStatus).filter((status) => allowedTransitions[status].includes(to));
     // The IN list comes from our own transition table, never from input.
-    const statement = db.prepare(`
+    const statement = db
+      .prepare(
+        `
       UPDATE market_data_tasks SET status = '${to}', ${assignments}
       WHERE task_id = :taskId AND status IN (${from.map((s) => `'${s}'`).join(', ')})
-      RETURNING ${taskColumns}`);
+      RETURNING ${taskColumns}`,
+      )
+      .raw();
     return db.transaction((params: Record<string, unknown> & { taskId: string }): Task => {
       const row = statement.get({ now: now(), ...params });
       if (row !== undefined) return toTask(toTaskRecord(row));

@@ -24,13 +24,14 @@ export function createTaskLogs(db: Database.Database, queries: TaskQueries, now:
     INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
     VALUES (:taskId, :now, :level, :stage, :message)
     RETURNING ${taskLogColumns}`);
-  // The CASE ranks levels in the order of TaskLogLevel.
+  // The CASE ranks levels in the order of TaskLogLevel. The limit is a subquery, as in the task list: a bound LIMIT
+  // would make SQLite re-prepare the statement on every run.
   const selectLogs = db.prepare(`
     SELECT ${taskLogColumns} FROM market_data_task_logs
     WHERE task_id = :taskId AND id > :afterId
       AND CASE level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'WARNING' THEN 2 ELSE 3 END >= :minRank
     ORDER BY id
-    LIMIT :limit`);
+    LIMIT (SELECT :limit)`);
 
   function requireKnownTask(taskId: string): void {
     if (!queries.getTaskRecord(taskId)) throw new AppError(ErrorCode.TaskNotFound, `Task ${taskId} does not exist.`);

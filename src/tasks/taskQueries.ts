@@ -33,23 +33,24 @@ export interface TaskQueries {
   readonly listTasksSilentSince: (cutoff: string) => TaskRecord[];
 }
 
+const SELECT_TASKS = `SELECT ${taskColumns} FROM market_data_tasks`;
+
 export function createTaskQueries(db: Database.Database): TaskQueries {
-  const selectById = db.prepare(`SELECT ${taskColumns} FROM market_data_tasks WHERE task_id = :taskId`);
-  const selectActive = db.prepare(
-    `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running') LIMIT 1`,
-  );
-  // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor.
-  const selectPage = db.prepare(`
-    SELECT ${taskColumns} FROM market_data_tasks
+  const selectById = db.prepare(`${SELECT_TASKS} WHERE task_id = :taskId`).raw();
+  const selectActive = db.prepare(`${SELECT_TASKS} WHERE status IN ('pending', 'running') LIMIT 1`).raw();
+  // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor. The limit sits in
+  // a subquery because SQLite re-prepares a statement on every run when a bound LIMIT feeds its planner.
+  const pageSql = `${SELECT_TASKS}
     WHERE (:status IS NULL OR status = :status)
       AND (:taskType IS NULL OR task_type = :taskType)
       AND (:source IS NULL OR source = :source)
       AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
     ORDER BY created_at DESC, task_id DESC
-    LIMIT :limit`);
-  const selectSilent = db.prepare(`
-    SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`);
+    LIMIT (SELECT :limit)`;
+  const selectPage = db.prepare(pageSql).raw();
+  const silentSql = `${SELECT_TASKS}
+    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`;
+  const selectSilent = db.prepare(silentSql).raw();
 
   return {
     getTaskRecord(taskId) {

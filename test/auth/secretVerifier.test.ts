@@ -96,6 +96,22 @@ describe('a shared-secret (HS256) token verifier', () => {
     await expectRefused(strict.verify(`Bearer ${justExpired}`), AuthFailureReason.Expired, justExpired);
   });
 
+  it('refuses a token it accepted before once it has expired, and keeps refusing a bad one', async () => {
+    let now = NOW;
+    const moving = createTokenVerifier({ kind: 'secret', secret, now: () => now });
+    const token = await mintToken({ secret, subject: 'alice', roles: [], ttlSeconds: 60, now: NOW });
+    await expect(moving.verify(`Bearer ${token}`)).resolves.toMatchObject({ subject: 'alice' });
+    now = secondsFrom(NOW, 89);
+    await expect(moving.verify(`Bearer ${token}`)).resolves.toMatchObject({ subject: 'alice' });
+    now = secondsFrom(NOW, 90);
+    await expectRefused(moving.verify(`Bearer ${token}`), AuthFailureReason.Expired, token);
+
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expectRefused(moving.verify(`Bearer ${forged}`), AuthFailureReason.BadSignature, forged);
+    }
+  });
+
   it('refuses a token that is not yet valid', async () => {
     const future = await mintToken({
       secret,

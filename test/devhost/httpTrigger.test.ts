@@ -57,6 +57,18 @@ describe('HTTP triggers: routing', () => {
 });
 
 describe('HTTP triggers: request bodies', () => {
+  it('gives a GET handler an empty body through every reader, and a clone with the same headers and query', async () => {
+    const response = await get('/api/emptyBodies?q=1', { headers: { 'X-Probe': 'yes' } });
+    expect(await response.json()).toEqual({
+      body: null,
+      text: '',
+      bodyUsed: false,
+      copyBytes: 0,
+      copyHeader: 'yes',
+      query: '1',
+    });
+  });
+
   it('supports every body reader of HttpRequest', async () => {
     const post = (
       reader: string,

@@ -1,6 +1,8 @@
 import { AppError, ErrorCode } from '../../errors';
-import { reconcileActiveTask } from '../../pipeline/reconcileActiveTask';
+import type { ReconcileOutcome } from '../../pipeline/createTaskReconciler';
+import { toTask } from '../../tasks/taskRow';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
+import { isTaskId } from '../../tasks/taskValidation';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
 import type { ApiContext, ApiHandler } from './apiContext';
@@ -10,11 +12,12 @@ import { findTaskById } from './findTaskById';
  * Reading is also when a dead executor is noticed, so the mutex is never held by a task nobody runs. A read still
  * answers when the orchestration state cannot be fetched; the timer reconciles again within a minute.
  */
-async function reconcile(api: ApiContext): Promise<void> {
+async function reconcile(api: ApiContext): Promise<ReconcileOutcome> {
   try {
-    await reconcileActiveTask({ tasks: api.services.tasks, control: api.control });
+    return await api.services.reconciler.reconcile(api.control);
   } catch (error) {
     api.warn(`reconciliation skipped: ${describeError(error, { stack: false })}`);
+    return { active: null, failed: null };
   }
 }
 
@@ -41,9 +44,13 @@ export const listTasksHandler: ApiHandler = async (request, api) => {
 
 /** GET /api/market-data/tasks/{task_id} */
 export const getTaskHandler: ApiHandler = async (request, api) => {
-  findTask(api, request.params.task_id);
-  await reconcile(api);
-  return { status: 200, jsonBody: findTask(api, request.params.task_id) };
+  const taskId = request.params.task_id?.toLowerCase();
+  if (!isTaskId(taskId)) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
+  // Reconciliation reads the active task anyway: when that is the task asked for, it is the answer.
+  const { active, failed } = await reconcile(api);
+  if (failed?.task_id === taskId) return { status: 200, jsonBody: failed };
+  if (active?.task_id === taskId) return { status: 200, jsonBody: toTask(active) };
+  return { status: 200, jsonBody: findTask(api, taskId) };
 };
 
 /** GET /api/market-data/tasks/{task_id}/logs?after=&limit=&level= */

@@ -1,8 +1,7 @@
 import type { Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { AppError, ErrorCode } from '../../errors';
 import type { BytesProgressReporter } from '../reportBytesProgress';
 
@@ -24,22 +23,37 @@ export class SizeLimitError extends AppError {
   }
 }
 
-/** Streams source into the part file, hashing and counting on the way; returns the part's size afterwards. */
+/**
+ * Streams source into the part file, hashing and counting on the way; returns the part's size afterwards. When the
+ * transfer fails (a dropped connection, a cancel), the bytes already received are still written out before the
+ * error is rethrown: a resume starts from the part's size on disk, so nothing that arrived is fetched twice.
+ */
 export async function writeStreamToPart(source: Readable, write: PartWrite): Promise<number> {
   let size = write.startBytes;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  const target = createWriteStream(write.partPath, { flags: write.append ? 'a' : 'w', highWaterMark: 1024 * 1024 });
+  // A write error (disk full) must end the loop even while it waits for 'drain'.
+  const failed = new Promise<never>((_resolve, reject) => target.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    for await (const chunk of addAbortSignal(write.signal, source) as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > write.maxBytes) {
-        done(new SizeLimitError(write.maxBytes));
-        return;
-      }
+      if (size > write.maxBytes) throw new SizeLimitError(write.maxBytes);
       write.hash.update(chunk);
       write.progress.update(size);
-      done(null, chunk);
-    },
-  });
-  const target = createWriteStream(write.partPath, { flags: write.append ? 'a' : 'w', highWaterMark: 1024 * 1024 });
-  await pipeline(source, meter, target, { signal: write.signal });
+      if (!target.write(chunk)) await Promise.race([once(target, 'drain'), failed]);
+    }
+  } catch (error) {
+    await closePart(target, failed).catch(() => undefined);
+    throw error;
+  }
+  await closePart(target, failed);
   return size;
+}
+
+/** Ends the part file once every accepted chunk is on disk; rejects with the write error if one happened. */
+async function closePart(target: WriteStream, failed: Promise<never>): Promise<void> {
+  if (target.errored !== null) throw target.errored;
+  if (target.destroyed) return;
+  target.end();
+  await Promise.race([once(target, 'close'), failed]);
 }

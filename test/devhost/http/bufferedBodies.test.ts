@@ -20,6 +20,17 @@ const invocations = async (): Promise<number> =>
   ((await (await fetch(`${host.url}/api/invocations`)).json()) as { invocations: number }).invocations;
 
 describe('buffered bodies (an app without HTTP streams)', () => {
+  it('sends a plain response value with its status, merged headers, cookies and JSON body', async () => {
+    const response = await fetch(`${host.url}/api/plainParts`);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-extra')).toBe('yes, again');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.getSetCookie()).toEqual(['session=a%20b; HttpOnly']);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.headers.get('content-length')).toBe(String(bytes.length));
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ ok: 'ünï' });
+  });
+
   it('hands the function the whole body when it is within the limit', async () => {
     const response = await fetch(`${host.url}/api/echo`, { method: 'POST', body: Buffer.alloc(limit, 7) });
     expect(response.status).toBe(200);
