@@ -13,6 +13,7 @@ import type { DownloadResult } from '../stages/download/downloadOptions';
 import type { TaskStore } from '../tasks/taskStore';
 import type { Task } from '../tasks/taskTypes';
 import type { ActivityOutcome, EndedTask, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
+import { diffInstalledBundle } from './diffInstalledBundle';
 import { installDownloadedBundle } from './installDownloadedBundle';
 import { rollBackBundle } from './rollBackBundle';
 import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
@@ -124,6 +125,12 @@ export function createActivities(deps: ActivityDeps) {
 
     rollbackBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
       return runStageActivity(runner, input.taskId, input.slice, (ctx) => rollBackBundle(deps, input.taskId, ctx));
+    },
+
+    diffBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => ({
+        summary: await diffInstalledBundle(deps, input.taskId, ctx),
+      }));
     },
 
     analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {

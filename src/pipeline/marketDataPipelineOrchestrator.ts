@@ -18,6 +18,7 @@ const stageActivity = {
   unzip: PipelineName.unzipBundle,
   analyze: PipelineName.analyzeBundle,
   rollback: PipelineName.rollbackBundle,
+  diff: PipelineName.diffBundle,
 } as const;
 
 /** Faults (a thrown activity) get two more tries with backoff; expected failures come back as values. */
@@ -81,8 +82,9 @@ export function* marketDataPipelineOrchestrator(
 
   let previous: unknown = null;
   let alreadyInstalled = false;
-  for (const slice of stagePlan(input.taskType)) {
-    if (alreadyInstalled && slice.stage === 'unzip') continue;
+  for (const slice of stagePlan(input.taskType, { withDiff: input.withDiff === true })) {
+    // The installed bundle is the remote one: nothing to install, so nothing to compare either.
+    if (alreadyInstalled && (slice.stage === 'unzip' || slice.stage === 'diff')) continue;
     context.df.setCustomStatus({ task_id: taskId, stage: slice.stage, progress: slice.from });
     const stageInput: StageActivityInput = { taskId, slice, previous };
     let result: ActivityOutcome<StageValue>;

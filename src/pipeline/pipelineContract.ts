@@ -4,6 +4,8 @@ import type { PipelineTaskType, StageSlice } from './stagePlan';
 export interface PipelineInput {
   readonly taskId: string;
   readonly taskType: PipelineTaskType;
+  /** Set by every submit since the diff stage exists; absent in the input of an orchestration started before. */
+  readonly withDiff?: boolean;
 }
 
 /**

@@ -106,7 +106,7 @@ describe('the diff view, 回滚 and 强制安装 in Chromium, against the app on
       );
     // Restated symbols first: the one with two restated rows heads the table.
     const [top] = Object.entries(expected.symbols).sort(([, a], [, b]) => b.rows_restated - a.rows_restated);
-    const rows = diffRegion(page).locator('tbody tr');
+    const rows = diffRegion(page).locator('.diff-main tbody tr');
     await expect.poll(() => rows.first().getAttribute('data-row-key')).toBe(top![0]);
     expect(await rows.count()).toBe(20); // a page of the changed symbols
     await diffRegion(page)
@@ -119,7 +119,7 @@ describe('the diff view, 回滚 and 强制安装 in Chromium, against the app on
     );
     expect(await samples.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe('close');
     // Only the re-adjusted symbols, by the filter.
-    await diffRegion(page).getByLabel('变化类型').selectOption('readjusted');
+    await diffRegion(page).getByRole('combobox', { name: '变化类型' }).selectOption('readjusted');
     await expect.poll(() => rows.count()).toBe(totals.symbols_readjusted);
     expect(await rows.first().locator('td').nth(5).textContent()).toBe('× 1.25');
     await watched.screenshot('diff-1280');
