@@ -51,6 +51,25 @@ export default tseslint.config(
     },
   },
   {
+    // Above the stores, the database is reached through them only (tasks/, bundles/, analysis/ own their tables).
+    // Repeats the devhost fence: a later flat-config entry replaces the rule.
+    files: ['src/functions/**/*.ts', 'src/http/**/*.ts', 'src/pipeline/**/*.ts', 'src/auth/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/devhost/**'], message: 'The app never imports devhost.' },
+            {
+              group: ['**/db/**', 'better-sqlite3'],
+              message: 'Use the stores (tasks/, bundles/, analysis/); no raw database handle above them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The orchestrator replays: no I/O, clocks or randomness may reach it. After the src/ block: flat config's
     // later entries replace a rule, so this one repeats the devhost fence.
     files: ['src/pipeline/*Orchestrator.ts'],

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeBundle } from '../src/analysis/analyzeBundle';
+import { createAnalysisStore } from '../src/analysis/createAnalysisStore';
 import { openDatabase } from '../src/db/openDatabase';
 import { writeSyntheticBundleDir } from '../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { argValue, awkVersion as readAwkVersion, runAwk, writeAwkProgram } from './benchCommands';
@@ -15,7 +16,7 @@ async function runChild(bundleDir: string, dbPath: string, workers: number | und
   const db = openDatabase(dbPath);
   const started = process.hrtime.bigint();
   const result = await analyzeBundle(
-    { bundleDir, db, workers },
+    { bundleDir, store: createAnalysisStore(db), workers },
     { signal: new AbortController().signal, onProgress: () => undefined, log: () => undefined },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeBundle } from '../src/analysis/analyzeBundle';
+import { createAnalysisStore } from '../src/analysis/createAnalysisStore';
 import { diffBundles } from '../src/analysis/diff/diffBundles';
 import { openDatabase } from '../src/db/openDatabase';
 import { createPrng } from '../scripts/bundleGenerator/createPrng';
@@ -32,7 +33,7 @@ async function runChild(kind: string, args: string[], workers: number): Promise<
     summary = JSON.stringify(diff.totals);
   } else {
     const db = openDatabase(args[1]!);
-    const result = await analyzeBundle({ bundleDir: args[0]!, db, workers }, ctx);
+    const result = await analyzeBundle({ bundleDir: args[0]!, store: createAnalysisStore(db), workers }, ctx);
     db.close();
     summary = `${result.totals.rows_written} rows`;
   }

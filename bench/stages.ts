@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { downloadBundle } from '../src/stages/download/downloadBundle';
 import type { StageContext } from '../src/stages/stageContext';
 import { extractArchive } from '../src/stages/unzip/extractArchive';
-import { createZipWriter } from '../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../scripts/zip/createZipWriter';
 import { measureInstallCheck } from './measureInstallCheck';
 
 const symbols = Number(process.argv[2] ?? 2000);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createZipWriter } from '../src/stages/zip/createZipWriter';
+import { createZipWriter } from './zip/createZipWriter';
 import { collectPackageFiles, readFuncignore } from './package/collectPackageFiles';
 import { installProductionModules } from './package/installProductionModules';
 

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { startDevhost } from '../devhost/startDevhost';
 import { loadOrCreateDevSecret, mintToken, Role } from '../src/auth';
 import { loadConfig } from '../src/config';
-import { createZipWriter } from '../src/stages/zip/createZipWriter';
+import { createZipWriter } from './zip/createZipWriter';
 import { generateSyntheticBundle } from './bundleGenerator/generateSyntheticBundle';
 
 const root = path.resolve(__dirname, '..', '..');

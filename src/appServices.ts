@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { createAnalysisStore, type AnalysisStore } from './analysis/createAnalysisStore';
 import { createDiffStore, type DiffStore } from './analysis/diff/createDiffStore';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import { createBundleStore, type BundleStore } from './bundles/bundleStore';
@@ -10,12 +11,16 @@ import { createTaskReconciler, type TaskReconciler } from './pipeline/createTask
 import { recoverBundleSwap } from './stages/unzip/recoverBundleSwap';
 import { createTaskStore, type TaskStore } from './tasks/taskStore';
 
-/** Everything the functions share in one process: opened once, closed on app termination. */
+/**
+ * Everything the functions share in one process: opened once, closed on app termination. Handlers and activities
+ * read and write through the stores; `db` is here to be closed.
+ */
 export interface AppServices {
   readonly config: AppConfig;
   readonly db: Database.Database;
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
+  readonly analysis: AnalysisStore;
   /** What each install changed (the bundle diffs). */
   readonly diffs: DiffStore;
   readonly verifier: TokenVerifier;
@@ -35,20 +40,21 @@ export function createAppServices(config: AppConfig): AppServices {
   const db = openDatabase(config.dbPath, { journalMode: journalModeFor(config) });
   const tasks = createTaskStore(db);
   const bundles = createBundleStore(db);
+  const analysis = createAnalysisStore(db);
   const diffs = createDiffStore(db);
   const bundlesDir = path.join(config.dataDir, 'bundles');
   const verifier = createTokenVerifier(config.auth);
   const activities = createActivities({
     tasks,
     bundles,
+    analysis,
     diffs,
-    db,
     config,
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
   });
   const reconciler = createTaskReconciler({ tasks });
-  return { config, db, tasks, bundles, diffs, verifier, activities, reconciler, bundlesDir };
+  return { config, db, tasks, bundles, analysis, diffs, verifier, activities, reconciler, bundlesDir };
 }
 
 let state: { services: AppServices } | { error: unknown } | undefined;

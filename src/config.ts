@@ -41,7 +41,7 @@ export interface AppConfig {
 }
 
 /** auto: verify against the sidecar when it holds a digest, warn and go on when it is unusable; required: fail. */
-export const checksumSidecarModes = ['auto', 'off', 'required'] as const;
+const checksumSidecarModes = ['auto', 'off', 'required'] as const;
 export type ChecksumSidecarMode = (typeof checksumSidecarModes)[number];
 
 export interface ConfigSetting {

@@ -24,6 +24,8 @@ export const zh = {
   actAnalyze: '重新分析',
   actRetry: '重试',
   actCancel: '取消',
+  // The server's TASK_RUNNING text (src/clientMessages.ts), kept here too: the page cannot import the app, and it
+  // shows the text in the language picked, from the error code.
   taskRunningMessage: '已有任务正在运行，请等待完成后再试',
   forbidden: '这个令牌没有写权限，不能执行此操作。',
   submitted: '已提交任务 {id}。',

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticBundle } from '../../scripts/bundleGenerator/generateSyntheticBundle';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 
 export interface BenchBundleOptions {
   readonly symbols: number;

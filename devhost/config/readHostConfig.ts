@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OverridableStates } from '../durable/types.js';
 import { DevhostError, DevhostErrorCode } from '../devhostError.js';
 
-/** The host.json settings the devhost honours (reference §8.1), with the real host's local defaults. */
+/** The host.json settings the devhost honours, with the real host's local defaults. */
 export interface HostConfig {
   routePrefix: string;
   hubName: string;

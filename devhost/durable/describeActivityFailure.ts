@@ -1,5 +1,7 @@
-// Turns an activity's thrown value into TaskFailed fields (reference §6.7, §7.3). Details carry the message only:
-// failed-instance output reaches HTTP clients, so stack traces stay out of it.
+// Turns an activity's thrown value into TaskFailed fields as the extension writes them: Reason "Activity function
+// '<name>' failed: <message>", Details as JSON text, and FailureDetails when the SDK's wrapActivityHandler put its
+// error JSON in the message. Details carry the message only: failed-instance output reaches HTTP clients, so stack
+// traces stay out of it.
 import { EventType, createEvent, type HistoryEvent } from './historyEvents';
 
 function messageOf(error: unknown): string {

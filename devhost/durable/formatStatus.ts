@@ -1,4 +1,5 @@
-// The status JSON of GET instances/{id} and list items (reference §4.4).
+// The status JSON of GET instances/{id} and of list items, with the fields the SDK's getStatus requires (input and
+// output present even when null).
 import type { InstanceRow } from './createDurableStore';
 import { EventType, eventTypeNames, parseJsonText, runtimeStatusNames, type HistoryEvent } from './historyEvents';
 

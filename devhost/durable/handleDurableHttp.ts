@@ -1,4 +1,4 @@
-// The durable webhook API under /runtime/webhooks/durabletask/ (reference §4.3, §5): the same routes serve the
+// The durable webhook API under /runtime/webhooks/durabletask/: the same routes serve the
 // public management URLs and the SDK's rpcBaseUrl calls.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

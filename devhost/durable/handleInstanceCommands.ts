@@ -1,5 +1,5 @@
 // Instance commands and queries of the webhook API: raise event, terminate, suspend, resume, rewind, restart,
-// list with filters and paging, purge by filter (reference §5).
+// list with filters and paging, purge by filter.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InstanceFilter } from './createDurableStore';
@@ -121,7 +121,7 @@ export function handleListInstances(core: EngineCore, req: IncomingMessage, res:
   const page = rows
     .slice(0, pageSize)
     .map((row) => formatStatus(row, { showInput, showHistory: false, showHistoryOutput: false }));
-  // Only a further page gets a token: the SDK keeps requesting while the header is truthy (reference §9.13).
+  // Only a further page gets a token: the SDK keeps requesting while the header is truthy, even for "null".
   const headers: Record<string, string> =
     rows.length > pageSize ? { 'x-ms-continuation-token': String(start + pageSize) } : {};
   sendJson(res, 200, page, headers);

@@ -1,4 +1,4 @@
-// DurableTask.Core history events as the durable-functions SDK reads them (reference §6.2): PascalCase fields,
+// DurableTask.Core history events as the durable-functions SDK reads them: PascalCase fields,
 // numeric EventType, JSON text in Input/Result.
 
 export const EventType = {
@@ -54,7 +54,10 @@ export type RuntimeStatusName = keyof typeof RuntimeStatus;
 
 export const runtimeStatusNames = Object.keys(RuntimeStatus) as RuntimeStatusName[];
 
-/** States in which an instance still owns its id; starting it again fails under NonRunningStates (reference §6.9). */
+/**
+ * States in which an instance still owns its id: under the extension's default overridableExistingInstanceStates
+ * (NonRunningStates), starting the same id again fails while the instance is in one of them.
+ */
 export const activeStatuses: ReadonlySet<string> = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
 
 /** Serialises a value the way the real pipeline does: undefined becomes null, the result is always JSON text. */
@@ -62,7 +65,7 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value ?? null) ?? 'null';
 }
 
-/** Parses stored JSON text; text that is not JSON is returned as the raw string (reference §4.4). */
+/** Parses stored JSON text; text that is not JSON (a terminate reason, say) is returned as the raw string. */
 export function parseJsonText(text: string | null | undefined): unknown {
   if (text === null || text === undefined) return null;
   try {

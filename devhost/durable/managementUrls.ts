@@ -1,4 +1,5 @@
-// URLs of the durable webhook API as the real extension publishes them (reference §4.1, §5).
+// URLs of the durable webhook API as the real extension publishes them: in the durableClient binding and in the
+// start API's answer.
 
 export const webhookPath = '/runtime/webhooks/durabletask';
 
@@ -46,7 +47,8 @@ export function buildCheckStatusPayload(origin: string, hub: string, instanceId:
 
 /**
  * The OrchestrationClientInputData for a durableClient binding. rpcBaseUrl uses 127.0.0.1 instead of
- * "localhost" so the SDK's HTTP calls never try ::1 first; it must end with "/" (reference §9.14).
+ * "localhost" so the SDK's HTTP calls never try ::1 first; it must end with "/", or the SDK's
+ * `new URL('instances/x', base)` drops its last path segment.
  */
 export function buildClientInputData(baseUrl: string, hub: string): Record<string, unknown> {
   const origin = baseUrl.replace(/\/+$/, '');

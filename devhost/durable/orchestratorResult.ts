@@ -1,4 +1,4 @@
-// Reads what the durable-functions orchestrator handler produced (reference §6.3): an OrchestratorState, or an
+// Reads what the durable-functions orchestrator handler produced: an OrchestratorState, or an
 // OrchestrationFailureError whose message carries the state after "$OutOfProcData$:".
 
 export interface OrchestratorOutcome {

@@ -1,6 +1,7 @@
-// Host-side replay of the orchestrator's cumulative action list against its history (reference §6.5): assigns
-// sequence ids in the order the SDK does, finds the decisions that are new in this episode, realises retries as
-// DTFx does (a timer after every failed attempt, §6.7) and detects non-deterministic replays.
+// Host-side replay of the orchestrator's cumulative action list against its history: assigns sequence ids in the
+// order the SDK does (one counter per execution, a number for each task when the SDK starts tracking it, retry
+// timers and next attempts included), finds the decisions that are new in this episode, realises retries as
+// DurableTask.Core does (a timer after every failed attempt) and detects non-deterministic replays.
 import { EventType, createEvent, toJsonText, type HistoryEvent } from './historyEvents';
 
 export interface ScheduledActivity {
@@ -109,7 +110,7 @@ function describeScheduling(event: { EventType: number; Name?: unknown }): strin
   }
 }
 
-/** Activity input as the activity receives it (reference §7.1): string inputs were JSON-encoded once more. */
+/** Activity input as the activity receives it: the SDK JSON-encodes string inputs once more, so they are decoded. */
 export function toActivityInput(input: unknown): unknown {
   if (typeof input !== 'string') return input;
   try {
@@ -253,7 +254,8 @@ export function replayActions(
           outer.finish(false);
           return;
         }
-        // DTFx creates the retry timer after every failed attempt, including the last one (reference §9.1).
+        // DurableTask.Core creates the retry timer after every failed attempt, including the last one: the SDK reports
+        // the failure only when that timer fires, so without it the orchestration would hang.
         const delay = Math.min(first * backoff ** (attempt - 1), maxInterval);
         attempt++;
         const timer = allocateTimer(new Date(clock.nowMs + delay).toISOString(), false);
@@ -368,7 +370,7 @@ export function replayActions(
         break;
       case EventType.EventRaised: {
         const name = String(event.Name);
-        // The SDK serves several waiters of one name last-in first-out (reference §9.4).
+        // The SDK serves several waiters of one name last-in first-out (it pops them).
         const waiter = waiters.get(name)?.pop();
         if (waiter !== undefined) waiter.finish(false);
         else {

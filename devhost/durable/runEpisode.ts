@@ -42,7 +42,7 @@ export interface EpisodeDeps {
 
 export const newExecutionId = (): string => randomUUID().replaceAll('-', '');
 
-/** ExecutionStarted for a new execution (reference §6.8). */
+/** ExecutionStarted for a new execution: name, JSON input and the instance with a new execution id. */
 export function createStartEvent(
   timestamp: string,
   fields: { name: string; version: string; input: string; instanceId: string; executionId: string },
@@ -182,7 +182,7 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
     upperSchemaVersion: 1,
     upperSchemaVersionNew: 2,
     longRunningTimerIntervalDuration: '3.00:00:00',
-    // Large enough that the SDK never splits a timer into a chain (reference §6.6).
+    // Large enough that the SDK never splits a long timer into a chain of intermediate ones.
     maximumShortTimerDuration: '3650.00:00:00',
     defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
   };
@@ -338,7 +338,7 @@ function parentOf(row: {
   };
 }
 
-/** Tells the parent orchestration how its sub-orchestration ended (reference §6.8). */
+/** Tells the parent orchestration how its sub-orchestration ended (SubOrchestrationInstanceCompleted or Failed). */
 function notifyParent(
   row: Parameters<typeof parentOf>[0],
   nowIso: string,

@@ -15,11 +15,11 @@ export interface DurableFunctionInvoker {
   activities(): ReadonlySet<string>;
   entities(): ReadonlySet<string>;
   /**
-   * Invoke an orchestrationTrigger function with a fresh binding-info object (reference §6.1) and a fresh
+   * Invoke an orchestrationTrigger function with a fresh binding-info object (history, input, instance id) and a fresh
    * InvocationContext. Resolves with the handler's return value (an OrchestratorState) or rejects with what it threw.
    */
   invokeOrchestrator(name: string, bindingInfo: unknown, instanceId: string): Promise<unknown>;
-  /** Invoke an activityTrigger function with its input (reference §7). Resolves with its result or rejects. */
+  /** Invoke an activityTrigger function with its input. Resolves with its result or rejects. */
   invokeActivity(name: string, input: unknown, instanceId: string): Promise<unknown>;
   /** Invoke an entityTrigger function (optional support). */
   invokeEntity(name: string, bindingInfo: unknown, instanceId: string): Promise<unknown>;
@@ -43,7 +43,8 @@ export interface DurableEngineOptions {
 
 export interface DurableEngine {
   /**
-   * The OrchestrationClientInputData object (reference §4.1) to put into a durableClient input binding.
+   * The OrchestrationClientInputData object (task hub, management URLs, rpcBaseUrl) to put into a durableClient
+   * input binding.
    * `baseUrl` is the host's origin as the caller sees it, e.g. "http://localhost:7071" (no trailing slash).
    */
   clientInputData(baseUrl: string): Record<string, unknown>;

@@ -42,7 +42,7 @@ function importFresh(file: string): Promise<unknown> {
 }
 
 /**
- * Loads the app's entry points as the worker does (reference §1.4): `main` is a file or a glob; a file is an ES
+ * Loads the app's entry points as the Node worker does: `main` is a file or a glob; a file is an ES
  * module if it ends in .mjs or the package has "type": "module" (and is not .cjs). Returns the files loaded.
  */
 export async function loadAppEntryPoints(appDir: string): Promise<string[]> {

@@ -23,7 +23,7 @@ export interface TimerDefinition {
   useMonitor: boolean;
 }
 
-/** The value a timer-triggered handler receives (camelCase, reference §3). */
+/** The value a timer-triggered handler receives: camelCase, as the v4 library converts the host's PascalCase. */
 export interface TimerValue {
   schedule: { adjustForDST: boolean };
   scheduleStatus: ScheduleStatus | null;

@@ -1,5 +1,6 @@
 /**
- * Defect recipes of the synthetic generator (§3d). Each one moves the metrics its bookkeeping records; the default
+ * Defect recipes of the synthetic generator: each injects one kind of fault the analysis must find, and moves the
+ * metrics its bookkeeping records (so tests compare the analysis with the generator's own counts); the default
  * preset injects every family except `frozen_day`, at most one family per symbol.
  */
 export const DEFECT_FAMILIES = [

@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIsoDay } from '../../src/analysis/dayNumbers';
 import type { BundleFormat } from '../../src/analysis/metricNames';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
 import { createTarGzWriter } from '../bundleGenerator/createTarGzWriter';
 import {
   isDefectFamily,
@@ -16,6 +15,7 @@ import {
   MAX_SYNTHETIC_SYMBOLS,
   type BundleFileSink,
 } from '../bundleGenerator/generateSyntheticBundle';
+import { createZipWriter } from '../zip/createZipWriter';
 import { parseCount, UsageError } from './usageError';
 
 const MAX_DAYS = 20_000;

@@ -1,7 +1,6 @@
-import type Database from 'better-sqlite3';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import type { StageContext } from '../stages/stageContext';
-import { createAnalysisStore } from './createAnalysisStore';
+import type { AnalysisStore } from './createAnalysisStore';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { LIMIT_RULES_VERSION } from './limitRules';
 import type { BundleSummary, BundleTotals, SymbolMetrics } from './metricNames';
@@ -9,15 +8,16 @@ import { runBundleAnalysis, type BundleInput } from './runBundleAnalysis';
 import { defaultWorkerCount } from './runSymbolJobs';
 
 // 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
-export const ANALYZER_VERSION = '2.0.0';
+const ANALYZER_VERSION = '2.0.0';
 
-// Symbols per write transaction (§3c): large enough to amortise the commit, small enough to keep memory flat.
+// Symbols per write transaction: large enough to amortise the commit, small enough to keep memory flat.
 const WRITE_BATCH = 500;
 
 export interface AnalyzeBundleOptions {
   /** The extracted bundle directory (its single top-level folder is descended into). */
   readonly bundleDir: string;
-  readonly db: Database.Database;
+  /** Where the run is recorded. */
+  readonly store: AnalysisStore;
   readonly taskId?: string | null;
   /** Clock for started_at / finished_at; default the system clock. */
   readonly now?: () => Date;
@@ -40,7 +40,7 @@ export interface AnalyzeBundleResult {
 export async function analyzeBundle(options: AnalyzeBundleOptions, ctx: StageContext): Promise<AnalyzeBundleResult> {
   const now = options.now ?? (() => new Date());
   const workers = options.workers ?? defaultWorkerCount();
-  const store = createAnalysisStore(options.db);
+  const { store } = options;
   const runId = store.startRun({
     taskId: options.taskId ?? null,
     bundlePath: options.bundleDir,

@@ -67,6 +67,9 @@ export interface SampledIssue {
   readonly detail: string;
 }
 
-/** At most this many samples per (symbol, check) and per run (§3c). */
+/**
+ * At most this many samples per (symbol, check) and per run: the counts in the metric tables are complete, the issue
+ * rows are examples, capped so a badly broken bundle cannot flood the database.
+ */
 export const ISSUE_SAMPLES_PER_CHECK = 50;
 export const ISSUE_SAMPLES_PER_RUN = 100_000;

@@ -3,14 +3,14 @@ import type { DayCounts } from './dayCounts';
 export type DayFlag = 'empty' | 'thin' | 'frozen';
 
 /** Neighbours on each side for the thin-day median, the thin threshold, and the guards for small bundles. */
-export const THIN_NEIGHBOURS = 10;
-export const THIN_RATIO = 0.8;
-export const THIN_MIN_MEDIAN = 5;
-export const FROZEN_RATIO = 0.9;
-export const FROZEN_MIN_SYMBOLS = 5;
+const THIN_NEIGHBOURS = 10;
+const THIN_RATIO = 0.8;
+const THIN_MIN_MEDIAN = 5;
+const FROZEN_RATIO = 0.9;
+const FROZEN_MIN_SYMBOLS = 5;
 
 /**
- * Flags for every calendar index in [first, last] (the bundle span). Definitions chosen where §3c leaves them open:
+ * Flags for every calendar index in [first, last] (the bundle span), with these definitions:
  * - empty: no symbol has a valid row that day;
  * - thin: not empty, and fewer valid symbols than 0.8 × the median of the ±10 neighbouring calendar days in the
  *   span (the day itself excluded, empty neighbours included), only when that median is at least 5;

@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { CHECK_SEVERITY, ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { formatDayNumber } from './dayNumbers';
+import { getCurrentAnalysis, type AnalysisRunSummary } from './getCurrentAnalysis';
+import { listDayStats, type DayStatsRow } from './listDayStats';
+import { listFindings, type FindingsPage, type ListFindingsQuery } from './listFindings';
+import { listSymbolMetrics, type ListSymbolMetricsQuery, type SymbolMetricsPage } from './listSymbolMetrics';
 import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 import type { BundleAnalysis } from './runBundleAnalysis';
 import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
@@ -14,7 +19,16 @@ export interface StartRunInput {
   readonly startedAt: string;
 }
 
+/** The analysis tables: the runs the analysis writes, and what the API reads back. */
 export interface AnalysisStore {
+  /** The newest successful (ok or warn) run with its bundle totals; null when there is none. */
+  getCurrentAnalysis(): AnalysisRunSummary | null;
+  /** One page of a run's per-symbol metrics; INVALID_REQUEST for an unknown sort key or a bad page. */
+  listSymbolMetrics(runId: number, query: ListSymbolMetricsQuery): SymbolMetricsPage;
+  /** Every calendar day of a run with its symbol count and flags, oldest first. */
+  listDayStats(runId: number): DayStatsRow[];
+  /** One page of a run's finding samples, with the sample count of each check. */
+  listFindings(runId: number, query: ListFindingsQuery): FindingsPage;
   startRun(input: StartRunInput): number;
   /** Writes a batch of symbols (and their issue samples, within the per-run cap) in one transaction. */
   writeSymbols(runId: number, batch: readonly SymbolAnalysis[]): void;
@@ -30,42 +44,51 @@ const TOTAL_PARAMS = TOTAL_COLUMNS.split(', ')
   .map((name) => `@${name}`)
   .join(', ');
 
-/** Prepared statements for the analysis tables; create once per connection. */
+/** The analysis tables over one connection (statements are prepared once per connection). */
 export function createAnalysisStore(db: Database.Database): AnalysisStore {
-  const insertRun = db.prepare(
+  const insertRun = prepareOnce(
+    db,
     `INSERT INTO analysis_runs (task_id, bundle_path, analyzer_version, params_json, started_at, status)
      VALUES (@taskId, @bundlePath, @analyzerVersion, @params, @startedAt, 'running')`,
   );
-  const insertSymbol = db.prepare(
+  const insertSymbol = prepareOnce(
+    db,
     `INSERT INTO analysis_symbol_metrics (run_id, symbol, board, rule_set, is_st, status, first_date, last_date,
        max_stale_run, ${METRIC_COLUMNS})
      VALUES (@runId, @symbol, @board, @rule_set, @isSt, @status, @first_date, @last_date, @maxStaleRun, ${METRIC_PARAMS})`,
   );
-  const insertIssue = db.prepare(
+  const insertIssue = prepareOnce(
+    db,
     `INSERT INTO analysis_issues (run_id, symbol, trade_date, check_code, severity, line_no, detail)
      VALUES (@runId, @symbol, @tradeDate, @check, @severity, @line, @detail)`,
   );
-  const insertDay = db.prepare(
+  const insertDay = prepareOnce(
+    db,
     `INSERT INTO analysis_date_stats (run_id, trade_date, symbol_count, zero_volume_count, limit_up_count,
        limit_down_count, repeated_fraction, flags)
      VALUES (@runId, @tradeDate, @symbolCount, @zeroVolume, @limitUp, @limitDown, @repeatedFraction, @flags)`,
   );
-  const insertTotals = db.prepare(
+  const insertTotals = prepareOnce(
+    db,
     `INSERT INTO analysis_bundle_totals (run_id, calendar_days, first_date, last_date, symbols_ok, symbols_warn,
        symbols_error, ${TOTAL_COLUMNS})
      VALUES (@runId, @calendarDays, @first_date, @last_date, @symbolsOk, @symbolsWarn, @symbolsError, ${TOTAL_PARAMS})`,
   );
-  const markDelisted = db.prepare(
+  const markDelisted = prepareOnce(
+    db,
     `UPDATE analysis_symbol_metrics SET is_delisted = 1 WHERE run_id = @runId AND symbol = @symbol`,
   );
-  const countStatuses = db.prepare(
+  const countStatuses = prepareOnce(
+    db,
     `SELECT status, COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId GROUP BY status`,
   );
-  const completeRun = db.prepare(
+  const completeRun = prepareOnce(
+    db,
     `UPDATE analysis_runs SET status = @status, finished_at = @finishedAt, bundle_format = @format, layout = @layout,
        encoding = @encoding, calendar_source = @calendarSource WHERE run_id = @runId`,
   );
-  const failRunStatement = db.prepare(
+  const failRunStatement = prepareOnce(
+    db,
     `UPDATE analysis_runs SET status = 'failed', finished_at = @finishedAt, error_code = @code, error_message = @message
      WHERE run_id = @runId AND status = 'running'`,
   );
@@ -153,6 +176,10 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
   });
 
   return {
+    getCurrentAnalysis: () => getCurrentAnalysis(db),
+    listSymbolMetrics: (runId, query) => listSymbolMetrics(db, runId, query),
+    listDayStats: (runId) => listDayStats(db, runId),
+    listFindings: (runId, query) => listFindings(db, runId, query),
     startRun: (input) => Number(insertRun.run({ ...input, params: JSON.stringify(input.params) }).lastInsertRowid),
     writeSymbols: (runId, batch) => writeSymbols(runId, batch),
     finishRun: (runId, analysis, finishedAt) => finish(runId, analysis, finishedAt),

@@ -11,7 +11,7 @@ export interface DayCounts {
   limitDown: Int32Array;
 }
 
-export const DAY_COUNT_KEYS = ['valid', 'adjacent', 'identical', 'zeroVolume', 'limitUp', 'limitDown'] as const;
+const DAY_COUNT_KEYS = ['valid', 'adjacent', 'identical', 'zeroVolume', 'limitUp', 'limitDown'] as const;
 
 export function createDayCounts(days: number): DayCounts {
   return {

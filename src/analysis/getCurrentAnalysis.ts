@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 
 export interface AnalysisRunSummary {
@@ -40,21 +41,15 @@ interface Row extends Record<string, unknown> {
   last_date: string | null;
 }
 
-const statements = new WeakMap<Database.Database, Database.Statement>();
+const SELECT_CURRENT = `
+  SELECT r.run_id, r.task_id, r.bundle_path, r.status, r.bundle_format, r.layout, r.encoding, r.calendar_source,
+         r.analyzer_version, r.started_at, r.finished_at, t.*
+  FROM analysis_runs r JOIN analysis_bundle_totals t ON t.run_id = r.run_id
+  WHERE r.status IN ('ok', 'warn') ORDER BY r.run_id DESC LIMIT 1`;
 
 /** The newest successful (ok or warn) analysis run with its bundle totals, or null when there is none. */
 export function getCurrentAnalysis(db: Database.Database): AnalysisRunSummary | null {
-  let statement = statements.get(db);
-  if (!statement) {
-    statement = db.prepare(
-      `SELECT r.run_id, r.task_id, r.bundle_path, r.status, r.bundle_format, r.layout, r.encoding, r.calendar_source,
-              r.analyzer_version, r.started_at, r.finished_at, t.*
-       FROM analysis_runs r JOIN analysis_bundle_totals t ON t.run_id = r.run_id
-       WHERE r.status IN ('ok', 'warn') ORDER BY r.run_id DESC LIMIT 1`,
-    );
-    statements.set(db, statement);
-  }
-  const row = statement.get() as Row | undefined;
+  const row = prepareOnce<[], Row>(db, SELECT_CURRENT).get();
   if (!row) return null;
   const totals = { first_date: row.first_date, last_date: row.last_date } as BundleTotals;
   // Counts the bundle's format cannot express are NULL in the table and null here.

@@ -1,5 +1,5 @@
 /** Canonical columns the analyzer reads; every other column is carried but ignored. */
-export const CANONICAL_COLUMNS = [
+const CANONICAL_COLUMNS = [
   'date',
   'open',
   'high',
@@ -19,7 +19,8 @@ export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 
 export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
 
-// Header aliases (§3a), matched case-insensitively after trimming. Columns are matched by name, never by position:
+// Header aliases of the CSV layouts in the wild (English and the Chinese headers of akshare-style exports), matched
+// case-insensitively after trimming. Columns are matched by name, never by position:
 // akshare orders them open, close, high, low.
 const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   date: ['date', 'trade_date', 'tradedate', 'datetime', '日期'],

@@ -3,9 +3,10 @@ import type { RuleSet } from './metricNames';
 import type { Board } from './symbolCodes';
 
 /**
- * A-share daily price limits as a date-effective table (§2.2), shared by the analyzer and the synthetic generator.
- * A row applies from `from` until the next row for the same board. Limits are whole percents so the generator can
- * compute limit prices in integer fen. Version the table when a rule changes.
+ * A-share daily price limits as a date-effective table, because the rules changed over time (ChiNext went from 10%
+ * to 20% on 2020-08-24; main-board IPOs lost their first-day cap on 2023-04-10). Shared by the analyzer and the
+ * synthetic generator. A row applies from `from` until the next row for the same board. Limits are whole percents so
+ * the generator can compute limit prices in integer fen. Version the table when a rule changes.
  */
 export interface LimitRule {
   readonly board: Board;
@@ -21,7 +22,7 @@ export interface LimitRule {
 
 export const LIMIT_RULES_VERSION = 'cn-a-2023-04-10';
 
-export const LIMIT_RULES: readonly LimitRule[] = [
+const LIMIT_RULES: readonly LimitRule[] = [
   // Before 2023-04-10 a main-board IPO day was capped at +44%; the first row has no previous close, so it is moot.
   { board: 'sh_main', from: '1996-12-16', percent: 10, stPercent: 5, ipoFreeDays: 0 },
   { board: 'sh_main', from: '2023-04-10', percent: 10, stPercent: 5, ipoFreeDays: 5 },

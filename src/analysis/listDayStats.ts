@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import type { DayFlag } from './classifyDays';
 
 export interface DayStatsRow {
@@ -15,19 +16,14 @@ export interface DayStatsRow {
   readonly flags: DayFlag[];
 }
 
-const statements = new WeakMap<Database.Database, Database.Statement>();
+const SELECT_DAYS = `
+  SELECT trade_date, symbol_count, zero_volume_count, limit_up_count, limit_down_count, repeated_fraction, flags
+  FROM analysis_date_stats WHERE run_id = @runId ORDER BY trade_date`;
 
 /** Every calendar day of a run, oldest first: one row per day, so a chart of the whole bundle needs one call. */
 export function listDayStats(db: Database.Database, runId: number): DayStatsRow[] {
-  let statement = statements.get(db);
-  if (statement === undefined) {
-    statement = db.prepare(
-      `SELECT trade_date, symbol_count, zero_volume_count, limit_up_count, limit_down_count, repeated_fraction, flags
-       FROM analysis_date_stats WHERE run_id = @runId ORDER BY trade_date`,
-    );
-    statements.set(db, statement);
-  }
-  return (statement.all({ runId }) as (Omit<DayStatsRow, 'flags'> & { flags: string })[]).map((row) => ({
+  const rows = prepareOnce<{ runId: number }, Omit<DayStatsRow, 'flags'> & { flags: string }>(db, SELECT_DAYS);
+  return rows.all({ runId }).map((row) => ({
     ...row,
     flags: row.flags === '' ? [] : (row.flags.split(',') as DayFlag[]),
   }));

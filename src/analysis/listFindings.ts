@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import type { CheckCode, Severity } from './checkCodes';
 
 export interface ListFindingsQuery {
@@ -27,7 +28,9 @@ export interface FindingsPage {
   readonly checks: { readonly check_code: CheckCode; readonly severity: Severity; readonly count: number }[];
 }
 
-const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const COUNT_CHECKS = `
+  SELECT check_code, max(severity) AS severity, COUNT(*) AS count FROM analysis_issues WHERE run_id = @runId
+  GROUP BY check_code ORDER BY check_code`;
 
 /**
  * One page of a run's finding samples (analysis_issues), by symbol (day-level findings first), then in the order they
@@ -40,30 +43,13 @@ export function listFindings(db: Database.Database, runId: number, query: ListFi
   if (query.check !== undefined) conditions.push('check_code = @check');
   const where = conditions.join(' AND ');
   const params = { runId, symbol: query.symbol, check: query.check, limit: query.limit, offset: query.offset };
-  const total = (
-    statementFor(db, `count:${where}`, `SELECT COUNT(*) AS n FROM analysis_issues WHERE ${where}`).get(params) as {
-      n: number;
-    }
-  ).n;
-  const items = statementFor(
+  const count = `SELECT COUNT(*) AS n FROM analysis_issues WHERE ${where}`;
+  const total = prepareOnce<typeof params, { n: number }>(db, count).get(params)?.n ?? 0;
+  const items = prepareOnce<typeof params, FindingRow>(
     db,
-    `page:${where}`,
     `SELECT issue_id AS id, symbol, trade_date, check_code, severity, line_no, detail FROM analysis_issues
      WHERE ${where} ORDER BY symbol, issue_id LIMIT @limit OFFSET @offset`,
-  ).all(params) as FindingRow[];
-  const checks = statementFor(
-    db,
-    'checks',
-    `SELECT check_code, max(severity) AS severity, COUNT(*) AS count FROM analysis_issues WHERE run_id = @runId
-     GROUP BY check_code ORDER BY check_code`,
-  ).all({ runId }) as FindingsPage['checks'];
+  ).all(params);
+  const checks = prepareOnce<{ runId: number }, FindingsPage['checks'][number]>(db, COUNT_CHECKS).all({ runId });
   return { total, items, checks };
-}
-
-function statementFor(db: Database.Database, key: string, sql: string): Database.Statement {
-  let statements = cache.get(db);
-  if (statements === undefined) cache.set(db, (statements = new Map<string, Database.Statement>()));
-  let statement = statements.get(key);
-  if (statement === undefined) statements.set(key, (statement = db.prepare(sql)));
-  return statement;
 }

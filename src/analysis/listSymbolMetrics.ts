@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { AppError, ErrorCode } from '../errors';
 import { SYMBOL_COUNT_METRICS, type SymbolMetrics } from './metricNames';
 import type { SymbolStatus } from './symbolStatus';
 
 /** Columns a client may sort by; a leading `-` sorts descending. Validated, never interpolated from input. */
-export const SYMBOL_SORT_KEYS = [
+const SYMBOL_SORT_KEYS = [
   'symbol',
   'status',
   'board',
@@ -16,7 +17,7 @@ export const SYMBOL_SORT_KEYS = [
 export type SymbolSortKey = (typeof SYMBOL_SORT_KEYS)[number];
 export type SymbolSort = SymbolSortKey | `-${SymbolSortKey}`;
 
-export const MAX_SYMBOL_PAGE = 1000;
+const MAX_SYMBOL_PAGE = 1000;
 
 export interface ListSymbolMetricsQuery {
   /** Case-insensitive substring of the symbol. */
@@ -41,7 +42,8 @@ export interface SymbolMetricsPage {
 }
 
 const SORTS = new Set<string>(SYMBOL_SORT_KEYS);
-const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const COUNT_SYMBOLS = `
+  SELECT COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId AND symbol LIKE @pattern ESCAPE '\\'`;
 
 /** One page of a run's per-symbol metrics. Throws INVALID_REQUEST for an unknown sort key or a bad page. */
 export function listSymbolMetrics(
@@ -64,33 +66,16 @@ export function listSymbolMetrics(
   }
   const pattern = `%${(query.q ?? '').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const params = { runId, pattern, limit: query.limit, offset: query.offset };
-  const total = (
-    statementFor(
-      db,
-      'count',
-      () =>
-        `SELECT COUNT(*) AS n FROM analysis_symbol_metrics WHERE run_id = @runId AND symbol LIKE @pattern ESCAPE '\\'`,
-    ).get(params) as { n: number }
-  ).n;
+  const total = prepareOnce<typeof params, { n: number }>(db, COUNT_SYMBOLS).get(params)?.n ?? 0;
   const direction = descending ? 'DESC' : 'ASC';
-  const rows = statementFor(
+  // `key` is one of SYMBOL_SORT_KEYS (checked above), so it is safe as an identifier. Not-applicable (NULL) metrics
+  // sort last in either direction.
+  const rows = prepareOnce<typeof params, Record<string, unknown>>(
     db,
-    `page:${key}:${direction}`,
-    () =>
-      // `key` is one of SYMBOL_SORT_KEYS (checked above), so it is safe as an identifier. Not-applicable (NULL)
-      // metrics sort last in either direction.
-      `SELECT * FROM analysis_symbol_metrics WHERE run_id = @runId AND symbol LIKE @pattern ESCAPE '\\'
+    `SELECT * FROM analysis_symbol_metrics WHERE run_id = @runId AND symbol LIKE @pattern ESCAPE '\\'
      ORDER BY ${key} IS NULL, ${key} ${direction}, symbol ASC LIMIT @limit OFFSET @offset`,
-  ).all(params) as Record<string, unknown>[];
+  ).all(params);
   return { total, items: rows.map(toItem) };
-}
-
-function statementFor(db: Database.Database, name: string, sql: () => string): Database.Statement {
-  let statements = cache.get(db);
-  if (!statements) cache.set(db, (statements = new Map<string, Database.Statement>()));
-  let statement = statements.get(name);
-  if (!statement) statements.set(name, (statement = db.prepare(sql())));
-  return statement;
 }
 
 function toItem(row: Record<string, unknown>): SymbolMetricsRow {

@@ -110,7 +110,7 @@ function parseDayText(text: string): number {
 }
 
 /** RFC 4180 split of one line of a small side file (names may be quoted and contain commas). */
-export function splitCsvText(line: string): string[] {
+function splitCsvText(line: string): string[] {
   const fields: string[] = [];
   let current = '';
   let quoted = false;

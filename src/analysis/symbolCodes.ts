@@ -27,7 +27,10 @@ function exchangeForCode(code: string): 'SH' | 'SZ' | 'BJ' | null {
   return null;
 }
 
-/** Board by code prefix (§2.2). Symbols that are not six-digit A-share codes are `other`. */
+/**
+ * Board by the exchanges' code prefixes (the board decides the daily price limit, see limitRules). Symbols that are
+ * not six-digit A-share codes are `other`.
+ */
 export function boardForSymbol(symbol: string): Board {
   const match = /^(\d{6})\.(SH|SZ|BJ)$/.exec(symbol);
   if (!match) return 'other';

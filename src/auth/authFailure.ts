@@ -1,3 +1,4 @@
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 
 /** Why a bearer token was refused. For logs only: clients always get the same generic message. */
@@ -27,15 +28,8 @@ export class AuthFailure extends Error {
   }
 }
 
-export const UNAUTHORIZED_MESSAGE = 'invalid or missing bearer token';
-
 export function createUnauthorizedError(reason: AuthFailureReason, detail: string, cause?: unknown): AppError {
-  return new AppError(ErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE, {
+  return new AppError(ErrorCode.Unauthorized, ClientMessage.unauthorized, {
     cause: new AuthFailure(reason, detail, { cause }),
   });
-}
-
-/** The auth failure reason behind an error, if it is an UNAUTHORIZED AppError from the verifier. */
-export function readAuthFailureReason(error: AppError): AuthFailureReason | undefined {
-  return error.cause instanceof AuthFailure ? error.cause.reason : undefined;
 }

@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import { AuthFailureReason, createUnauthorizedError } from './authFailure';
 import { createVerifiedTokenCache } from './createVerifiedTokenCache';
@@ -10,10 +11,8 @@ import { readRolesFromClaims } from './roles';
 import type { Principal } from './roles';
 
 /** Algorithms accepted per key source. Never `none`, and never HMAC with a JWKS (algorithm confusion). */
-export const SECRET_ALGORITHMS = ['HS256'] as const;
-export const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
-
-export const AUTH_NOT_CONFIGURED_MESSAGE = 'authentication is not configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL';
+const SECRET_ALGORITHMS = ['HS256'] as const;
+const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
 
 export interface JwksCacheOptions {
   /** Minimum seconds between refetches when a token names an unknown key. Default 30. */
@@ -52,7 +51,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   if (options.kind === 'none') {
     return {
       kind: 'none',
-      verify: () => Promise.reject(new AppError(ErrorCode.InvalidConfig, AUTH_NOT_CONFIGURED_MESSAGE)),
+      verify: () => Promise.reject(new AppError(ErrorCode.InvalidConfig, ClientMessage.authNotConfigured)),
     };
   }
   const tolerance = options.clockToleranceSeconds ?? 30;

@@ -1,14 +1,8 @@
-export { AuthFailure, AuthFailureReason, UNAUTHORIZED_MESSAGE, readAuthFailureReason } from './authFailure';
-export {
-  AUTH_NOT_CONFIGURED_MESSAGE,
-  JWKS_ALGORITHMS,
-  SECRET_ALGORITHMS,
-  createTokenVerifier,
-} from './createTokenVerifier';
+export { AuthFailure, AuthFailureReason } from './authFailure';
+export { createTokenVerifier } from './createTokenVerifier';
 export type { JwksCacheOptions, TokenVerifier, TokenVerifierOptions } from './createTokenVerifier';
-export { extractBearerToken } from './extractBearerToken';
 export { DEV_SECRET_FILE, loadOrCreateDevSecret } from './loadOrCreateDevSecret';
-export { MIN_SECRET_BYTES, encodeSecret, generateSecret, mintToken } from './mintToken';
+export { generateSecret, mintToken } from './mintToken';
 export type { MintTokenOptions } from './mintToken';
 export { Role, hasRole, readRolesFromClaims, requireRole } from './roles';
 export type { Principal } from './roles';

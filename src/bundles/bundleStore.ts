@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 
 /** A bundle as installed into `bundles/current` (by a download, or brought back by a rollback). */
 export interface BundleInstall {
@@ -51,15 +52,20 @@ export interface BundleStore {
 }
 
 export function createBundleStore(db: Database.Database, clock: () => Date = () => new Date()): BundleStore {
-  const newest = db.prepare<[], BundleInstall>('SELECT * FROM market_data_bundles ORDER BY bundle_id DESC LIMIT 1');
-  const byId = db.prepare<[number], BundleInstall>('SELECT * FROM market_data_bundles WHERE bundle_id = ?');
-  const newestWithDigest = db.prepare<[string], BundleInstall>(
+  const newest = prepareOnce<[], BundleInstall>(
+    db,
+    'SELECT * FROM market_data_bundles ORDER BY bundle_id DESC LIMIT 1',
+  );
+  const byId = prepareOnce<[number], BundleInstall>(db, 'SELECT * FROM market_data_bundles WHERE bundle_id = ?');
+  const newestWithDigest = prepareOnce<[string], BundleInstall>(
+    db,
     'SELECT * FROM market_data_bundles WHERE sha256 = ? ORDER BY bundle_id DESC LIMIT 1',
   );
-  const insert = db.prepare<
+  const insert = prepareOnce<
     NewBundleInstall & { installed_at: string; restored_bundle_id: number | null },
     BundleInstall
   >(
+    db,
     `INSERT INTO market_data_bundles
        (task_id, source_url, sha256, size_bytes, etag, last_modified, archive_type, entries, extracted_bytes,
         installed_at, layout, symbol_count, row_count, last_date, forced, previous_bundle_id, restored_bundle_id)
@@ -68,7 +74,8 @@ export function createBundleStore(db: Database.Database, clock: () => Date = () 
              @previous_bundle_id, @restored_bundle_id)
      RETURNING *`,
   );
-  const markRolledBack = db.prepare<{ bundle_id: number; at: string; task_id: string }>(
+  const markRolledBack = prepareOnce<{ bundle_id: number; at: string; task_id: string }>(
+    db,
     `UPDATE market_data_bundles SET rolled_back_at = @at, rolled_back_by_task_id = @task_id
      WHERE bundle_id = @bundle_id`,
   );

@@ -56,20 +56,6 @@ export function parseEnumParam<T extends string>(
   throw invalid(`${name} must be one of: ${allowed.join(', ')}`);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a UUID in the canonical 8-4-4-4-12 hex form, any case. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
-
-/** A required UUID, normalised to lower case (the form `randomUUID` produces and the database stores). */
-export function parseUuid(value: unknown, name = 'task_id'): string {
-  if (isAbsent(value)) throw invalid(`${name} is required`);
-  if (!isUuid(value)) throw invalid(`${name} must be a UUID`);
-  return value.toLowerCase();
-}
-
 /** A trimmed string of at most `maxLength` characters (default 200). */
 export function parseStringParam(
   value: unknown,

@@ -2,7 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import { AppError, ErrorCode } from '../errors';
 
 /** Enough for any request this API accepts; larger bodies are refused before they are buffered. */
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Reads the request body as a JSON object. Any content type is accepted (clients often omit it), but the body must

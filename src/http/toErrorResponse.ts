@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { HttpResponseInit } from '@azure/functions';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -32,9 +33,6 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-export const TASK_NOT_FOUND_MESSAGE = '任务不存在';
-export const INTERNAL_ERROR_MESSAGE = 'internal error';
-
 export type ErrorLogger = Pick<Logger, 'warn' | 'error'>;
 
 /**
@@ -45,7 +43,7 @@ export type ErrorLogger = Pick<Logger, 'warn' | 'error'>;
 export function toErrorResponse(error: unknown, log?: ErrorLogger): HttpResponseInit {
   if (!isAppError(error)) {
     log?.error(`unexpected error: ${describeError(error)}`);
-    return respond(500, ErrorCode.Internal, INTERNAL_ERROR_MESSAGE);
+    return respond(500, ErrorCode.Internal, ClientMessage.internal);
   }
   const status = STATUS_BY_CODE[error.code];
   if (error.code === ErrorCode.Unauthorized) {
@@ -63,7 +61,7 @@ export function toErrorResponse(error: unknown, log?: ErrorLogger): HttpResponse
     });
   }
   if (error.code === ErrorCode.TaskNotFound) {
-    return respond(status, error.code, TASK_NOT_FOUND_MESSAGE, error.details);
+    return respond(status, error.code, ClientMessage.taskNotFound, error.details);
   }
   if (error.code === ErrorCode.InvalidConfig) {
     log?.error(`configuration error: ${describeError(error, { stack: false })}`);
@@ -71,7 +69,7 @@ export function toErrorResponse(error: unknown, log?: ErrorLogger): HttpResponse
   }
   if (status >= 500) {
     log?.error(`unexpected ${error.code}: ${describeError(error)}`);
-    return respond(status, ErrorCode.Internal, INTERNAL_ERROR_MESSAGE);
+    return respond(status, ErrorCode.Internal, ClientMessage.internal);
   }
   return respond(status, error.code, error.message, error.details);
 }

@@ -1,28 +1,38 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { analyzeBundle } from '../analysis/analyzeBundle';
-import { getCurrentAnalysis } from '../analysis/getCurrentAnalysis';
+import type { AnalysisStore } from '../analysis/createAnalysisStore';
+import { isAnalysisOfInstall } from '../analysis/isAnalysisOfInstall';
 import type { DiffStore } from '../analysis/diff/createDiffStore';
 import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
 import { downloadBundle } from '../stages/download/downloadBundle';
 import { formatBytes } from '../stages/reportBytesProgress';
-import type { DownloadResult } from '../stages/download/downloadOptions';
 import type { TaskStore } from '../tasks/taskStore';
 import type { Task } from '../tasks/taskTypes';
-import type { ActivityOutcome, EndedTask, FinishTaskInput, StageActivityInput, StageValue } from './pipelineContract';
+import type {
+  ActivityOutcome,
+  AnalyzeStageResult,
+  DiffStageResult,
+  DownloadStageResult,
+  EndedTask,
+  FinishTaskInput,
+  RollbackStageResult,
+  StageActivityInput,
+  UnzipStageResult,
+} from './pipelineContract';
 import { diffInstalledBundle } from './diffInstalledBundle';
 import { installDownloadedBundle } from './installDownloadedBundle';
+import { readStageResult } from './readStageResult';
 import { rollBackBundle } from './rollBackBundle';
 import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 
 export interface ActivityDeps {
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
+  readonly analysis: AnalysisStore;
   readonly diffs: DiffStore;
-  readonly db: Database.Database;
   readonly config: AppConfig;
   /** Where downloads are staged (`.part` files live here between attempts). */
   readonly downloadsDir: string;
@@ -71,8 +81,8 @@ export function createActivities(deps: ActivityDeps) {
       return Promise.resolve({ ok: true, value: null });
     },
 
-    downloadBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
-      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
+    downloadBundle(input: StageActivityInput): Promise<ActivityOutcome<DownloadStageResult>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DownloadStageResult> => {
         const url = config.bundleUrl;
         if (url === null) {
           throw new AppError(
@@ -97,49 +107,53 @@ export function createActivities(deps: ActivityDeps) {
         );
         if (result.outcome === 'already-current') {
           // An earlier task may have installed this bundle but not finished analysing it (failed or cancelled).
-          const analysis = getCurrentAnalysis(deps.db);
-          const analysisCurrent =
-            installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at;
+          const analysisCurrent = isAnalysisOfInstall(deps.analysis.getCurrentAnalysis(), installed);
           const summary = analysisCurrent
             ? 'The installed bundle is already current; nothing to download.'
             : 'The installed bundle is already current but not analysed yet; nothing to download.';
-          return { alreadyCurrent: true, analysisCurrent, summary };
+          return { stage: 'download', alreadyCurrent: true, analysisCurrent, summary };
         }
         const resumed = result.resumedFromBytes > 0 ? `, resumed at ${formatBytes(result.resumedFromBytes)}` : '';
         return {
+          stage: 'download',
+          alreadyCurrent: false,
           summary: `Downloaded ${formatBytes(result.bytes)} (sha256 ${result.sha256 ?? 'n/a'}${resumed}).`,
           download: { ...result, url },
         };
       });
     },
 
-    unzipBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+    unzipBundle(input: StageActivityInput): Promise<ActivityOutcome<UnzipStageResult>> {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
-        const download = (input.previous as { download?: DownloadResult & { url: string } } | null)?.download;
-        const filePath = download?.filePath;
-        if (download === undefined || filePath == null) throw new Error('unzip ran without a downloaded archive');
+        // Read as recorded: a call scheduled before an upgrade carries the download result untagged.
+        const downloaded = input.previous === null ? null : readStageResult('download', input.previous);
+        if (downloaded?.stage !== 'download' || downloaded.alreadyCurrent) {
+          throw new Error('unzip ran without a downloaded archive');
+        }
         const force = tasks.getTaskRecord(input.taskId)?.force === 1;
-        return installDownloadedBundle(deps, input.taskId, { ...download, filePath }, force, ctx);
+        return installDownloadedBundle(deps, input.taskId, downloaded.download, force, ctx);
       });
     },
 
-    rollbackBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
+    rollbackBundle(input: StageActivityInput): Promise<ActivityOutcome<RollbackStageResult>> {
       return runStageActivity(runner, input.taskId, input.slice, (ctx) => rollBackBundle(deps, input.taskId, ctx));
     },
 
-    diffBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
-      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => ({
+    diffBundle(input: StageActivityInput): Promise<ActivityOutcome<DiffStageResult>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DiffStageResult> => ({
+        stage: 'diff',
         summary: await diffInstalledBundle(deps, input.taskId, ctx),
       }));
     },
 
-    analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<StageValue>> {
-      return runStageActivity(runner, input.taskId, input.slice, async (ctx) => {
+    analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<AnalyzeStageResult>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<AnalyzeStageResult> => {
         if (!existsSync(currentDir))
           throw new AppError(ErrorCode.NoBundle, 'No bundle is installed yet: run a download task first.');
-        const result = await analyzeBundle({ bundleDir: currentDir, db: deps.db, taskId: input.taskId }, ctx);
+        const result = await analyzeBundle({ bundleDir: currentDir, store: deps.analysis, taskId: input.taskId }, ctx);
         const totals = result.totals;
         return {
+          stage: 'analyze',
           summary: `Analysis run ${result.runId} (${result.status}): ${totals.symbol_count} symbols, ${totals.rows_written} rows.`,
           runId: result.runId,
         };

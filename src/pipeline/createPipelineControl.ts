@@ -1,4 +1,5 @@
 import type { DurableClient } from 'durable-functions';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import type { PipelineInput } from './pipelineContract';
 import { PIPELINE_INSTANCE_ID, PipelineName } from './pipelineNames';
@@ -60,7 +61,7 @@ export function createPipelineControl(source: DurableClient | (() => DurableClie
       } catch (error) {
         const current = await getPipeline().catch(() => null);
         if (current !== null && isLivePipelineStatus(current.runtimeStatus)) {
-          throw new AppError(ErrorCode.TaskRunning, '已有任务正在运行，请等待完成后再试', {
+          throw new AppError(ErrorCode.TaskRunning, ClientMessage.taskRunning, {
             cause: error,
             details: { pipeline_status: current.runtimeStatus },
           });

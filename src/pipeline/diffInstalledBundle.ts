@@ -4,6 +4,7 @@ import type { DiffStore } from '../analysis/diff/createDiffStore';
 import { diffBundles } from '../analysis/diff/diffBundles';
 import { describeDiffTotals } from '../analysis/diff/diffTypes';
 import type { BundleStore } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import { ErrorCode, isAppError } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 
@@ -16,9 +17,6 @@ export interface DiffStageDeps {
   readonly workers?: number;
   readonly clock?: () => Date;
 }
-
-export const FIRST_INSTALL_NOTE =
-  'This is the first bundle installed: there is no previous generation to compare with.';
 
 /**
  * The diff stage: compares the bundle just installed (bundles/current) with the generation it replaced
@@ -37,7 +35,7 @@ export async function diffInstalledBundle(deps: DiffStageDeps, taskId: string, c
   if (recorded !== null) {
     // A run again after a restart that came between the write and the end of the activity: report what was recorded.
     const totals = store.getDiff(recorded)?.totals ?? null;
-    return totals === null ? FIRST_INSTALL_NOTE : `${describeDiffTotals(totals)}.`;
+    return totals === null ? ClientMessage.firstInstall : `${describeDiffTotals(totals)}.`;
   }
   const previous = installed.previous_bundle_id === null ? null : bundles.getPreviousBundle();
   const previousDir = path.join(bundlesDir, 'previous');
@@ -50,7 +48,7 @@ export async function diffInstalledBundle(deps: DiffStageDeps, taskId: string, c
       createdAt: now().toISOString(),
       seconds: null,
     });
-    return FIRST_INSTALL_NOTE;
+    return ClientMessage.firstInstall;
   }
   if (!existsSync(previousDir)) {
     ctx.log('WARNING', 'The previous generation is recorded but its files are gone: no diff.');

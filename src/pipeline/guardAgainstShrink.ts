@@ -4,10 +4,9 @@ import { formatCount } from '../analysis/bundleStats';
 import { describeBundleShrink, type InstalledSize, type ShrinkLimits } from '../analysis/describeBundleShrink';
 import { inspectBundleTree } from '../analysis/inspectBundleTree';
 import type { BundleInstall } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import type { StageContext } from '../stages/stageContext';
-
-export const FORCE_HINT = 'an admin can install it anyway with {"task_type": "download", "force": true}';
 
 export interface ShrinkGuardOptions {
   /** The install that `currentDir` holds, per the database (null when none is recorded). */
@@ -36,7 +35,7 @@ export async function guardAgainstShrink(next: BundleStats, options: ShrinkGuard
   throw new AppError(
     ErrorCode.BundleRefused,
     `The new bundle was not installed: ${reasons.join('; and ')}. The installed bundle (${describeSize(installed)}) ` +
-      `is unchanged; ${FORCE_HINT}.`,
+      `is unchanged; ${ClientMessage.forceHint}.`,
   );
 }
 

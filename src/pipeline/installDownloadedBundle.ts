@@ -5,26 +5,21 @@ import type { BundleStats } from '../analysis/bundleStats';
 import { createLineTally } from '../analysis/createLineTally';
 import { inspectBundleTree } from '../analysis/inspectBundleTree';
 import type { BundleInstall, BundleStore, NewBundleInstall } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode, isAppError } from '../errors';
-import type { DownloadResult } from '../stages/download/downloadOptions';
 import { formatBytes } from '../stages/reportBytesProgress';
 import type { StageContext } from '../stages/stageContext';
 import { installBundle } from '../stages/unzip/installBundle';
 import { recoverBundleSwap } from '../stages/unzip/recoverBundleSwap';
 import { readLastSwap } from '../stages/unzip/swapBundleDirs';
-import { FORCE_HINT, guardAgainstShrink } from './guardAgainstShrink';
-import type { StageValue } from './pipelineContract';
+import { guardAgainstShrink } from './guardAgainstShrink';
+import type { DownloadedArchive, UnzipStageResult } from './pipelineContract';
 
 export interface InstallDeps {
   readonly bundles: BundleStore;
   readonly config: AppConfig;
   readonly bundlesDir: string;
-}
-
-export interface DownloadedArchive extends DownloadResult {
-  readonly url: string;
-  readonly filePath: string;
 }
 
 /**
@@ -38,13 +33,13 @@ export async function installDownloadedBundle(
   archive: DownloadedArchive,
   force: boolean,
   ctx: StageContext,
-): Promise<StageValue> {
+): Promise<UnzipStageResult> {
   const { bundles, bundlesDir, config } = deps;
   const currentDir = path.join(bundlesDir, 'current');
   const recorded = bundles.getInstalledBundle();
   if (recorded?.task_id === taskId && existsSync(currentDir)) {
     await rm(archive.filePath, { force: true });
-    return { summary: `The bundle was already installed by this task (${recorded.entries} entries).` };
+    return { stage: 'unzip', summary: `The bundle was already installed by this task (${recorded.entries} entries).` };
   }
   await recoverBundleSwap(bundlesDir);
   const lastSwap = await readLastSwap(bundlesDir);
@@ -60,7 +55,10 @@ export async function installDownloadedBundle(
       extracted_bytes: typeof bytes === 'number' ? bytes : 0,
     });
     await rm(archive.filePath, { force: true });
-    return { summary: 'The bundle was already swapped in by this task before a restart; its install is now recorded.' };
+    return {
+      stage: 'unzip',
+      summary: 'The bundle was already swapped in by this task before a restart; its install is now recorded.',
+    };
   }
   const tally = createLineTally();
   let stats: BundleStats | null = null;
@@ -108,6 +106,7 @@ export async function installDownloadedBundle(
   // The archive is installed and its digest recorded; keeping it would only double the disk use.
   await rm(archive.filePath, { force: true });
   return {
+    stage: 'unzip',
     summary: `Installed ${installed.entries} entries (${formatBytes(installed.bytes)}) into bundles/current.`,
   };
 }
@@ -121,7 +120,10 @@ function refuseRolledBack(rolledBack: BundleInstall | null, force: boolean, ctx:
     ctx.log('WARNING', `Forced install: ${what}; installing it again because the task was forced.`);
     return;
   }
-  throw new AppError(ErrorCode.BundleRefused, `${what}; it is not installed again unless forced: ${FORCE_HINT}.`);
+  throw new AppError(
+    ErrorCode.BundleRefused,
+    `${what}; it is not installed again unless forced: ${ClientMessage.forceHint}.`,
+  );
 }
 
 /** The install record of an archive, before its extraction facts are filled in. */

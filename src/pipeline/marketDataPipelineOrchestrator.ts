@@ -8,9 +8,10 @@ import type {
   PipelineInput,
   PipelineResult,
   StageActivityInput,
-  StageValue,
+  StageResult,
   TaskOutcome,
 } from './pipelineContract';
+import { readStageResult, type UntaggedStageResult } from './readStageResult';
 import { stagePlan } from './stagePlan';
 
 const stageActivity = {
@@ -22,9 +23,11 @@ const stageActivity = {
 } as const;
 
 /** Faults (a thrown activity) get two more tries with backoff; expected failures come back as values. */
+const FAULT_RETRY = { firstRetryIntervalMs: 2_000, maxAttempts: 3, backoffCoefficient: 2 } as const;
+
 function faultRetry(): df.RetryOptions {
-  const retry = new df.RetryOptions(2_000, 3);
-  retry.backoffCoefficient = 2;
+  const retry = new df.RetryOptions(FAULT_RETRY.firstRetryIntervalMs, FAULT_RETRY.maxAttempts);
+  retry.backoffCoefficient = FAULT_RETRY.backoffCoefficient;
   return retry;
 }
 
@@ -33,10 +36,11 @@ function describeFault(stage: string, error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
   const text =
     raw
-      .replace(/^Activity function '[^']*' failed:\s*/, '')
+      // Spaces only: an empty message must not pull the failure details up from the next line.
+      .replace(/^Activity function '[^']*' failed:[ \t]*/, '')
       .split('\n')[0]
       ?.trim() ?? '';
-  return `${stage} failed after 3 attempts: ${text === '' ? 'unknown error' : text}`;
+  return `${stage} failed after ${FAULT_RETRY.maxAttempts} attempts: ${text === '' ? 'unknown error' : text}`;
 }
 
 /**
@@ -80,33 +84,32 @@ export function* marketDataPipelineOrchestrator(
     return yield* finish(outcome, begun.message, outcome === 'failed' ? begun.message : null);
   }
 
-  let previous: unknown = null;
-  let alreadyInstalled = false;
+  let previous: StageResult | null = null;
   for (const slice of stagePlan(input.taskType, { withDiff: input.withDiff === true })) {
-    // The installed bundle is the remote one: nothing to install, so nothing to compare either.
-    if (alreadyInstalled && (slice.stage === 'unzip' || slice.stage === 'diff')) continue;
+    // A bundle that is already installed skips its install and the diff of that install, not its pending analysis.
+    const installSkipped = previous?.stage === 'download' && previous.alreadyCurrent;
+    if (installSkipped && (slice.stage === 'unzip' || slice.stage === 'diff')) continue;
     context.df.setCustomStatus({ task_id: taskId, stage: slice.stage, progress: slice.from });
     const stageInput: StageActivityInput = { taskId, slice, previous };
-    let result: ActivityOutcome<StageValue>;
+    let outcome: ActivityOutcome<StageResult | UntaggedStageResult>;
     try {
-      result = (yield context.df.callActivityWithRetry(
+      outcome = (yield context.df.callActivityWithRetry(
         stageActivity[slice.stage],
         faultRetry(),
         stageInput,
-      )) as ActivityOutcome<StageValue>;
+      )) as ActivityOutcome<StageResult | UntaggedStageResult>;
     } catch (error) {
       return yield* finish('failed', `${slice.stage} failed`, describeFault(slice.stage, error));
     }
-    if (!result.ok) {
-      if (result.code === 'CANCELLED') return yield* finish('cancelled', `Cancelled during ${slice.stage}`, null);
-      return yield* finish('failed', `${slice.stage} failed`, result.message);
+    if (!outcome.ok) {
+      if (outcome.code === 'CANCELLED') return yield* finish('cancelled', `Cancelled during ${slice.stage}`, null);
+      return yield* finish('failed', `${slice.stage} failed`, outcome.message);
     }
-    if (result.value.alreadyCurrent === true) {
-      if (result.value.analysisCurrent !== false) return yield* finish('success', result.value.summary, null);
-      alreadyInstalled = true;
+    const result = readStageResult(slice.stage, outcome.value);
+    if (result.stage === 'download' && result.alreadyCurrent && result.analysisCurrent) {
+      return yield* finish('success', result.summary, null);
     }
-    previous = result.value;
+    previous = result;
   }
-  const summary = previous !== null && typeof previous === 'object' ? (previous as StageValue).summary : 'Done';
-  return yield* finish('success', summary, null);
+  return yield* finish('success', previous?.summary ?? 'Done', null);
 }

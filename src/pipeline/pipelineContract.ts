@@ -1,3 +1,4 @@
+import type { DownloadedFile } from '../stages/download/downloadOptions';
 import type { PipelineTaskType, StageSlice } from './stagePlan';
 
 /** Orchestration input: everything else the activities read from the task tables. */
@@ -15,22 +16,74 @@ export interface PipelineInput {
 export type ActivityOutcome<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly message: string };
 
-export interface StageActivityInput {
-  readonly taskId: string;
-  readonly slice: StageSlice;
-  /** The previous stage's value (the download result for unzip), or null for the first stage. */
-  readonly previous: unknown;
+export type StageName = StageSlice['stage'];
+
+/** A downloaded, verified archive waiting for the unzip stage. */
+export interface DownloadedArchive extends DownloadedFile {
+  readonly url: string;
+}
+
+/** The download fetched a new archive; the unzip stage installs it. */
+export interface BundleDownloaded {
+  readonly stage: 'download';
+  readonly alreadyCurrent: false;
+  readonly summary: string;
+  readonly download: DownloadedArchive;
 }
 
 /**
- * What a stage activity hands on. `alreadyCurrent` (the installed bundle is the remote one) ends the pipeline early
- * with success, unless `analysisCurrent` is false: then only the analysis still runs.
+ * The remote bundle is the installed one: the task ends here with success, unless `analysisCurrent` is false (an
+ * earlier task installed it but its analysis failed or was cancelled); then only the analysis still runs.
  */
-export interface StageValue {
-  readonly alreadyCurrent?: boolean;
-  readonly analysisCurrent?: boolean;
+export interface BundleAlreadyCurrent {
+  readonly stage: 'download';
+  readonly alreadyCurrent: true;
+  readonly analysisCurrent: boolean;
   readonly summary: string;
-  readonly [key: string]: unknown;
+}
+
+export type DownloadStageResult = BundleDownloaded | BundleAlreadyCurrent;
+
+export interface UnzipStageResult {
+  readonly stage: 'unzip';
+  readonly summary: string;
+}
+
+export interface RollbackStageResult {
+  readonly stage: 'rollback';
+  readonly summary: string;
+}
+
+/** The diff of the install just made is recorded (or there was nothing to compare with); `summary` says what changed. */
+export interface DiffStageResult {
+  readonly stage: 'diff';
+  readonly summary: string;
+}
+
+export interface AnalyzeStageResult {
+  readonly stage: 'analyze';
+  readonly summary: string;
+  readonly runId: number;
+}
+
+/** What a stage activity hands on, tagged with its stage; `summary` is logged and may end the task. */
+export type StageResult =
+  DownloadStageResult | UnzipStageResult | RollbackStageResult | DiffStageResult | AnalyzeStageResult;
+
+/** The result type of each stage's activity. */
+export interface StageResultOf {
+  readonly download: DownloadStageResult;
+  readonly unzip: UnzipStageResult;
+  readonly rollback: RollbackStageResult;
+  readonly diff: DiffStageResult;
+  readonly analyze: AnalyzeStageResult;
+}
+
+export interface StageActivityInput {
+  readonly taskId: string;
+  readonly slice: StageSlice;
+  /** The result of the stage before (the download's for unzip), or null for the first stage. */
+  readonly previous: StageResult | null;
 }
 
 export type TaskOutcome = 'success' | 'failed' | 'cancelled';

@@ -1,11 +1,9 @@
 import type { BundleInstall, BundleStore } from '../bundles/bundleStore';
+import { ClientMessage } from '../clientMessages';
 import { AppError, ErrorCode } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 import { restorePreviousBundle } from '../stages/unzip/restorePreviousBundle';
-import type { StageValue } from './pipelineContract';
-
-export const NO_PREVIOUS_MESSAGE =
-  'There is no previous bundle generation to roll back to: a rollback needs an earlier install kept in bundles/previous.';
+import type { RollbackStageResult } from './pipelineContract';
 
 /**
  * The rollback stage: exchanges bundles/current and bundles/previous (journaled, so a crash leaves one whole bundle
@@ -16,20 +14,25 @@ export async function rollBackBundle(
   deps: { readonly bundles: BundleStore; readonly bundlesDir: string },
   taskId: string,
   ctx: StageContext,
-): Promise<StageValue> {
+): Promise<RollbackStageResult> {
   const { bundles } = deps;
   const current = bundles.getInstalledBundle();
   if (current?.task_id === taskId && current.restored_bundle_id !== null) {
-    return { summary: `The previous bundle was already restored by this task (${describe(current)}).` };
+    return {
+      stage: 'rollback',
+      summary: `The previous bundle was already restored by this task (${describe(current)}).`,
+    };
   }
   const restored = bundles.getPreviousBundle();
-  if (current === null || restored === null) throw new AppError(ErrorCode.NoPreviousBundle, NO_PREVIOUS_MESSAGE);
+  if (current === null || restored === null)
+    throw new AppError(ErrorCode.NoPreviousBundle, ClientMessage.noPreviousBundle);
   ctx.log('INFO', `Rolling back from ${describe(current)} to ${describe(restored)}.`);
   const { swapped } = await restorePreviousBundle(deps.bundlesDir, taskId, ctx);
   if (!swapped) ctx.log('WARNING', 'The exchange was already done before a restart; recording it now.');
   bundles.recordRollback(taskId);
   ctx.onProgress({ done: 1, total: 1, unit: 'files', message: 'Previous bundle restored' });
   return {
+    stage: 'rollback',
     summary:
       `Restored the bundle installed at ${restored.installed_at} (${describe(restored)}); the replaced one ` +
       `(${describe(current)}) is kept as previous, and downloads of it are refused unless forced.`,

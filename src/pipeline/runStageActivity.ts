@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, isAppError, isTransientFailure } from '../errors';
 import type { StageContext } from '../stages/stageContext';
 import type { TaskStore } from '../tasks/taskStore';
-import type { ActivityOutcome, StageValue } from './pipelineContract';
+import type { ActivityOutcome, StageResult } from './pipelineContract';
 import { scaleProgress, type StageSlice } from './stagePlan';
 
 export interface StageRunnerOptions {
@@ -32,12 +32,12 @@ const PERMANENT: ReadonlySet<string> = new Set<string>([
  * Runs one stage for a running task: live progress on the task's single scale, logs on the task, a heartbeat that
  * also turns a cancel request into an abort, and the expected failures turned into values.
  */
-export async function runStageActivity(
+export async function runStageActivity<T extends StageResult>(
   options: StageRunnerOptions,
   taskId: string,
   slice: StageSlice,
-  work: (ctx: StageContext) => Promise<StageValue>,
-): Promise<ActivityOutcome<StageValue>> {
+  work: (ctx: StageContext) => Promise<T>,
+): Promise<ActivityOutcome<T>> {
   const { tasks } = options;
   const record = tasks.getTaskRecord(taskId);
   if (record === null) return { ok: false, code: ErrorCode.TaskNotFound, message: `Task ${taskId} no longer exists.` };

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import type { TaskStage, TaskType } from './taskTypes';
 
 export interface StageDuration {
@@ -15,7 +16,17 @@ interface StageEndRow {
   stage_end: string;
 }
 
-const statements = new WeakMap<Database.Database, Database.Statement>();
+const SELECT_STAGE_ENDS = `
+  WITH recent AS (
+    SELECT task_id, started_at FROM market_data_tasks
+    WHERE status = 'success' AND task_type = :taskType AND started_at IS NOT NULL
+    ORDER BY finished_at DESC LIMIT :window
+  )
+  SELECT r.task_id, r.started_at, l.stage, max(l.timestamp) AS stage_end
+  FROM recent r JOIN market_data_task_logs l ON l.task_id = r.task_id
+  WHERE l.stage IS NOT NULL
+  GROUP BY r.task_id, l.stage
+  ORDER BY r.task_id, stage_end`;
 
 /**
  * How long each stage took in the latest `window` successful tasks of a type, from what the tables already hold:
@@ -27,22 +38,10 @@ export function listStageDurations(
   taskType: TaskType,
   window = 10,
 ): Partial<Record<TaskStage, StageDuration>> {
-  let statement = statements.get(db);
-  if (statement === undefined) {
-    statement = db.prepare(`
-      WITH recent AS (
-        SELECT task_id, started_at FROM market_data_tasks
-        WHERE status = 'success' AND task_type = :taskType AND started_at IS NOT NULL
-        ORDER BY finished_at DESC LIMIT :window
-      )
-      SELECT r.task_id, r.started_at, l.stage, max(l.timestamp) AS stage_end
-      FROM recent r JOIN market_data_task_logs l ON l.task_id = r.task_id
-      WHERE l.stage IS NOT NULL
-      GROUP BY r.task_id, l.stage
-      ORDER BY r.task_id, stage_end`);
-    statements.set(db, statement);
-  }
-  const rows = statement.all({ taskType, window }) as StageEndRow[];
+  const rows = prepareOnce<{ taskType: TaskType; window: number }, StageEndRow>(db, SELECT_STAGE_ENDS).all({
+    taskType,
+    window,
+  });
   const seconds = new Map<TaskStage, number[]>();
   let previous: StageEndRow | undefined;
   for (const row of rows) {

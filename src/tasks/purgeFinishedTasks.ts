@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { AppError, ErrorCode } from '../errors';
 import { requireIntegerInRange } from './taskValidation';
 
@@ -21,9 +22,11 @@ export function createPurgeFinishedTasks(db: Database.Database, clock: () => Dat
   const where = `
     (status IN ('success', 'cancelled') AND finished_at < :successCutoff)
     OR (status = 'failed' AND finished_at < :failedCutoff)`;
-  const deleteLogs = db.prepare(`
-    DELETE FROM market_data_task_logs WHERE task_id IN (SELECT task_id FROM market_data_tasks WHERE ${where})`);
-  const deleteTasks = db.prepare(`DELETE FROM market_data_tasks WHERE ${where}`);
+  const deleteLogs = prepareOnce(
+    db,
+    `DELETE FROM market_data_task_logs WHERE task_id IN (SELECT task_id FROM market_data_tasks WHERE ${where})`,
+  );
+  const deleteTasks = prepareOnce(db, `DELETE FROM market_data_tasks WHERE ${where}`);
   const purge = db.transaction((cutoffs: { successCutoff: string; failedCutoff: string }): PurgeResult => {
     const logs = deleteLogs.run(cutoffs).changes;
     return { tasks: deleteTasks.run(cutoffs).changes, logs };

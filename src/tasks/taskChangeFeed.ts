@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { taskColumns, taskLogColumns, toTask, toTaskLog, toTaskRecord } from './taskRow';
+import { prepareOnce } from '../db/prepareOnce';
+import { RAW_ROWS, taskColumns, taskLogColumns, toTask, toTaskLog, toTaskRecord } from './taskRow';
 import type { Task, TaskLog } from './taskTypes';
 import { requireIntegerInRange } from './taskValidation';
 
@@ -20,34 +21,26 @@ export interface TaskChangeFeed {
   lastLogId(): number;
 }
 
-const feeds = new WeakMap<Database.Database, TaskChangeFeed>();
-
-/** The feed over one connection; statements are prepared once per connection. */
-export function getTaskChangeFeed(db: Database.Database): TaskChangeFeed {
-  let feed = feeds.get(db);
-  if (feed === undefined) feeds.set(db, (feed = createTaskChangeFeed(db)));
-  return feed;
-}
-
-function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
+/** The feed over one connection. */
+export function createTaskChangeFeed(db: Database.Database): TaskChangeFeed {
   // Three index searches (by status, newest-first, by finish) instead of one OR; UNION ALL, because deduplicating and
   // ordering a handful of rows here is cheaper than the merge SQLite would plan for UNION ... ORDER BY.
   // Raw mode: toTaskRecord reads the row as an array in `taskColumns` order.
-  const selectTouched = db
-    .prepare(
-      `
-    SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running')
-    UNION ALL
-    SELECT ${taskColumns} FROM market_data_tasks WHERE created_at >= :since
-    UNION ALL
-    SELECT ${taskColumns} FROM market_data_tasks
-    WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`,
-    )
-    .raw();
-  const selectLogs = db.prepare(
+  const selectTouched = prepareOnce(
+    db,
+    `SELECT ${taskColumns} FROM market_data_tasks WHERE status IN ('pending', 'running')
+     UNION ALL
+     SELECT ${taskColumns} FROM market_data_tasks WHERE created_at >= :since
+     UNION ALL
+     SELECT ${taskColumns} FROM market_data_tasks
+     WHERE status IN ('success', 'failed', 'cancelled') AND finished_at >= :since`,
+    RAW_ROWS,
+  );
+  const selectLogs = prepareOnce(
+    db,
     `SELECT ${taskLogColumns} FROM market_data_task_logs WHERE id > :afterId ORDER BY id LIMIT :limit`,
   );
-  const selectLastLogId = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM market_data_task_logs`);
+  const selectLastLogId = prepareOnce(db, `SELECT coalesce(max(id), 0) AS id FROM market_data_task_logs`);
 
   return {
     listTasksTouchedSince(since) {

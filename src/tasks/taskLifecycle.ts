@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { ClientMessage } from '../clientMessages';
+import { prepareOnce } from '../db/prepareOnce';
 import { AppError, ErrorCode } from '../errors';
 import type { TaskQueries } from './taskQueries';
-import { taskColumns, toTask, toTaskRecord } from './taskRow';
+import { RAW_ROWS, taskColumns, toTask, toTaskRecord } from './taskRow';
 import { TaskSource, TaskStage, TaskStatus, TaskType, activeStatuses, allowedTransitions } from './taskTypes';
 import type { Task, TaskRecord } from './taskTypes';
 import {
@@ -23,19 +25,17 @@ export interface CreateTaskInput {
   readonly force?: boolean;
 }
 
-export const TASK_RUNNING_MESSAGE = '已有任务正在运行，请等待完成后再试';
 const MAX_TEXT = 4000;
 
 /** The state-changing half of the store; see `TaskStore` for the contract of each operation. */
 export function createTaskLifecycle(db: Database.Database, queries: TaskQueries, now: () => string) {
-  const insertTask = db
-    .prepare(
-      `
-    INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of, force)
-    VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf, :force)
-    RETURNING ${taskColumns}`,
-    )
-    .raw();
+  const insertTask = prepareOnce(
+    db,
+    `INSERT INTO market_data_tasks (task_id, task_type, status, source, created_at, retry_of, force)
+     VALUES (:taskId, :taskType, 'pending', :source, :now, :retryOf, :force)
+     RETURNING ${taskColumns}`,
+    RAW_ROWS,
+  );
   const toRunning = prepareTransition(TaskStatus.Running, 'started_at = :now, heartbeat_at = :now');
   const toSuccess = prepareTransition(
     TaskStatus.Success,
@@ -47,41 +47,42 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
     'finished_at = :now, message = coalesce(:message, message)',
   );
   // max(): a late or out-of-order report never moves the bar back, but its stage and message still land.
-  const setProgress = db
-    .prepare(
-      `
-    UPDATE market_data_tasks
-    SET progress = max(progress, :progress), stage = :stage, message = :message, heartbeat_at = :now
-    WHERE task_id = :taskId AND status = 'running'
-    RETURNING ${taskColumns}`,
-    )
-    .raw();
-  const setHeartbeat = db.prepare(`
-    UPDATE market_data_tasks SET heartbeat_at = :now WHERE task_id = :taskId AND status = 'running'
-    RETURNING cancel_requested_at`);
-  const setCancelRequested = db
-    .prepare(
-      `
-    UPDATE market_data_tasks SET cancel_requested_at = coalesce(cancel_requested_at, :now)
-    WHERE task_id = :taskId AND status IN ('pending', 'running')
-    RETURNING ${taskColumns}`,
-    )
-    .raw();
-  const insertLog = db.prepare(`
-    INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
-    VALUES (:taskId, :now, 'ERROR', :stage, :message)`);
+  const setProgress = prepareOnce(
+    db,
+    `UPDATE market_data_tasks
+     SET progress = max(progress, :progress), stage = :stage, message = :message, heartbeat_at = :now
+     WHERE task_id = :taskId AND status = 'running'
+     RETURNING ${taskColumns}`,
+    RAW_ROWS,
+  );
+  const setHeartbeat = prepareOnce(
+    db,
+    `UPDATE market_data_tasks SET heartbeat_at = :now WHERE task_id = :taskId AND status = 'running'
+     RETURNING cancel_requested_at`,
+  );
+  const setCancelRequested = prepareOnce(
+    db,
+    `UPDATE market_data_tasks SET cancel_requested_at = coalesce(cancel_requested_at, :now)
+     WHERE task_id = :taskId AND status IN ('pending', 'running')
+     RETURNING ${taskColumns}`,
+    RAW_ROWS,
+  );
+  const insertLog = prepareOnce(
+    db,
+    `INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
+     VALUES (:taskId, :now, 'ERROR', :stage, :message)`,
+  );
 
   function prepareTransition(to: TaskStatus, assignments: string) {
     const from = Object.values(TaskStatus).filter((status) => allowedTransitions[status].includes(to));
     // The IN list comes from our own transition table, never from input.
-    const statement = db
-      .prepare(
-        `
-      UPDATE market_data_tasks SET status = '${to}', ${assignments}
-      WHERE task_id = :taskId AND status IN (${from.map((s) => `'${s}'`).join(', ')})
-      RETURNING ${taskColumns}`,
-      )
-      .raw();
+    const statement = prepareOnce(
+      db,
+      `UPDATE market_data_tasks SET status = '${to}', ${assignments}
+       WHERE task_id = :taskId AND status IN (${from.map((s) => `'${s}'`).join(', ')})
+       RETURNING ${taskColumns}`,
+      RAW_ROWS,
+    );
     return db.transaction((params: Record<string, unknown> & { taskId: string }): Task => {
       const row = statement.get({ now: now(), ...params });
       if (row !== undefined) return toTask(toTaskRecord(row));
@@ -123,7 +124,7 @@ export function createTaskLifecycle(db: Database.Database, queries: TaskQueries,
       // No check-then-insert: the partial unique index decides, and we only explain its verdict.
       const active = isOneActiveViolation(error) ? queries.getActiveTaskRecord() : null;
       if (!active) throw error;
-      throw new AppError(ErrorCode.TaskRunning, TASK_RUNNING_MESSAGE, {
+      throw new AppError(ErrorCode.TaskRunning, ClientMessage.taskRunning, {
         cause: error,
         details: { active_task: toTask(active) },
       });

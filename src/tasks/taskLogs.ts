@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { AppError, ErrorCode } from '../errors';
 import type { TaskQueries } from './taskQueries';
 import { taskLogColumns, toTaskLog } from './taskRow';
@@ -15,23 +16,27 @@ export interface ListLogsQuery {
   readonly minLevel?: TaskLogLevel;
 }
 
-export const MAX_LOG_LIMIT = 1000;
+const MAX_LOG_LIMIT = 1000;
 const MAX_LOG_MESSAGE = 8000;
 const levels = Object.values(TaskLogLevel);
 
 export function createTaskLogs(db: Database.Database, queries: TaskQueries, now: () => string) {
-  const insertLog = db.prepare(`
-    INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
-    VALUES (:taskId, :now, :level, :stage, :message)
-    RETURNING ${taskLogColumns}`);
+  const insertLog = prepareOnce(
+    db,
+    `INSERT INTO market_data_task_logs (task_id, timestamp, level, stage, message)
+     VALUES (:taskId, :now, :level, :stage, :message)
+     RETURNING ${taskLogColumns}`,
+  );
   // The CASE ranks levels in the order of TaskLogLevel. The limit is a subquery, as in the task list: a bound LIMIT
   // would make SQLite re-prepare the statement on every run.
-  const selectLogs = db.prepare(`
-    SELECT ${taskLogColumns} FROM market_data_task_logs
-    WHERE task_id = :taskId AND id > :afterId
-      AND CASE level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'WARNING' THEN 2 ELSE 3 END >= :minRank
-    ORDER BY id
-    LIMIT (SELECT :limit)`);
+  const selectLogs = prepareOnce(
+    db,
+    `SELECT ${taskLogColumns} FROM market_data_task_logs
+     WHERE task_id = :taskId AND id > :afterId
+       AND CASE level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'WARNING' THEN 2 ELSE 3 END >= :minRank
+     ORDER BY id
+     LIMIT (SELECT :limit)`,
+  );
 
   function requireKnownTask(taskId: string): void {
     if (!queries.getTaskRecord(taskId)) throw new AppError(ErrorCode.TaskNotFound, `Task ${taskId} does not exist.`);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../db/prepareOnce';
 import { encodeTaskCursor, decodeTaskCursor } from './taskCursor';
-import { taskColumns, toTask, toTaskRecord } from './taskRow';
+import { RAW_ROWS, taskColumns, toTask, toTaskRecord } from './taskRow';
 import { TaskSource, TaskStatus, TaskType } from './taskTypes';
 import type { Task, TaskRecord } from './taskTypes';
 import { optionalOneOf, requireIntegerInRange, requireTaskId } from './taskValidation';
@@ -22,7 +23,7 @@ export interface TaskPage {
   readonly nextCursor: string | null;
 }
 
-export const MAX_LIST_LIMIT = 200;
+const MAX_LIST_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 50;
 
 export interface TaskQueries {
@@ -36,21 +37,27 @@ export interface TaskQueries {
 const SELECT_TASKS = `SELECT ${taskColumns} FROM market_data_tasks`;
 
 export function createTaskQueries(db: Database.Database): TaskQueries {
-  const selectById = db.prepare(`${SELECT_TASKS} WHERE task_id = :taskId`).raw();
-  const selectActive = db.prepare(`${SELECT_TASKS} WHERE status IN ('pending', 'running') LIMIT 1`).raw();
+  const selectById = prepareOnce(db, `${SELECT_TASKS} WHERE task_id = :taskId`, RAW_ROWS);
+  const selectActive = prepareOnce(db, `${SELECT_TASKS} WHERE status IN ('pending', 'running') LIMIT 1`, RAW_ROWS);
   // Null parameters switch a filter off; the row-value comparison resumes strictly after the cursor. The limit sits in
   // a subquery because SQLite re-prepares a statement on every run when a bound LIMIT feeds its planner.
-  const pageSql = `${SELECT_TASKS}
-    WHERE (:status IS NULL OR status = :status)
-      AND (:taskType IS NULL OR task_type = :taskType)
-      AND (:source IS NULL OR source = :source)
-      AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
-    ORDER BY created_at DESC, task_id DESC
-    LIMIT (SELECT :limit)`;
-  const selectPage = db.prepare(pageSql).raw();
-  const silentSql = `${SELECT_TASKS}
-    WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`;
-  const selectSilent = db.prepare(silentSql).raw();
+  const selectPage = prepareOnce(
+    db,
+    `${SELECT_TASKS}
+     WHERE (:status IS NULL OR status = :status)
+       AND (:taskType IS NULL OR task_type = :taskType)
+       AND (:source IS NULL OR source = :source)
+       AND (:cursorCreatedAt IS NULL OR (created_at, task_id) < (:cursorCreatedAt, :cursorTaskId))
+     ORDER BY created_at DESC, task_id DESC
+     LIMIT (SELECT :limit)`,
+    RAW_ROWS,
+  );
+  const selectSilent = prepareOnce(
+    db,
+    `${SELECT_TASKS}
+     WHERE status IN ('pending', 'running') AND coalesce(heartbeat_at, started_at, created_at) < :cutoff`,
+    RAW_ROWS,
+  );
 
   return {
     getTaskRecord(taskId) {

@@ -2,19 +2,22 @@ import type { Task, TaskLog, TaskRecord } from './taskTypes';
 
 /**
  * Column list shared by every statement that reads a whole task row (also used in RETURNING clauses). Those
- * statements run in raw mode (`.raw()`, an array of values in this order): a named row makes the driver look up
- * every column name of every row, which costs more than the query itself.
+ * statements run in raw mode (prepared with RAW_ROWS: an array of values in this order): a named row makes the driver
+ * look up every column name of every row, which costs more than the query itself.
  */
 export const taskColumns =
   'task_id, task_type, status, source, progress, stage, message, error, created_at, started_at, finished_at, ' +
   'retry_of, heartbeat_at, cancel_requested_at, force';
+
+/** Prepare options of the statements over `taskColumns` (see prepareOnce). */
+export const RAW_ROWS = { raw: true } as const;
 
 export const taskLogColumns = 'id, task_id, timestamp, level, stage, message';
 
 /** The row from a raw-mode statement over `taskColumns`; the CHECK constraints guarantee the enumerations. */
 export function toTaskRecord(row: unknown): TaskRecord {
   // A statement prepared without .raw() hands over an object: fail loudly rather than map undefined columns.
-  if (!Array.isArray(row)) throw new TypeError('Task rows must be read in raw mode (statement.raw()).');
+  if (!Array.isArray(row)) throw new TypeError('Task rows must be read in raw mode (prepareOnce with RAW_ROWS).');
   const v = row as TaskRecordValues;
   return {
     task_id: v[0],

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import { listStageDurations, type StageDuration } from './listStageDurations';
 import { createPurgeFinishedTasks } from './purgeFinishedTasks';
 import type { PurgeResult, RetentionPolicy } from './purgeFinishedTasks';
+import { createTaskChangeFeed, type TaskChangeFeed } from './taskChangeFeed';
 import { createTaskLifecycle } from './taskLifecycle';
 import type { CreateTaskInput } from './taskLifecycle';
 import { createTaskLogs } from './taskLogs';
@@ -8,7 +10,7 @@ import type { ListLogsQuery } from './taskLogs';
 import { createTaskQueries } from './taskQueries';
 import type { ListTasksQuery, TaskPage } from './taskQueries';
 import { toTask } from './taskRow';
-import type { Task, TaskLog, TaskLogLevel, TaskRecord, TaskStage } from './taskTypes';
+import type { Task, TaskLog, TaskLogLevel, TaskRecord, TaskStage, TaskType } from './taskTypes';
 import { requireIntegerInRange } from './taskValidation';
 
 export interface TaskStoreOptions {
@@ -19,8 +21,9 @@ export interface TaskStoreOptions {
 /**
  * The TaskManager core over one open connection. Every method is synchronous and atomic. Bad input throws
  * AppError INVALID_REQUEST; an unknown task TASK_NOT_FOUND; a wrong state ILLEGAL_TRANSITION or TASK_NOT_ACTIVE.
+ * It is also the change feed the event stream reads.
  */
-export interface TaskStore {
+export interface TaskStore extends TaskChangeFeed {
   /** Inserts a pending task. Throws TASK_RUNNING (details.active_task) while another task is pending or running. */
   createTask(input: CreateTaskInput): Task;
   /** null when unknown. */
@@ -60,6 +63,8 @@ export interface TaskStore {
   listLogs(taskId: string, query?: ListLogsQuery): TaskLog[];
   /** Deletes finished tasks (and their logs) that finished longer ago than the policy allows. */
   purgeFinishedTasks(policy: RetentionPolicy): PurgeResult;
+  /** Each stage's median wall time over the latest `window` successful tasks of a type (stages run at least once). */
+  listStageDurations(taskType: TaskType, window: number): Partial<Record<TaskStage, StageDuration>>;
 }
 
 export function createTaskStore(db: Database.Database, options: TaskStoreOptions = {}): TaskStore {
@@ -72,6 +77,7 @@ export function createTaskStore(db: Database.Database, options: TaskStoreOptions
   return {
     ...lifecycle,
     ...logs,
+    ...createTaskChangeFeed(db),
     getTask(taskId) {
       const record = queries.getTaskRecord(taskId);
       return record === null ? null : toTask(record);
@@ -84,5 +90,6 @@ export function createTaskStore(db: Database.Database, options: TaskStoreOptions
       return queries.listTasksSilentSince(new Date(clock().getTime() - seconds * 1000).toISOString());
     },
     purgeFinishedTasks: createPurgeFinishedTasks(db, clock),
+    listStageDurations: (taskType, window) => listStageDurations(db, taskType, window),
   };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { createAnalysisStore } from '../../src/analysis/createAnalysisStore';
 import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
 import { listSymbolMetrics } from '../../src/analysis/listSymbolMetrics';
 import { openDatabase } from '../../src/db/openDatabase';
@@ -30,7 +31,13 @@ describe('analyzeBundle', () => {
     const dir = temp.make();
     const expected = await writeSyntheticBundleDir(dir, { symbols: 25, days: 200, seed: 7 });
     const result = await analyzeBundle(
-      { bundleDir: dir, db, taskId: 'task-1', now: clock('2026-01-02T03:04:05Z'), workers: 0 },
+      {
+        bundleDir: dir,
+        store: createAnalysisStore(db),
+        taskId: 'task-1',
+        now: clock('2026-01-02T03:04:05Z'),
+        workers: 0,
+      },
       createTestContext(),
     );
     expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: result.totals, symbols: result.symbols }).toEqual(
@@ -58,8 +65,14 @@ describe('analyzeBundle', () => {
     const second = temp.make();
     await writeSyntheticBundleDir(first, { symbols: 10, days: 60, seed: 1, defects: 'none' });
     const expectedSecond = await writeSyntheticBundleDir(second, { symbols: 12, days: 80, seed: 2 });
-    const a = await analyzeBundle({ bundleDir: first, db, workers: 0 }, createTestContext());
-    const b = await analyzeBundle({ bundleDir: second, db, workers: 0 }, createTestContext());
+    const a = await analyzeBundle(
+      { bundleDir: first, store: createAnalysisStore(db), workers: 0 },
+      createTestContext(),
+    );
+    const b = await analyzeBundle(
+      { bundleDir: second, store: createAnalysisStore(db), workers: 0 },
+      createTestContext(),
+    );
     expect(b.runId).toBeGreaterThan(a.runId);
     expect(getCurrentAnalysis(db)?.runId).toBe(b.runId);
     expect(getCurrentAnalysis(db)?.totals.symbol_count).toBe(expectedSecond.bundle.symbol_count);
@@ -67,7 +80,10 @@ describe('analyzeBundle', () => {
 
     // A failed later run does not replace the current one.
     await expect(
-      analyzeBundle({ bundleDir: join(first, 'nope'), db, workers: 0 }, createTestContext()),
+      analyzeBundle(
+        { bundleDir: join(first, 'nope'), store: createAnalysisStore(db), workers: 0 },
+        createTestContext(),
+      ),
     ).rejects.toSatisfy((error) => isAppError(error, 'BUNDLE_INVALID'));
     expect(getCurrentAnalysis(db)?.runId).toBe(b.runId);
     const statuses = db.prepare('SELECT status FROM analysis_runs ORDER BY run_id').pluck().all();
@@ -82,7 +98,10 @@ describe('analyzeBundle', () => {
     const db = freshDb();
     const dir = temp.make();
     const expected = await writeSyntheticBundleDir(dir, { symbols: 20, days: 120, seed: 4 });
-    const { runId } = await analyzeBundle({ bundleDir: dir, db, workers: 0 }, createTestContext());
+    const { runId } = await analyzeBundle(
+      { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
+      createTestContext(),
+    );
     const byMissing = listSymbolMetrics(db, runId, { limit: 3, offset: 0, sort: '-missing_days' });
     expect(byMissing.total).toBe(20);
     expect(byMissing.items).toHaveLength(3);
@@ -110,9 +129,9 @@ describe('analyzeBundle', () => {
         if (progress.done >= 3) controller.abort();
       },
     };
-    await expect(analyzeBundle({ bundleDir: dir, db, workers: 0 }, cancelling)).rejects.toSatisfy((error) =>
-      isAppError(error, 'CANCELLED'),
-    );
+    await expect(
+      analyzeBundle({ bundleDir: dir, store: createAnalysisStore(db), workers: 0 }, cancelling),
+    ).rejects.toSatisfy((error) => isAppError(error, 'CANCELLED'));
     const run = db.prepare('SELECT status, error_code FROM analysis_runs').get() as {
       status: string;
       error_code: string;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { createAnalysisStore } from '../../src/analysis/createAnalysisStore';
 import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
 import { openDatabase } from '../../src/db/openDatabase';
 import { isAppError } from '../../src/errors';
@@ -111,7 +112,10 @@ describe('csv-daily layouts and dialects', () => {
     });
     const db = openDatabase(':memory:');
     try {
-      const result = await analyzeBundle({ bundleDir: dir, db, workers: 0 }, createTestContext());
+      const result = await analyzeBundle(
+        { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
+        createTestContext(),
+      );
       expect(result.symbols['600000.SH']).toMatchObject({ missing_days: 1, gap_count: 1 });
       expect(result.symbols['600001.SH']).toMatchObject({ out_of_calendar_rows: 1 });
       expect(getCurrentAnalysis(db)?.calendarSource).toBe('derived');

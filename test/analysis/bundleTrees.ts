@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { generateSyntheticBundle } from '../../scripts/bundleGenerator/generateSyntheticBundle';
-import { createRawZipWriter } from '../../src/stages/zip/createRawZipWriter';
+import { createRawZipWriter } from '../../scripts/zip/createRawZipWriter';
 
 /** Bundle files by path inside the archive. */
 export type TreeFiles = Record<string, string | Buffer>;

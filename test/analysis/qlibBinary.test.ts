@@ -5,12 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
+import { createAnalysisStore } from '../../src/analysis/createAnalysisStore';
 import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
 import { listSymbolMetrics } from '../../src/analysis/listSymbolMetrics';
 import { SYMBOL_COUNT_METRICS, type BundleSummary } from '../../src/analysis/metricNames';
 import { openDatabase } from '../../src/db/openDatabase';
 import { isAppError } from '../../src/errors';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 import { QLIB_EXPRESSIBLE_FAMILIES } from '../../scripts/bundleGenerator/defectFamilies';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTempDirs, createTestContext } from './analysisTestKit';
@@ -121,7 +122,10 @@ describe('qlib binary bundles', () => {
     await writeSyntheticBundleDir(dir, { symbols: 14, days: 90, seed: 5, format: 'qlib-bin' });
     const db = openDatabase(':memory:');
     try {
-      const { runId } = await analyzeBundle({ bundleDir: dir, db, workers: 0 }, createTestContext());
+      const { runId } = await analyzeBundle(
+        { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
+        createTestContext(),
+      );
       const current = getCurrentAnalysis(db)!;
       expect(current.format).toBe('qlib-bin');
       for (const name of NOT_IN_QLIB) expect(current.totals[name as 'unsorted'], name).toBeNull();
@@ -199,7 +203,10 @@ describe('qlib binary bundles', () => {
     });
     const db = openDatabase(':memory:');
     try {
-      const result = await analyzeBundle({ bundleDir: dir, db, workers: 0 }, createTestContext());
+      const result = await analyzeBundle(
+        { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
+        createTestContext(),
+      );
       expect(result.symbols['600000.SH']).toMatchObject({ rows_written: 5, vwap_out_of_range_rows: null });
       expect(result.symbols['600001.SH']?.rows_written).toBe(5);
       const issues = db

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthFailureReason, Role, createTokenVerifier } from '../../src/auth';
 import type { AuthFailureReason as Reason, AuthFailure } from '../../src/auth';
 import { ErrorCode } from '../../src/errors';
-import { toErrorResponse } from '../../src/http';
+import { toErrorResponse } from '../../src/http/toErrorResponse';
 import { expectAppError } from './assertRejects';
 import { startJwksServer } from './jwksServer';
 import type { JwksServer } from './jwksServer';

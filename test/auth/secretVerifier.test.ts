@@ -1,21 +1,13 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  AUTH_NOT_CONFIGURED_MESSAGE,
-  AuthFailure,
-  AuthFailureReason,
-  Role,
-  UNAUTHORIZED_MESSAGE,
-  createTokenVerifier,
-  generateSecret,
-  mintToken,
-} from '../../src/auth';
+import { AuthFailure, AuthFailureReason, Role, createTokenVerifier, generateSecret, mintToken } from '../../src/auth';
 import type { AuthFailureReason as Reason } from '../../src/auth';
 import { ErrorCode } from '../../src/errors';
-import { toErrorResponse } from '../../src/http';
+import { toErrorResponse } from '../../src/http/toErrorResponse';
 import { expectAppError } from './assertRejects';
 
 const NOW = new Date('2025-03-14T09:00:00Z');
+const UNAUTHORIZED_MESSAGE = 'invalid or missing bearer token';
 const secret = generateSecret();
 const clock = () => NOW;
 
@@ -245,7 +237,7 @@ describe('an unconfigured token verifier', () => {
     const token = await mintToken({ secret, subject: 'alice', roles: [Role.Admin], ttlSeconds: 600 });
     for (const header of [null, `Bearer ${token}`]) {
       const error = await expectAppError(verifier.verify(header), ErrorCode.InvalidConfig);
-      expect(error.message).toBe(AUTH_NOT_CONFIGURED_MESSAGE);
+      expect(error.message).toBe('authentication is not configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL');
     }
   });
 });

@@ -1,7 +1,7 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../src/errors';
-import { isUuid, parseEnumParam, parseIntegerParam, parseStringParam, parseUuid } from '../../src/http';
+import { parseEnumParam, parseIntegerParam, parseStringParam } from '../../src/http/parseParams';
 
 function query(search: string): URLSearchParams {
   return new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/market-data/tasks${search}` }).query;
@@ -61,20 +61,6 @@ describe('parseEnumParam', () => {
     expect(invalidMessage(() => parseEnumParam(undefined, 'task_type', ['download'], { required: true }))).toBe(
       'task_type is required',
     );
-  });
-});
-
-describe('parseUuid and isUuid', () => {
-  it('accepts a UUID and normalises it to lower case', () => {
-    expect(parseUuid('6F1C1A1E-AB12-4C3D-8E9F-0123456789AB')).toBe('6f1c1a1e-ab12-4c3d-8e9f-0123456789ab');
-    expect(isUuid('6f1c1a1e-ab12-4c3d-8e9f-0123456789ab')).toBe(true);
-  });
-
-  it('refuses anything else, naming the parameter', () => {
-    expect(isUuid('6f1c1a1e-ab12-4c3d-8e9f-0123456789a')).toBe(false);
-    expect(isUuid(42)).toBe(false);
-    expect(invalidMessage(() => parseUuid('../../etc/passwd', 'before'))).toBe('before must be a UUID');
-    expect(invalidMessage(() => parseUuid('', 'task_id'))).toBe('task_id is required');
   });
 });
 

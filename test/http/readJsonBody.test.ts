@@ -1,7 +1,7 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../src/errors';
-import { readJsonBody, rejectUnknownFields } from '../../src/http';
+import { readJsonBody, rejectUnknownFields } from '../../src/http/readJsonBody';
 import { expectAppError } from '../auth/assertRejects';
 
 const URL = 'http://127.0.0.1/api/market-data/tasks';

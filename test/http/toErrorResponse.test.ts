@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AuthFailure, AuthFailureReason, UNAUTHORIZED_MESSAGE } from '../../src/auth';
+import { AuthFailure, AuthFailureReason } from '../../src/auth';
 import { AppError, ErrorCode } from '../../src/errors';
-import { STATUS_BY_CODE, toErrorResponse } from '../../src/http';
+import { STATUS_BY_CODE, toErrorResponse } from '../../src/http/toErrorResponse';
+
+const UNAUTHORIZED_MESSAGE = 'invalid or missing bearer token';
 
 function recordingLogger() {
   const lines: { level: 'warn' | 'error'; message: string }[] = [];

@@ -3,8 +3,9 @@ import type { LogLevel } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { Role, createTokenVerifier, generateSecret, mintToken } from '../../src/auth';
 import { AppError, ErrorCode } from '../../src/errors';
-import { authenticate, readJsonBody, withErrorHandling } from '../../src/http';
-import type { HttpHandler } from '../../src/http';
+import { authenticate } from '../../src/http/authenticate';
+import { readJsonBody } from '../../src/http/readJsonBody';
+import { withErrorHandling, type HttpHandler } from '../../src/http/withErrorHandling';
 
 function contextWithLog() {
   const lines: { level: LogLevel; text: string }[] = [];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, startAppHost } from './appHost';
 import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from './apiClient';
 import { startBundleServer, type BundleServer } from './bundleServer';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 
 const TASKS = '/api/market-data/tasks';
 

@@ -109,7 +109,7 @@ describe('createActivities under at-least-once delivery', () => {
     const taskId = startDownloadTask();
     const { activities } = services;
     const downloaded = await activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
-    const value = downloaded.ok ? (downloaded.value as unknown as { download: { filePath: string } }) : null;
+    const value = downloaded.ok && !downloaded.value.alreadyCurrent ? downloaded.value : null;
     // The crash: this task's swap completed, the host died before the install was recorded.
     await installBundle(
       { archivePath: value!.download.filePath, bundlesDir: services.bundlesDir, swapId: taskId },
@@ -205,5 +205,20 @@ describe('createActivities and the checksum sidecar', () => {
     const downloaded = await services.activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
     expect(downloaded).toMatchObject({ ok: false, code: 'DOWNLOAD_FAILED' });
     expect(downloaded.ok ? '' : downloaded.message).toContain('The local checksum file does not exist');
+  });
+});
+
+describe('createActivities after an upgrade', () => {
+  it('installs a download handed on untagged, as an unzip scheduled by an older version receives it', async () => {
+    const taskId = startDownloadTask();
+    const downloaded = await services.activities.downloadBundle({ taskId, slice: downloadSlice!, previous: null });
+    if (!downloaded.ok || downloaded.value.alreadyCurrent) throw new Error('the download did not fetch the archive');
+    // Older versions recorded { summary, download } without the stage tag.
+    const untagged = JSON.parse(
+      JSON.stringify({ summary: downloaded.value.summary, download: downloaded.value.download }),
+    ) as StageActivityInput['previous'];
+    const unzipped = await services.activities.unzipBundle({ taskId, slice: unzipSlice!, previous: untagged });
+    expect(unzipped).toMatchObject({ ok: true, value: { stage: 'unzip' } });
+    expect(versionIn('current')).toBe('v1');
   });
 });

@@ -11,7 +11,7 @@ import { getBundleDiff, getDiffSymbol, listDiffSymbols } from '../../src/analysi
 import { createBundleStore, type BundleStore, type NewBundleInstall } from '../../src/bundles/bundleStore';
 import { openDatabase } from '../../src/db/openDatabase';
 import { createTaskStore } from '../../src/tasks/taskStore';
-import { diffInstalledBundle, FIRST_INSTALL_NOTE } from '../../src/pipeline/diffInstalledBundle';
+import { diffInstalledBundle } from '../../src/pipeline/diffInstalledBundle';
 import { createStageTestContext } from '../stages/helpers/stageTestContext';
 
 let dir: string;
@@ -77,7 +77,7 @@ describe('the diff stage compares bundles/current with bundles/previous and reco
     const first = install(null);
     const ctx = createStageTestContext();
     expect(await diffInstalledBundle({ bundles, diffs, bundlesDir: bundlesDir() }, taskId, ctx)).toBe(
-      FIRST_INSTALL_NOTE,
+      'This is the first bundle installed: there is no previous generation to compare it with.',
     );
     expect(getBundleDiff(db)).toMatchObject({ from: null, totals: null, to: { bundle_id: first } });
 

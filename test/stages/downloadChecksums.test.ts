@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTransientFailure } from '../../src/errors';
 import { downloadBundle } from '../../src/stages/download/downloadBundle';
 import type { DownloadOptions } from '../../src/stages/download/downloadOptions';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 import { sha256, startFileServer, type FileServer } from './helpers/startFileServer';
 import { createStageTestContext, type RecordingContext } from './helpers/stageTestContext';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
-import { createRawZipWriter } from '../../src/stages/zip/createRawZipWriter';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createRawZipWriter } from '../../scripts/zip/createRawZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 import { writeTarGz } from './helpers/buildTarGz';
 import { createStageTestContext } from './helpers/stageTestContext';
 

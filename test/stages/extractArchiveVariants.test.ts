@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
-import { createRawZipWriter, type RawZipEntry } from '../../src/stages/zip/createRawZipWriter';
+import { createRawZipWriter, type RawZipEntry } from '../../scripts/zip/createRawZipWriter';
 import { writeTarGz, type TarMember } from './helpers/buildTarGz';
 import { createStageTestContext } from './helpers/stageTestContext';
 

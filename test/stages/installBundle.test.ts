@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installBundle } from '../../src/stages/unzip/installBundle';
 import { recoverBundleSwap } from '../../src/stages/unzip/recoverBundleSwap';
 import { readLastSwap } from '../../src/stages/unzip/swapBundleDirs';
-import { createRawZipWriter } from '../../src/stages/zip/createRawZipWriter';
-import { createZipWriter } from '../../src/stages/zip/createZipWriter';
+import { createRawZipWriter } from '../../scripts/zip/createRawZipWriter';
+import { createZipWriter } from '../../scripts/zip/createZipWriter';
 import { createStageTestContext } from './helpers/stageTestContext';
 
 let dir: string;

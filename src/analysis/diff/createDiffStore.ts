@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../../db/prepareOnce';
 import type { BundleDiff } from './diffBundles';
 import { DIFF_TOTAL_NAMES, type DiffSample } from './diffTypes';
 import {
@@ -40,23 +41,27 @@ const TOTAL_COLUMNS = DIFF_TOTAL_NAMES.join(', ');
 const TOTAL_PARAMS = DIFF_TOTAL_NAMES.map((name) => `@${name}`).join(', ');
 const NULL_TOTALS = Object.fromEntries(DIFF_TOTAL_NAMES.map((name) => [name, null]));
 
-/** The diff tables: written whole at the end of a diff, read by the API. Create once per connection. */
+/** The diff tables: written whole at the end of a diff, read by the API (statements prepared once per connection). */
 export function createDiffStore(db: Database.Database): DiffStore {
-  const findByInstall = db.prepare<[number], { diff_id: number }>(
+  const findByInstall = prepareOnce<[number], { diff_id: number }>(
+    db,
     'SELECT diff_id FROM market_data_bundle_diffs WHERE to_bundle_id = ?',
   );
-  const insertDiff = db.prepare(
+  const insertDiff = prepareOnce(
+    db,
     `INSERT INTO market_data_bundle_diffs (task_id, from_bundle_id, to_bundle_id, from_format, to_format, created_at,
        seconds, ${TOTAL_COLUMNS})
      VALUES (@taskId, @fromBundleId, @toBundleId, @fromFormat, @toFormat, @createdAt, @seconds, ${TOTAL_PARAMS})`,
   );
-  const insertSymbol = db.prepare(
+  const insertSymbol = prepareOnce(
+    db,
     `INSERT INTO market_data_bundle_diff_symbols (diff_id, symbol, change, rows_added, rows_removed, rows_restated,
        readjusted, readjust_ratio, first_restated_date, last_restated_date)
      VALUES (@diffId, @symbol, @change, @rows_added, @rows_removed, @rows_restated, @readjusted, @readjust_ratio,
        @first_restated_date, @last_restated_date)`,
   );
-  const insertSample = db.prepare(
+  const insertSample = prepareOnce(
+    db,
     `INSERT INTO market_data_bundle_diff_samples (diff_id, symbol, trade_date, field, old_value, new_value)
      VALUES (@diffId, @symbol, @tradeDate, @field, @old, @new)`,
   );

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareOnce } from '../../db/prepareOnce';
 import { DIFF_TOTAL_NAMES, type DiffSample, type DiffTotals, type SymbolDiff } from './diffTypes';
 
 /** An install as a diff names it. */
@@ -62,16 +63,6 @@ const FILTERS: Readonly<Record<DiffChangeFilter | 'all', string>> = {
   readjusted: 'readjusted = 1',
 };
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-function statement(db: Database.Database, key: string, sql: () => string): Database.Statement {
-  let map = statements.get(db);
-  if (!map) statements.set(db, (map = new Map<string, Database.Statement>()));
-  let prepared = map.get(key);
-  if (!prepared) map.set(key, (prepared = db.prepare(sql())));
-  return prepared;
-}
-
 const IDENTITY = (alias: string): string =>
   `${alias}.bundle_id AS ${alias}_bundle_id, ${alias}.source_url AS ${alias}_source, ${alias}.sha256 AS ${alias}_checksum,
    ${alias}.installed_at AS ${alias}_installed_at, ${alias}.task_id AS ${alias}_task_id,
@@ -79,11 +70,9 @@ const IDENTITY = (alias: string): string =>
 
 /** The newest diff (`diffId` undefined) or a given one; null when there is none. */
 export function getBundleDiff(db: Database.Database, diffId?: number): StoredDiff | null {
-  const row = statement(
+  const row = prepareOnce(
     db,
-    diffId === undefined ? 'latest' : 'byId',
-    () =>
-      `SELECT d.*, ${IDENTITY('f')}, ${IDENTITY('t')}
+    `SELECT d.*, ${IDENTITY('f')}, ${IDENTITY('t')}
        FROM market_data_bundle_diffs d
        LEFT JOIN market_data_bundles f ON f.bundle_id = d.from_bundle_id
        JOIN market_data_bundles t ON t.bundle_id = d.to_bundle_id
@@ -116,7 +105,7 @@ export function getBundleDiff(db: Database.Database, diffId?: number): StoredDif
 
 /** The id of the newest diff, or null when none is recorded. */
 export function getLatestDiffId(db: Database.Database): number | null {
-  const row = statement(db, 'latestId', () => 'SELECT max(diff_id) AS id FROM market_data_bundle_diffs').get() as {
+  const row = prepareOnce(db, 'SELECT max(diff_id) AS id FROM market_data_bundle_diffs').get() as {
     id: number | null;
   };
   return row.id;
@@ -140,18 +129,16 @@ export function listDiffSymbols(
     offset: query.offset,
   };
   const total = (
-    statement(db, `count:${query.change ?? 'all'}`, () => {
-      return `SELECT COUNT(*) AS n FROM market_data_bundle_diff_symbols WHERE ${where}`;
-    }).get(params) as { n: number }
+    prepareOnce(db, `SELECT COUNT(*) AS n FROM market_data_bundle_diff_symbols WHERE ${where}`).get(params) as {
+      n: number;
+    }
   ).n;
   const direction = descending ? 'DESC' : 'ASC';
   // `key` is one of DIFF_SORT_KEYS and `filter` one of FILTERS, so both are safe in the SQL. Nulls sort last; ties put
   // restated symbols first.
-  const rows = statement(
+  const rows = prepareOnce(
     db,
-    `page:${query.change ?? 'all'}:${key}:${direction}`,
-    () =>
-      `SELECT * FROM market_data_bundle_diff_symbols WHERE ${where}
+    `SELECT * FROM market_data_bundle_diff_symbols WHERE ${where}
        ORDER BY ${key} IS NULL, ${key} ${direction}, rows_restated DESC, readjusted DESC, symbol ASC
        LIMIT @limit OFFSET @offset`,
   ).all(params) as Record<string, unknown>[];
@@ -164,17 +151,14 @@ export function getDiffSymbol(
   diffId: number,
   symbol: string,
 ): (StoredSymbolDiff & { samples: DiffSample[] }) | null {
-  const row = statement(
+  const row = prepareOnce(
     db,
-    'symbol',
-    () => 'SELECT * FROM market_data_bundle_diff_symbols WHERE diff_id = @diffId AND symbol = @symbol',
+    'SELECT * FROM market_data_bundle_diff_symbols WHERE diff_id = @diffId AND symbol = @symbol',
   ).get({ diffId, symbol }) as Record<string, unknown> | undefined;
   if (row === undefined) return null;
-  const samples = statement(
+  const samples = prepareOnce(
     db,
-    'samples',
-    () =>
-      `SELECT trade_date, field, old_value AS old, new_value AS new FROM market_data_bundle_diff_samples
+    `SELECT trade_date, field, old_value AS old, new_value AS new FROM market_data_bundle_diff_samples
        WHERE diff_id = @diffId AND symbol = @symbol ORDER BY trade_date, rowid`,
   ).all({ diffId, symbol }) as DiffSample[];
   return { ...toSymbolDiff(row), samples };

@@ -4,7 +4,7 @@
  * attributes); Trusted Types with only a `default` policy that admits the empty string (web/emptyHtmlPolicy.ts), so
  * any markup reaching an `innerHTML`-style sink throws instead of being parsed.
  */
-export const DASHBOARD_CSP = [
+const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -18,7 +18,7 @@ export interface EventStreamTiming {
   readonly lookBackMs: number;
 }
 
-export const DEFAULT_EVENT_STREAM_TIMING: EventStreamTiming = {
+const DEFAULT_EVENT_STREAM_TIMING: EventStreamTiming = {
   pollMs: 500,
   heartbeatMs: 15_000,
   maxDurationMs: 120_000,

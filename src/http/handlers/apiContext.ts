@@ -5,7 +5,8 @@ import type { PipelineControl } from '../../pipeline/createPipelineControl';
 
 /** What an API handler gets besides the request: verified caller, services, and the orchestration handle. */
 export interface ApiContext {
-  readonly services: AppServices;
+  /** The stores and settings; never the raw connection. */
+  readonly services: Omit<AppServices, 'db'>;
   readonly control: PipelineControl;
   readonly principal: Principal;
   /** Log a warning on the invocation (never shown to the client). */

@@ -1,6 +1,4 @@
 import { CheckCode } from '../../analysis/checkCodes';
-import { listDayStats } from '../../analysis/listDayStats';
-import { listFindings } from '../../analysis/listFindings';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiHandler } from './apiContext';
 import { requireAnalysis } from './bundleHandlers';
@@ -10,7 +8,7 @@ export const listBundleDaysHandler: ApiHandler = (_request, api) => {
   const analysis = requireAnalysis(api);
   return Promise.resolve({
     status: 200,
-    jsonBody: { run_id: analysis.runId, days: listDayStats(api.services.db, analysis.runId) },
+    jsonBody: { run_id: analysis.runId, days: api.services.analysis.listDayStats(analysis.runId) },
   });
 };
 
@@ -22,7 +20,7 @@ export const listBundleFindingsHandler: ApiHandler = (request, api) => {
   const limit = parseIntegerParam(query.get('limit'), 'limit', { min: 1, max: 500, default: 50 });
   const offset = parseIntegerParam(query.get('offset'), 'offset', { min: 0, default: 0 });
   const analysis = requireAnalysis(api);
-  const page = listFindings(api.services.db, analysis.runId, { symbol, check, limit, offset });
+  const page = api.services.analysis.listFindings(analysis.runId, { symbol, check, limit, offset });
   return Promise.resolve({
     status: 200,
     jsonBody: { run_id: analysis.runId, total: page.total, limit, offset, findings: page.items, checks: page.checks },

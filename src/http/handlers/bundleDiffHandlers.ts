@@ -1,12 +1,8 @@
 import { DIFF_CHANGE_FILTERS, DIFF_SORT_KEYS, type StoredDiff } from '../../analysis/diff/readBundleDiffs';
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiContext, ApiHandler } from './apiContext';
-
-export const NO_DIFF_MESSAGE =
-  'No bundle diff is recorded yet: a diff is made when a download or rollback installs a bundle.';
-export const FIRST_INSTALL_MESSAGE =
-  'This is the first bundle installed: there is no previous generation to compare it with.';
 
 const SORTS = DIFF_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
 
@@ -15,7 +11,10 @@ function requireDiff(api: ApiContext, query: URLSearchParams): StoredDiff {
   const diffId = parseIntegerParam(query.get('diff_id'), 'diff_id', { min: 1 });
   const diff = api.services.diffs.getDiff(diffId);
   if (diff === null) {
-    throw new AppError(ErrorCode.NoDiff, diffId === undefined ? NO_DIFF_MESSAGE : `There is no bundle diff ${diffId}.`);
+    throw new AppError(
+      ErrorCode.NoDiff,
+      diffId === undefined ? ClientMessage.noDiff : `There is no bundle diff ${diffId}.`,
+    );
   }
   return diff;
 }
@@ -53,7 +52,7 @@ export const getBundleDiffHandler: ApiHandler = (request, api) => {
     status: 200,
     jsonBody: {
       ...describeDiff(api, diff),
-      message: diff.from === null ? FIRST_INSTALL_MESSAGE : null,
+      message: diff.from === null ? ClientMessage.firstInstall : null,
       totals: diff.totals,
       total: page.total,
       limit,
@@ -70,7 +69,9 @@ export const getBundleDiffSymbolHandler: ApiHandler = (request, api) => {
   const found = api.services.diffs.getSymbol(diff.diff_id, symbol);
   if (found === null) {
     const why =
-      diff.from === null ? FIRST_INSTALL_MESSAGE : `${symbol} did not change in this diff (or is in neither bundle).`;
+      diff.from === null
+        ? ClientMessage.firstInstall
+        : `${symbol} did not change in this diff (or is in neither bundle).`;
     throw new AppError(ErrorCode.NotFound, why);
   }
   return Promise.resolve({ status: 200, jsonBody: { ...describeDiff(api, diff), ...found } });

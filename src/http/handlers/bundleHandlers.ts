@@ -1,24 +1,22 @@
-import { getCurrentAnalysis } from '../../analysis/getCurrentAnalysis';
-import { listSymbolMetrics } from '../../analysis/listSymbolMetrics';
+import { isAnalysisOfInstall } from '../../analysis/isAnalysisOfInstall';
 import { findRestorableBundle } from '../../bundles/findRestorableBundle';
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
 import { parseIntegerParam, parseStringParam } from '../parseParams';
 import type { ApiContext, ApiHandler } from './apiContext';
 
-const NO_BUNDLE_MESSAGE = 'No bundle is installed and analysed yet: run a download task first.';
-
 /** The current analysis run, or NO_BUNDLE. */
 export function requireAnalysis(api: ApiContext) {
-  const analysis = getCurrentAnalysis(api.services.db);
-  if (analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  const analysis = api.services.analysis.getCurrentAnalysis();
+  if (analysis === null) throw new AppError(ErrorCode.NoBundle, ClientMessage.noBundle);
   return analysis;
 }
 
 /** GET /api/market-data/bundle: the installed bundle and its current analysis totals. */
 export const getBundleHandler: ApiHandler = (_request, api) => {
   const installed = api.services.bundles.getInstalledBundle();
-  const analysis = getCurrentAnalysis(api.services.db);
-  if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, NO_BUNDLE_MESSAGE);
+  const analysis = api.services.analysis.getCurrentAnalysis();
+  if (installed === null && analysis === null) throw new AppError(ErrorCode.NoBundle, ClientMessage.noBundle);
   const previous = findRestorableBundle(api.services.bundles, api.services.bundlesDir);
   return Promise.resolve({
     status: 200,
@@ -39,7 +37,7 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       calendar_source: analysis?.calendarSource ?? null,
       totals: analysis?.totals ?? null,
       // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).
-      analysis_matches_bundle: installed !== null && analysis !== null && analysis.startedAt >= installed.installed_at,
+      analysis_matches_bundle: isAnalysisOfInstall(analysis, installed),
       // The newest bundle diff (GET /bundle/diff), or null when none is recorded.
       diff_id: api.services.diffs.latestDiffId(),
       // What a rollback would bring back, or null when no earlier generation is kept.
@@ -64,7 +62,7 @@ export const listBundleSymbolsHandler: ApiHandler = (request, api) => {
   const offset = parseIntegerParam(query.get('offset'), 'offset', { min: 0, default: 0 });
   const sort = parseStringParam(query.get('sort'), 'sort', { maxLength: 64 }) ?? 'symbol';
   const analysis = requireAnalysis(api);
-  const page = listSymbolMetrics(api.services.db, analysis.runId, { q, limit, offset, sort });
+  const page = api.services.analysis.listSymbolMetrics(analysis.runId, { q, limit, offset, sort });
   return Promise.resolve({
     status: 200,
     jsonBody: { run_id: analysis.runId, total: page.total, limit, offset, symbols: page.items },

@@ -1,4 +1,3 @@
-import { getTaskChangeFeed } from '../../tasks/taskChangeFeed';
 import { createTaskEventStream } from '../events/createTaskEventStream';
 import { decodeEventCursor } from '../events/eventCursor';
 import { describeError } from '../toErrorResponse';
@@ -12,7 +11,7 @@ export const streamEventsHandler: ApiHandler = (request, api) => {
   const lastEventId = request.headers.get('last-event-id');
   const resumeFrom = lastEventId === null || lastEventId.trim() === '' ? null : decodeEventCursor(lastEventId);
   const body = createTaskEventStream({
-    feed: getTaskChangeFeed(api.services.db),
+    feed: api.services.tasks,
     resumeFrom,
     endBy: api.principal.expiresAt.getTime(),
     onError: (error) => api.warn(`event stream ended early: ${describeError(error, { stack: false })}`),

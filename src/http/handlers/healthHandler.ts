@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { AppServices } from '../../appServices';
+import { ClientMessage } from '../../clientMessages';
 import { describeError } from '../toErrorResponse';
 
 /**
@@ -21,6 +22,6 @@ export function checkHealth(getServices: () => AppServices, log: (message: strin
     };
   } catch (error) {
     log(`health check failed: ${describeError(error)}`);
-    return { status: 503, jsonBody: { status: 'unavailable', error: 'database or configuration unusable' } };
+    return { status: 503, jsonBody: { status: 'unavailable', error: ClientMessage.unavailable } };
   }
 }

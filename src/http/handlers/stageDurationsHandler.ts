@@ -1,5 +1,4 @@
 import { stagePlan } from '../../pipeline/stagePlan';
-import { listStageDurations } from '../../tasks/listStageDurations';
 import { TaskType } from '../../tasks/taskTypes';
 import type { ApiHandler } from './apiContext';
 
@@ -12,7 +11,7 @@ const WINDOW = 10;
 export const stageDurationsHandler: ApiHandler = (_request, api) => {
   const taskTypes = Object.fromEntries(
     Object.values(TaskType).map((taskType) => {
-      const durations = listStageDurations(api.services.db, taskType, WINDOW);
+      const durations = api.services.tasks.listStageDurations(taskType, WINDOW);
       const stages = stagePlan(taskType).map((slice) => ({
         stage: slice.stage,
         from: slice.from,

@@ -1,13 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { hasRole, requireRole, Role } from '../../auth';
 import { findRestorableBundle } from '../../bundles/findRestorableBundle';
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
-import { NO_PREVIOUS_MESSAGE } from '../../pipeline/rollBackBundle';
 import { submitTask, type SubmitRequest } from '../../pipeline/submitTask';
 import { TaskType } from '../../tasks/taskTypes';
 import { parseEnumParam } from '../parseParams';
 import { readJsonBody, rejectUnknownFields } from '../readJsonBody';
-import { TASK_NOT_FOUND_MESSAGE } from '../toErrorResponse';
 import { taskUrl, type ApiContext, type ApiHandler } from './apiContext';
 import { findTaskById } from './findTaskById';
 
@@ -17,7 +16,7 @@ async function accept(request: HttpRequest, api: ApiContext, submit: SubmitReque
   // Rolling back and forcing an install both override the install's own protections: administrators only.
   if (submit.taskType === 'rollback' || submit.force === true) requireRole(api.principal, Role.Admin);
   if (submit.taskType === 'rollback' && findRestorableBundle(api.services.bundles, api.services.bundlesDir) === null) {
-    throw new AppError(ErrorCode.NoPreviousBundle, NO_PREVIOUS_MESSAGE);
+    throw new AppError(ErrorCode.NoPreviousBundle, ClientMessage.noPreviousBundle);
   }
   const task = await submitTask(
     { tasks: api.services.tasks, control: api.control },
@@ -50,9 +49,9 @@ export const submitTaskHandler: ApiHandler = async (request, api) => {
 /** POST /api/market-data/tasks/{task_id}/retry: a new task of the same type that records what it retries. */
 export const retryTaskHandler: ApiHandler = async (request, api) => {
   const original = findTaskById(api.services.tasks, request.params.task_id);
-  if (original === null) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
+  if (original === null) throw new AppError(ErrorCode.TaskNotFound, ClientMessage.taskNotFound);
   if (original.status !== 'failed') {
-    throw new AppError(ErrorCode.NotRetryable, '只能重试失败的任务', { details: { status: original.status } });
+    throw new AppError(ErrorCode.NotRetryable, ClientMessage.notRetryable, { details: { status: original.status } });
   }
   // A retry never inherits `force`: forcing stays an administrator's explicit request.
   return accept(request, api, { taskType: original.task_type, source: 'retry', retryOf: original.task_id });

@@ -1,10 +1,11 @@
+import { ClientMessage } from '../../clientMessages';
 import { AppError, ErrorCode } from '../../errors';
 import type { ReconcileOutcome } from '../../pipeline/createTaskReconciler';
 import { toTask } from '../../tasks/taskRow';
 import { TaskLogLevel, TaskSource, TaskStatus, TaskType, type Task } from '../../tasks/taskTypes';
 import { isTaskId } from '../../tasks/taskValidation';
 import { parseEnumParam, parseIntegerParam, parseStringParam } from '../parseParams';
-import { TASK_NOT_FOUND_MESSAGE, describeError } from '../toErrorResponse';
+import { describeError } from '../toErrorResponse';
 import type { ApiContext, ApiHandler } from './apiContext';
 import { findTaskById } from './findTaskById';
 
@@ -23,7 +24,7 @@ async function reconcile(api: ApiContext): Promise<ReconcileOutcome> {
 
 function findTask(api: ApiContext, taskId: string | undefined): Task {
   const task = findTaskById(api.services.tasks, taskId);
-  if (task === null) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
+  if (task === null) throw new AppError(ErrorCode.TaskNotFound, ClientMessage.taskNotFound);
   return task;
 }
 
@@ -45,7 +46,7 @@ export const listTasksHandler: ApiHandler = async (request, api) => {
 /** GET /api/market-data/tasks/{task_id} */
 export const getTaskHandler: ApiHandler = async (request, api) => {
   const taskId = request.params.task_id?.toLowerCase();
-  if (!isTaskId(taskId)) throw new AppError(ErrorCode.TaskNotFound, TASK_NOT_FOUND_MESSAGE);
+  if (!isTaskId(taskId)) throw new AppError(ErrorCode.TaskNotFound, ClientMessage.taskNotFound);
   // Reconciliation reads the active task anyway: when that is the task asked for, it is the answer.
   const { active, failed } = await reconcile(api);
   if (failed?.task_id === taskId) return { status: 200, jsonBody: failed };

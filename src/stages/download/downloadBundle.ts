@@ -4,7 +4,12 @@ import { AppError, ErrorCode } from '../../errors';
 import type { StageContext } from '../stageContext';
 import { downloadFileSource } from './downloadFileSource';
 import { downloadHttp, type TransferOutcome } from './downloadHttp';
-import { resolveDownloadOptions, type DownloadOptions, type DownloadResult } from './downloadOptions';
+import {
+  resolveDownloadOptions,
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSkipped,
+} from './downloadOptions';
 import type { PartPaths } from './partFile';
 import { removePart } from './partFile';
 import { resolveExpectedDigest } from './resolveExpectedDigest';
@@ -70,7 +75,7 @@ export async function downloadBundle(options: DownloadOptions, ctx: StageContext
   };
 }
 
-function alreadyCurrent(sha256: string | null, etag: string | null, lastModified: string | null): DownloadResult {
+function alreadyCurrent(sha256: string | null, etag: string | null, lastModified: string | null): DownloadSkipped {
   return { outcome: 'already-current', filePath: null, sha256, bytes: 0, etag, lastModified, resumedFromBytes: 0 };
 }
 

@@ -31,11 +31,7 @@ export interface DownloadOptions {
   readonly maxBytes?: number;
 }
 
-export interface DownloadResult {
-  /** 'already-current': the remote bundle equals the installed one, nothing was downloaded. */
-  readonly outcome: 'downloaded' | 'already-current';
-  /** The verified archive; null when already current. */
-  readonly filePath: string | null;
+interface DownloadFacts {
   /** Hex SHA-256 of the archive; for already-current the installed digest when known, else null. */
   readonly sha256: string | null;
   /** Size of the archive in bytes (0 when already current). */
@@ -45,6 +41,20 @@ export interface DownloadResult {
   /** Bytes taken over from an earlier partial download (0 when it started from scratch). */
   readonly resumedFromBytes: number;
 }
+
+/** A new archive, verified and renamed into place. */
+export interface DownloadedFile extends DownloadFacts {
+  readonly outcome: 'downloaded';
+  readonly filePath: string;
+}
+
+/** The remote bundle equals the installed one: nothing was downloaded. */
+export interface DownloadSkipped extends DownloadFacts {
+  readonly outcome: 'already-current';
+  readonly filePath: null;
+}
+
+export type DownloadResult = DownloadedFile | DownloadSkipped;
 
 export interface ResolvedDownloadOptions {
   readonly connectTimeoutMs: number;

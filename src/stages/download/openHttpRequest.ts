@@ -65,7 +65,7 @@ export function openHttpRequest(url: URL, settings: RequestSettings): Promise<Ht
 }
 
 /** Maps socket-level failures to messages a user can act on (no stack, no URL query with its tokens). */
-export function describeRequestError(error: unknown, host: string, signal: AbortSignal): AppError {
+function describeRequestError(error: unknown, host: string, signal: AbortSignal): AppError {
   if (error instanceof AppError) return error;
   if (signal.aborted) return cancelledError('The download');
   const code = (error as { code?: unknown }).code;

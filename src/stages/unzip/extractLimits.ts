@@ -8,14 +8,14 @@ export interface ExtractLimits {
   readonly maxRatio: number;
 }
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
   maxTotalBytes: 20 * 2 ** 30,
   maxEntries: 200_000,
   maxRatio: 200,
 };
 
 /** Output up to this size is exempt from the ratio check: a small file of repeated text is harmless. */
-export const RATIO_FLOOR_BYTES = 2 ** 20;
+const RATIO_FLOOR_BYTES = 2 ** 20;
 
 export function resolveLimits(limits: Partial<ExtractLimits> | undefined): ExtractLimits {
   return { ...DEFAULT_EXTRACT_LIMITS, ...limits };

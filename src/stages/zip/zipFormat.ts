@@ -1,4 +1,7 @@
-/** Record signatures and field values of the zip format (APPNOTE 6.3), shared by the writer and the reader. */
+/**
+ * Record signatures and field values of the zip format (PKWARE's APPNOTE 6.3), shared by the reader (src/stages/unzip)
+ * and the writer that scripts, tests and benchmarks use (scripts/zip).
+ */
 export const ZipSignature = {
   localFile: 0x04034b50,
   centralFile: 0x02014b50,

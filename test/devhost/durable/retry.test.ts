@@ -114,7 +114,8 @@ describe('durable engine: retries and sub-orchestrations', () => {
     const timers = body.historyEvents.filter((e) => e.EventType === 'TimerFired').length;
     expect(timers).toBe(2);
     const raw = readScheduling(host, id);
-    // ids 0-2 for the fan-out, then timer 3, attempt 4, timer 5, attempt 6 (reference §6.7).
+    // ids 0-2 for the fan-out, then each failed attempt is followed by its retry timer: timer 3, attempt 4, timer 5,
+    // attempt 6 (DurableTask.Core's retry order, which the SDK expects).
     expect(raw).toEqual(['4:0', '4:1', '4:2', '10:3', '4:4', '10:5', '4:6']);
   });
 

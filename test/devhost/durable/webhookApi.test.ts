@@ -1,4 +1,4 @@
-// The public webhook API answers with the real extension's status codes (reference §5).
+// The public webhook API answers with the real extension's status codes.
 import * as df from 'durable-functions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDurableTestHost, waitForTerminal, type DurableTestHost } from './durableTestHost';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTaskEventStream, type TaskEventStreamOptions } from '../../../src/http/events/createTaskEventStream';
 import { decodeEventCursor } from '../../../src/http/events/eventCursor';
-import { getTaskChangeFeed, type TaskChangeFeed } from '../../../src/tasks/taskChangeFeed';
+import { createTaskChangeFeed, type TaskChangeFeed } from '../../../src/tasks/taskChangeFeed';
 import type { Task, TaskLog } from '../../../src/tasks/taskTypes';
 import { createSseParser, type SseEvent } from '../../../web/sseParser';
 import { createTestStore, type TestStore } from '../../tasks/testStore';
@@ -15,7 +15,7 @@ afterEach(() => t.close());
 /** A stream on the test store's clock; "sleeping" moves that clock, so nothing waits for real. */
 function openStream(options: Partial<TaskEventStreamOptions> = {}) {
   const stream = createTaskEventStream({
-    feed: getTaskChangeFeed(t.db),
+    feed: createTaskChangeFeed(t.db),
     resumeFrom: null,
     clock: () => t.clock.now().getTime(),
     sleep: (ms) => {
@@ -180,7 +180,7 @@ describe('the task event stream', () => {
 
   it('stops reading the tables once the client goes away', async () => {
     let reads = 0;
-    const real = getTaskChangeFeed(t.db);
+    const real = createTaskChangeFeed(t.db);
     const counting: TaskChangeFeed = {
       ...real,
       listTasksTouchedSince: (since) => {

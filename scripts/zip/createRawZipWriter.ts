@@ -15,7 +15,7 @@ import {
   ZipMethod,
   ZipSignature,
   toDosDateTime,
-} from './zipFormat';
+} from '../../src/stages/zip/zipFormat';
 
 const deflateRawAsync = promisify(deflateRaw);
 

@@ -1,7 +1,7 @@
-import { AppError, ErrorCode } from '../../errors';
-import { collisionKey, normalizeEntryName } from '../unzip/normalizeEntryName';
+import { AppError, ErrorCode } from '../../src/errors';
+import { collisionKey, normalizeEntryName } from '../../src/stages/unzip/normalizeEntryName';
+import { UnixMode } from '../../src/stages/zip/zipFormat';
 import { createRawZipWriter } from './createRawZipWriter';
-import { UnixMode } from './zipFormat';
 
 export interface ZipWriter {
   /** Adds a regular file (deflated unless that does not shrink it). Strings are written as UTF-8. */
