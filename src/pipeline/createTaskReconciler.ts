@@ -19,7 +19,11 @@ export interface TaskReconcilerOptions {
 }
 
 export interface ReconcileOutcome {
-  /** The active task as read when reconciliation began (a read of that very task need not query again). */
+  /**
+   * The active task once reconciliation is done (a read of that very task need not query again): as read at the start
+   * when it was proven alive, read again after a lookup, since another reconciler (the timer, a submit) may have failed
+   * it meanwhile.
+   */
   readonly active: TaskRecord | null;
   /** The task reconciliation failed, as it is now, or null. */
   readonly failed: Task | null;
@@ -80,7 +84,7 @@ export function createTaskReconciler(options: TaskReconcilerOptions): TaskReconc
       const seen = await lookup(active.task_id, control);
       const instance = seen.instance;
       if (instance !== null && isLivePipelineStatus(instance.runtimeStatus) && instance.taskId === active.task_id) {
-        return { active, failed: null };
+        return { active: options.tasks.getActiveTask(), failed: null };
       }
       cached = undefined;
       const failed = await reconcileActiveTask({
@@ -89,7 +93,7 @@ export function createTaskReconciler(options: TaskReconcilerOptions): TaskReconc
         clock,
         startGraceSeconds: graceMs / 1000,
       });
-      return { active, failed };
+      return { active: options.tasks.getActiveTask(), failed };
     },
   };
 }

@@ -141,6 +141,19 @@ describe('reconciliation on reads', () => {
     expect(outcome).toEqual({ active: t.store.getTaskRecord(task.task_id), failed: null });
   });
 
+  it('reports the task as it is after its lookup, when another reconciler failed it meanwhile', async () => {
+    const orchestration = scriptedOrchestration(null);
+    t.store.startTask(task.task_id);
+    t.clock.advance(10_000);
+    orchestration.hold();
+    const read = reconciler.reconcile(orchestration.control);
+    // The timer's reconciliation fails the task while this read waits for its lookup.
+    t.store.reconcileTask(task.task_id, 'Task abandoned: the pipeline orchestration no longer exists.');
+    orchestration.release();
+    expect(await read).toEqual({ active: null, failed: null });
+    expect(t.store.getTask(task.task_id)?.status).toBe('failed');
+  });
+
   it('does nothing, and asks nothing, when no task is active', async () => {
     const orchestration = scriptedOrchestration(null);
     t.store.cancelTask(task.task_id);
