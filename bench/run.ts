@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const ALL = ['taskStore', 'devhost', 'stages', 'analysis', 'cli', 'qlib', 'e2e', 'load'] as const;
+const ALL = ['taskStore', 'devhost', 'stages', 'analysis', 'cli', 'qlib', 'diff', 'e2e', 'load'] as const;
 
 function main(): void {
   const requested = process.argv.slice(2);

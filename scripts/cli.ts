@@ -1,6 +1,8 @@
-// People's command line: `market-data` (bin/market-data.js) or `npm run cli -- …`: analyze, make-bundle, submit (USAGE).
+// People's command line: `market-data` (bin/market-data.js) or `npm run cli -- …`: analyze, diff, make-bundle, submit
+// (USAGE).
 import { isAppError } from '../src/errors';
 import { runAnalyzeCommand } from './cli/analyzeCommand';
+import { runDiffCommand } from './cli/diffCommand';
 import { runMakeBundleCommand } from './cli/makeBundleCommand';
 import { runSubmitCommand } from './cli/submitCommand';
 import { USAGE, UsageError } from './cli/usageError';
@@ -11,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => controller.abort());
   try {
     if (command === 'analyze') await runAnalyzeCommand(rest, controller.signal);
+    else if (command === 'diff') await runDiffCommand(rest, controller.signal);
     else if (command === 'make-bundle') await runMakeBundleCommand(rest);
     else if (command === 'submit') return await runSubmitCommand(rest, controller.signal);
     else if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { createAnalysisStore, type AnalysisStore } from './analysis/createAnalysisStore';
+import { createDiffStore, type DiffStore } from './analysis/diff/createDiffStore';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import { createBundleStore, type BundleStore } from './bundles/bundleStore';
 import { loadConfig, type AppConfig } from './config';
@@ -20,6 +21,8 @@ export interface AppServices {
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
   readonly analysis: AnalysisStore;
+  /** What each install changed (the bundle diffs). */
+  readonly diffs: DiffStore;
   readonly verifier: TokenVerifier;
   readonly activities: PipelineActivities;
   /** Read-side reconciliation (the timer and submits use the full `reconcileActiveTask`). */
@@ -38,18 +41,20 @@ export function createAppServices(config: AppConfig): AppServices {
   const tasks = createTaskStore(db);
   const bundles = createBundleStore(db);
   const analysis = createAnalysisStore(db);
+  const diffs = createDiffStore(db);
   const bundlesDir = path.join(config.dataDir, 'bundles');
   const verifier = createTokenVerifier(config.auth);
   const activities = createActivities({
     tasks,
     bundles,
     analysis,
+    diffs,
     config,
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
   });
   const reconciler = createTaskReconciler({ tasks });
-  return { config, db, tasks, bundles, analysis, verifier, activities, reconciler, bundlesDir };
+  return { config, db, tasks, bundles, analysis, diffs, verifier, activities, reconciler, bundlesDir };
 }
 
 let state: { services: AppServices } | { error: unknown } | undefined;

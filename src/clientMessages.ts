@@ -17,6 +17,10 @@ export const ClientMessage = {
   noBundle: 'No bundle is installed and analysed yet: run a download task first.',
   noPreviousBundle:
     'There is no previous bundle generation to roll back to: a rollback needs an earlier install kept in bundles/previous.',
+  /** NO_DIFF: no bundle diff is recorded yet. */
+  noDiff: 'No bundle diff is recorded yet: a diff is made when a download or rollback installs a bundle.',
+  /** A first install's diff (API `message`, the diff stage's summary): there was nothing to compare with. */
+  firstInstall: 'This is the first bundle installed: there is no previous generation to compare it with.',
   /** Ends the errors of an install refused for the worse (a shrink, a rolled-back release). */
   forceHint: 'an admin can install it anyway with {"task_type": "download", "force": true}',
   /** UNSUPPORTED_MEDIA_TYPE: a body sent as form data, text or anything else that is not JSON. */

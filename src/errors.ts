@@ -14,6 +14,8 @@ export const ErrorCode = {
   IllegalTransition: 'ILLEGAL_TRANSITION',
   NoBundle: 'NO_BUNDLE',
   NoPreviousBundle: 'NO_PREVIOUS_BUNDLE',
+  /** No bundle diff is recorded (no install since diffs were kept), or not the one asked for. */
+  NoDiff: 'NO_DIFF',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',

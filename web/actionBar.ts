@@ -55,6 +55,7 @@ export function createActionBar(options: ActionBarOptions): ActionBar {
 
   async function run(spec: ActionSpec): Promise<void> {
     const target = task;
+    if (spec.confirm && !window.confirm(spec.confirm(target))) return;
     pending.add(spec.id);
     update(task);
     try {

@@ -1,6 +1,6 @@
 import { callApi } from './api.js';
 import type { Task } from './apiTypes.js';
-import { t } from './i18n.js';
+import { formatDateTime, t } from './i18n.js';
 import type { MessageKey } from './messages.js';
 import { activeTask, state } from './state.js';
 
@@ -21,6 +21,8 @@ export interface ActionSpec {
   /** Whether it can succeed now, as far as the page knows (the server has the last word, e.g. a 409). */
   readonly possible: (task: Task | null) => boolean;
   readonly perform: (task: Task | null) => Promise<Task>;
+  /** A question to confirm before submitting (actions that replace the installed bundle); none when absent. */
+  readonly confirm?: (task: Task | null) => string;
   /** Feedback after the server accepted it. */
   readonly accepted: (task: Task) => string;
   /**
@@ -32,8 +34,16 @@ export interface ActionSpec {
 
 const noActiveTask = (): boolean => activeTask() === null;
 
-const submit = (taskType: 'download' | 'analyze') => (): Promise<Task> =>
-  callApi<Task>('POST', '/tasks', { task_type: taskType });
+const submit = (taskType: 'download' | 'analyze' | 'rollback', force?: true) => (): Promise<Task> =>
+  callApi<Task>('POST', '/tasks', force ? { task_type: taskType, force } : { task_type: taskType });
+
+/**
+ * A download the install check refused (a drastic shrink, or a release a rollback replaced): its error names the way
+ * to force it, which an admin may take.
+ */
+export function isRefusedDownload(task: Task | null): boolean {
+  return task?.task_type === 'download' && task.status === 'failed' && (task.error ?? '').includes('"force": true');
+}
 
 export const ACTIONS: readonly ActionSpec[] = [
   {
@@ -59,6 +69,18 @@ export const ACTIONS: readonly ActionSpec[] = [
     blockWhilePending: false,
   },
   {
+    id: 'rollback',
+    label: 'actRollback',
+    scope: 'global',
+    needs: 'admin',
+    shown: () => true,
+    possible: () => noActiveTask() && state.previousBundle !== null,
+    confirm: () => t('confirmRollback', { when: formatDateTime(state.previousBundle?.installed_at ?? null) }),
+    perform: submit('rollback'),
+    accepted: (task) => t('submitted', { id: shortId(task.task_id) }),
+    blockWhilePending: false,
+  },
+  {
     id: 'retry',
     label: 'actRetry',
     scope: 'task',
@@ -66,6 +88,18 @@ export const ACTIONS: readonly ActionSpec[] = [
     shown: (task) => task?.status === 'failed',
     possible: noActiveTask,
     perform: (task) => callApi<Task>('POST', `/tasks/${task!.task_id}/retry`),
+    accepted: (task) => t('submitted', { id: shortId(task.task_id) }),
+    blockWhilePending: false,
+  },
+  {
+    id: 'force',
+    label: 'actForce',
+    scope: 'task',
+    needs: 'admin',
+    shown: isRefusedDownload,
+    possible: noActiveTask,
+    confirm: (task) => t('confirmForce', { reason: task?.error ?? '' }),
+    perform: submit('download', true),
     accepted: (task) => t('submitted', { id: shortId(task.task_id) }),
     blockWhilePending: false,
   },

@@ -2,14 +2,14 @@
 // that could share the server's types, and these are the documented contract anyway.
 
 export type TaskStatus = 'pending' | 'running' | 'success' | 'failed' | 'cancelled';
-export type TaskType = 'download' | 'analyze';
+export type TaskType = 'download' | 'analyze' | 'rollback';
 export type TaskSource = 'manual' | 'schedule' | 'retry';
-export type TaskStage = 'download' | 'unzip' | 'analyze';
+export type TaskStage = 'download' | 'unzip' | 'rollback' | 'diff' | 'analyze';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
 export const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'running', 'success', 'failed', 'cancelled'];
-export const TASK_TYPES: readonly TaskType[] = ['download', 'analyze'];
+export const TASK_TYPES: readonly TaskType[] = ['download', 'analyze', 'rollback'];
 export const TASK_SOURCES: readonly TaskSource[] = ['manual', 'schedule', 'retry'];
 
 export interface Task {
@@ -50,6 +50,18 @@ export interface StageDurations {
 
 export interface BundleInfo {
   readonly source: string | null;
+  /** `csv-daily` or `qlib-bin` (from the analysis); null before one. */
+  readonly format: string | null;
+  /** A rollback brought this bundle back. */
+  readonly restored: boolean;
+  /** The generation a rollback would restore, or null. */
+  readonly previous: {
+    readonly source: string;
+    readonly checksum: string | null;
+    readonly installed_at: string;
+  } | null;
+  /** The newest recorded bundle diff, or null when there is none. */
+  readonly diff_id: number | null;
   readonly checksum: string | null;
   readonly size_bytes: number | null;
   readonly installed_at: string | null;
@@ -85,6 +97,48 @@ export interface Finding {
   readonly severity: 'error' | 'warn' | 'info';
   readonly line_no: number | null;
   readonly detail: string | null;
+}
+
+/** An install as a diff names it. */
+export interface DiffBundle {
+  readonly bundle_id: number;
+  readonly source: string;
+  readonly checksum: string | null;
+  readonly installed_at: string;
+  readonly restored: boolean;
+  readonly format: string | null;
+}
+
+export interface DiffSymbol {
+  readonly symbol: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly rows_added: number;
+  readonly rows_removed: number;
+  readonly rows_restated: number;
+  readonly readjusted: boolean;
+  readonly readjust_ratio: number | null;
+  readonly first_restated_date: string | null;
+  readonly last_restated_date: string | null;
+}
+
+export interface DiffSample {
+  readonly trade_date: string;
+  readonly field: string;
+  readonly old: number | null;
+  readonly new: number | null;
+}
+
+/** GET /bundle/diff: the diff, a page of its changed symbols. */
+export interface DiffPage {
+  readonly diff_id: number;
+  readonly created_at: string;
+  readonly from: DiffBundle | null;
+  readonly to: DiffBundle;
+  readonly matches_bundle: boolean;
+  readonly previous_generation: boolean;
+  readonly totals: Readonly<Record<string, number>> | null;
+  readonly total: number;
+  readonly symbols: readonly DiffSymbol[];
 }
 
 export function isActive(task: Task): boolean {

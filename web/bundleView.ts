@@ -1,7 +1,8 @@
 import { ApiError, callApi } from './api.js';
 import type { BundleInfo } from './apiTypes.js';
 import { h, replaceChildren, setText } from './dom.js';
-import { formatBytes, formatDateTime, formatNumber, pick, t } from './i18n.js';
+import { formatBytes, formatDateTime, pick, t } from './i18n.js';
+import { metricCell } from './labels.js';
 import { metricLabels } from './messages.js';
 
 export interface BundleView {
@@ -55,27 +56,38 @@ export function createBundleView(summaryRoot: HTMLElement, qualityRoot: HTMLElem
         : info.calendar_source === 'bundle'
           ? t('calendarBundle')
           : t('calendarDerived');
+    const previous = info.previous;
     const rows: [string, string][] = [
       [t('bundleSource'), info.source ?? '—'],
+      [t('bundleFormat'), info.format ?? '—'],
       [t('checksum'), info.checksum ?? '—'],
       [t('size'), formatBytes(info.size_bytes)],
       [t('installedAt'), formatDateTime(info.installed_at)],
       [t('analysedAt'), formatDateTime(info.analysed_at)],
       [t('analysisStatus'), analysis],
       [t('calendar'), calendar],
+      [t('restored'), info.restored ? t('yes') : t('no')],
+      [
+        t('previousGeneration'),
+        previous === null
+          ? t('none')
+          : `${formatDateTime(previous.installed_at)} · ${previous.checksum?.slice(0, 12) ?? '—'} · ${previous.source}`,
+      ],
     ];
     replaceChildren(facts, ...rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', { class: 'break' }, value)]));
     const totals = info.totals ?? {};
-    const names = ORDER.filter((name) => typeof totals[name] === 'number');
+    // A metric the format cannot express is null: shown as not applicable, never as a clean 0.
+    const names = ORDER.filter((name) => typeof totals[name] === 'number' || totals[name] === null);
     replaceChildren(
       grid,
       ...names.map((name) => {
-        const value = totals[name] as number;
-        const flagged = value > 0 && !NEUTRAL.has(name);
+        const value = totals[name];
+        const flagged = typeof value === 'number' && value > 0 && !NEUTRAL.has(name);
+        const kind = value === null ? ' metric-na' : flagged ? ' metric-flagged' : '';
         return h(
           'li',
-          { class: `metric${flagged ? ' metric-flagged' : ''}` },
-          h('span', { class: 'metric-value' }, formatNumber(value)),
+          { class: `metric${kind}` },
+          h('span', { class: 'metric-value' }, metricCell(value)),
           h('span', { class: 'metric-name' }, pick(metricLabels[name], name)),
         );
       }),

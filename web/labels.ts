@@ -1,5 +1,6 @@
 import type { LogLevel, TaskSource, TaskStage, TaskStatus, TaskType } from './apiTypes.js';
-import { t } from './i18n.js';
+import { h } from './dom.js';
+import { formatNumber, t } from './i18n.js';
 import type { MessageKey } from './messages.js';
 
 // Display names of the API's enumerations, in the current language.
@@ -11,7 +12,11 @@ const STATUS: Record<TaskStatus, MessageKey> = {
   failed: 'statusFailed',
   cancelled: 'statusCancelled',
 };
-const TYPE: Record<TaskType, MessageKey> = { download: 'typeDownload', analyze: 'typeAnalyze' };
+const TYPE: Record<TaskType, MessageKey> = {
+  download: 'typeDownload',
+  analyze: 'typeAnalyze',
+  rollback: 'typeRollback',
+};
 const SOURCE: Record<TaskSource, MessageKey> = {
   manual: 'sourceManual',
   schedule: 'sourceSchedule',
@@ -20,6 +25,8 @@ const SOURCE: Record<TaskSource, MessageKey> = {
 const STAGE: Record<TaskStage, MessageKey> = {
   download: 'stageDownload',
   unzip: 'stageUnzip',
+  rollback: 'stageRollback',
+  diff: 'stageDiff',
   analyze: 'stageAnalyze',
 };
 
@@ -32,5 +39,12 @@ export const levelLabel = (level: LogLevel): string => level;
 
 /** The stages a task type runs, in order (the server's stage plan; used before the durations arrive). */
 export function stagesOf(type: TaskType): readonly TaskStage[] {
-  return type === 'download' ? ['download', 'unzip', 'analyze'] : ['analyze'];
+  if (type === 'download') return ['download', 'unzip', 'diff', 'analyze'];
+  return type === 'rollback' ? ['rollback', 'diff', 'analyze'] : ['analyze'];
+}
+
+/** A count as a cell: the number, or "not applicable" (marked, with why) when the bundle's format cannot express it. */
+export function metricCell(value: unknown): HTMLElement | string {
+  if (typeof value === 'number') return formatNumber(value);
+  return h('span', { class: 'not-applicable', attrs: { title: t('notApplicableHint') } }, t('notApplicable'));
 }

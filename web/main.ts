@@ -6,6 +6,7 @@ import { createBundleView } from './bundleView.js';
 import { createCurrentView } from './currentView.js';
 import { createDaysChart } from './daysChart.js';
 import { createDetailView } from './detailView.js';
+import { createDiffView } from './diffView.js';
 import { byId, setText } from './dom.js';
 import { createFindingsView } from './findingsView.js';
 import { createHistoryView } from './historyView.js';
@@ -29,6 +30,7 @@ const logs = createLogView(byId('logs-body'));
 const detail = createDetailView(byId('detail-body'), taskHandlers);
 const history = createHistoryView(byId('history-body'), (id) => void detail.open(id));
 const bundle = createBundleView(byId('bundle-summary'), byId('bundle-quality'));
+const diff = createDiffView(byId('bundle-diff'));
 const chart = createDaysChart(byId('bundle-days'));
 const findings = createFindingsView(byId('bundle-findings'));
 const symbols = createSymbolsTable(byId('bundle-symbols'), (symbol) => findings.showSymbol(symbol));
@@ -150,21 +152,25 @@ async function loadBundle(): Promise<void> {
   if (health?.bundle_installed === false) bundle.showMissing();
   else info = await bundle.load();
   state.bundleInstalled = info !== null && info.installed_at !== null;
+  state.previousBundle = info?.previous ?? null;
   for (const section of document.querySelectorAll<HTMLElement>('.needs-analysis')) {
     section.hidden = info === null || info.run_id === null;
   }
   notify();
+  const diffLoaded = diff.load(info?.diff_id ?? null);
   if (info === null || info.run_id === null) {
     chart.clear();
+    await diffLoaded;
     return;
   }
-  await Promise.all([chart.load(), symbols.load(), findings.load()]).catch(() => undefined);
+  await Promise.all([diffLoaded, chart.load(), symbols.load(), findings.load()]).catch(() => undefined);
 }
 
 function relabelAll(): void {
   translateStaticLabels();
   history.relabel();
   bundle.relabel();
+  diff.relabel();
   chart.relabel();
   symbols.relabel();
   findings.relabel();

@@ -1,4 +1,4 @@
-import { isActive, type StageDurations, type Task, type TaskLog } from './apiTypes.js';
+import { isActive, type BundleInfo, type StageDurations, type Task, type TaskLog } from './apiTypes.js';
 import type { TokenState } from './describeToken.js';
 
 export type LiveState = 'off' | 'connecting' | 'live' | 'polling';
@@ -19,6 +19,8 @@ export interface DashboardState {
   live: LiveState;
   /** Null until known. */
   bundleInstalled: boolean | null;
+  /** The generation a rollback would restore; null when none is kept (or not known yet). */
+  previousBundle: BundleInfo['previous'];
   durations: StageDurations | null;
 }
 
@@ -33,6 +35,7 @@ export const state: DashboardState = {
   logs: new Map(),
   live: 'off',
   bundleInstalled: null,
+  previousBundle: null,
   durations: null,
 };
 
@@ -95,6 +98,7 @@ export function clearTasks(): void {
   state.logs.clear();
   state.currentId = null;
   state.bundleInstalled = null;
+  state.previousBundle = null;
   state.durations = null;
 }
 

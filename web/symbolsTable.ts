@@ -2,7 +2,8 @@ import { callApi, query } from './api.js';
 import type { SymbolRow } from './apiTypes.js';
 import { createDataTable, createPager, type Column, type SortOrder } from './dataTable.js';
 import { h, setText } from './dom.js';
-import { formatNumber, pick, t } from './i18n.js';
+import { pick, t } from './i18n.js';
+import { metricCell } from './labels.js';
 import { metricLabels } from './messages.js';
 
 export interface SymbolsTable {
@@ -68,7 +69,7 @@ export function createSymbolsTable(root: HTMLElement, onShowFindings: (symbol: s
       label: () => pick(metricLabels[name], name),
       sortable: true,
       numeric: true,
-      cell: (row) => formatNumber(Number(row[name] ?? 0)),
+      cell: (row) => metricCell(row[name]),
     })),
     {
       key: 'findings',

@@ -303,7 +303,8 @@ export function generateSymbol(
   };
 }
 
-function formatBar(b: Bar, calendar: Int32Array, day = calendar[b.cal]!): string {
+/** One CSV line of a bar (CSV_HEADER's columns), dated by its calendar index unless `day` is given. */
+export function formatBar(b: Bar, calendar: Int32Array, day = calendar[b.cal]!): string {
   return `${formatDayNumber(day)},${formatLi(b.open)},${formatLi(b.high)},${formatLi(b.low)},${formatLi(b.close)},${b.volume},${b.amount},${b.factor}`;
 }
 

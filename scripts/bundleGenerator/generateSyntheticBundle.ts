@@ -56,6 +56,13 @@ const PREFIXES: readonly (readonly [string, string])[] = [
   ['83', 'BJ'],
 ];
 
+/** The generator's symbol number `index`: board prefixes in turn (600001.SH, 000001.SZ, 300001.SZ, …). */
+export function syntheticSymbol(index: number): { symbol: string; exchange: string } {
+  const [prefix, exchange] = PREFIXES[index % PREFIXES.length]!;
+  const serial = String(Math.floor(index / PREFIXES.length) + 1).padStart(6 - prefix.length, '0');
+  return { symbol: `${prefix}${serial}.${exchange}`, exchange };
+}
+
 /**
  * Generates a bundle one symbol at a time into `sink` and returns the expected analysis summary, computed by
  * bookkeeping while defects are injected. csv-daily: daily/<SYMBOL>.csv, calendar.csv (unless left out),
@@ -90,9 +97,7 @@ export async function generateSyntheticBundle(
   const generated: { spec: SymbolSpec; symbol: GeneratedSymbol }[] = [];
 
   for (let index = 0; index < options.symbols; index++) {
-    const [prefix, exchange] = PREFIXES[index % PREFIXES.length]!;
-    const serial = String(Math.floor(index / PREFIXES.length) + 1).padStart(6 - prefix.length, '0');
-    const symbol = `${prefix}${serial}.${exchange}`;
+    const { symbol, exchange } = syntheticSymbol(index);
     const board = boardForSymbol(symbol);
     const spec: SymbolSpec = {
       index,

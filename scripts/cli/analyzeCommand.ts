@@ -9,6 +9,7 @@ import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType, extractArchive } from '../../src/stages/unzip/extractArchive';
 import { formatSummary } from './formatSummary';
+import { createProgressLine } from './progressLine';
 import { UsageError } from './usageError';
 
 /**
@@ -24,7 +25,7 @@ export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Pr
   if (!info) throw new UsageError(`No such file or directory: ${target}`);
   const ctx: StageContext = {
     signal,
-    onProgress: createProgressLine(),
+    onProgress: createProgressLine('analysing'),
     log: (level, message) => {
       if (level === 'WARNING' || level === 'ERROR') process.stderr.write(`${level.toLowerCase()}: ${message}\n`);
     },
@@ -49,15 +50,4 @@ async function analyzeArchive(path: string, ctx: StageContext): Promise<BundleSu
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
-}
-
-/** Live progress on one rewritten stderr line, only when stderr is a terminal (never in pipes or logs). */
-function createProgressLine(): StageContext['onProgress'] {
-  if (!process.stderr.isTTY) return () => undefined;
-  let shown = '';
-  return (progress) => {
-    if (progress.unit !== 'symbols' || progress.message === shown) return;
-    shown = progress.message;
-    process.stderr.write(`\r\x1b[K${progress.message === '' ? '' : `analysing: ${progress.message}`}`);
-  };
 }

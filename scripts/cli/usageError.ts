@@ -8,6 +8,10 @@ export const USAGE = `Usage:
       Analyse a csv-daily or qlib binary bundle without the service and print the summary
       (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
       Archives are read in place, never extracted.
+  market-data diff <old bundle> <new bundle> [--json]
+      What changed from the old bundle to the new one, symbol by symbol and row by row: added and removed symbols
+      and rows, restated rows (with samples) and re-adjusted symbols; --json prints what GET /bundle/diff serves,
+      each symbol with its samples. Zips and directories are read in place.
   market-data make-bundle --symbols N --days M --seed S --out <file.zip | file.tar.gz | directory>
                           [--format csv-daily|qlib-bin] [--no-calendar] [--start YYYY-MM-DD]
                           [--defects default|none|<recipe,...>]

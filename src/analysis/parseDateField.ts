@@ -1,4 +1,4 @@
-import { DAY_LIMIT, toDayNumber } from './dayNumbers';
+import { daysInMonth, toDayNumber } from './dayNumbers';
 
 const ZERO = 48;
 const DASH = 45;
@@ -23,20 +23,35 @@ export function parseDateField(bytes: Uint8Array, start: number, end: number): n
     const month = readDigits(bytes, start + 5, 2);
     const day = readDigits(bytes, start + 8, 2);
     if (year < 0 || month < 0 || day < 0) return -1;
-    return inRange(toDayNumber(year, month, day));
+    return dayOf(year, month, day);
   }
   if (length === 8) {
     const year = readDigits(bytes, start, 4);
     const month = readDigits(bytes, start + 4, 2);
     const day = readDigits(bytes, start + 6, 2);
     if (year < 0 || month < 0 || day < 0) return -1;
-    return inRange(toDayNumber(year, month, day));
+    return dayOf(year, month, day);
   }
   return -1;
 }
 
-function inRange(dayNumber: number): number {
-  return dayNumber < DAY_LIMIT ? dayNumber : -1;
+// The day number of the first of every month from 1970 to 2099 and the month's length: a date is two lookups, not
+// calendar arithmetic (every row of every file has one).
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2099;
+const MONTH_START = new Int32Array((LAST_YEAR - FIRST_YEAR + 1) * 12);
+const MONTH_DAYS = new Uint8Array(MONTH_START.length);
+for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) {
+  for (let month = 1; month <= 12; month++) {
+    MONTH_START[(year - FIRST_YEAR) * 12 + month - 1] = toDayNumber(year, month, 1);
+    MONTH_DAYS[(year - FIRST_YEAR) * 12 + month - 1] = daysInMonth(year, month);
+  }
+}
+
+function dayOf(year: number, month: number, day: number): number {
+  if (year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 || day < 1) return -1;
+  const index = (year - FIRST_YEAR) * 12 + month - 1;
+  return day > MONTH_DAYS[index]! ? -1 : MONTH_START[index]! + day - 1;
 }
 
 function readDigits(bytes: Uint8Array, at: number, count: number): number {

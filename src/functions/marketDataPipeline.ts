@@ -18,6 +18,9 @@ df.app.activity(PipelineName.unzipBundle, {
 df.app.activity(PipelineName.rollbackBundle, {
   handler: (input: StageActivityInput) => getAppServices().activities.rollbackBundle(input),
 });
+df.app.activity(PipelineName.diffBundle, {
+  handler: (input: StageActivityInput) => getAppServices().activities.diffBundle(input),
+});
 df.app.activity(PipelineName.analyzeBundle, {
   handler: (input: StageActivityInput) => getAppServices().activities.analyzeBundle(input),
 });

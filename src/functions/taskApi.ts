@@ -5,6 +5,7 @@ import { Role } from '../auth';
 import { authenticate } from '../http/authenticate';
 import type { ApiHandler } from '../http/handlers/apiContext';
 import { listBundleDaysHandler, listBundleFindingsHandler } from '../http/handlers/bundleAnalysisHandlers';
+import { getBundleDiffHandler, getBundleDiffSymbolHandler } from '../http/handlers/bundleDiffHandlers';
 import { getBundleHandler, listBundleSymbolsHandler } from '../http/handlers/bundleHandlers';
 import { streamEventsHandler } from '../http/handlers/eventsHandler';
 import { stageDurationsHandler } from '../http/handlers/stageDurationsHandler';
@@ -81,5 +82,21 @@ registerApiRoute('listBundleFindings', 'GET', 'market-data/bundle/findings', Rol
   'limit',
   'offset',
 ]);
+registerApiRoute('getBundleDiff', 'GET', 'market-data/bundle/diff', Role.Read, getBundleDiffHandler, [
+  'q',
+  'change',
+  'sort',
+  'limit',
+  'offset',
+  'diff_id',
+]);
+registerApiRoute(
+  'getBundleDiffSymbol',
+  'GET',
+  'market-data/bundle/diff/symbols/{symbol}',
+  Role.Read,
+  getBundleDiffSymbolHandler,
+  ['diff_id'],
+);
 registerApiRoute('stageDurations', 'GET', 'market-data/stage-durations', Role.Read, stageDurationsHandler);
 registerApiRoute('taskEvents', 'GET', 'market-data/events', Role.Read, streamEventsHandler);

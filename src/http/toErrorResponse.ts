@@ -14,6 +14,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   TASK_NOT_FOUND: 404,
   NOT_FOUND: 404,
   NO_BUNDLE: 404,
+  NO_DIFF: 404,
   TASK_RUNNING: 409,
   TASK_NOT_ACTIVE: 409,
   // A rollback asked for while no earlier generation is kept: the current state does not allow it.

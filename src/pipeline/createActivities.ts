@@ -3,6 +3,7 @@ import path from 'node:path';
 import { analyzeBundle } from '../analysis/analyzeBundle';
 import type { AnalysisStore } from '../analysis/createAnalysisStore';
 import { isAnalysisOfInstall } from '../analysis/isAnalysisOfInstall';
+import type { DiffStore } from '../analysis/diff/createDiffStore';
 import type { BundleStore } from '../bundles/bundleStore';
 import type { AppConfig } from '../config';
 import { AppError, ErrorCode } from '../errors';
@@ -13,6 +14,7 @@ import type { Task } from '../tasks/taskTypes';
 import type {
   ActivityOutcome,
   AnalyzeStageResult,
+  DiffStageResult,
   DownloadStageResult,
   EndedTask,
   FinishTaskInput,
@@ -20,6 +22,7 @@ import type {
   StageActivityInput,
   UnzipStageResult,
 } from './pipelineContract';
+import { diffInstalledBundle } from './diffInstalledBundle';
 import { installDownloadedBundle } from './installDownloadedBundle';
 import { readStageResult } from './readStageResult';
 import { rollBackBundle } from './rollBackBundle';
@@ -29,6 +32,7 @@ export interface ActivityDeps {
   readonly tasks: TaskStore;
   readonly bundles: BundleStore;
   readonly analysis: AnalysisStore;
+  readonly diffs: DiffStore;
   readonly config: AppConfig;
   /** Where downloads are staged (`.part` files live here between attempts). */
   readonly downloadsDir: string;
@@ -133,6 +137,13 @@ export function createActivities(deps: ActivityDeps) {
 
     rollbackBundle(input: StageActivityInput): Promise<ActivityOutcome<RollbackStageResult>> {
       return runStageActivity(runner, input.taskId, input.slice, (ctx) => rollBackBundle(deps, input.taskId, ctx));
+    },
+
+    diffBundle(input: StageActivityInput): Promise<ActivityOutcome<DiffStageResult>> {
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DiffStageResult> => ({
+        stage: 'diff',
+        summary: await diffInstalledBundle(deps, input.taskId, ctx),
+      }));
     },
 
     analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<AnalyzeStageResult>> {

@@ -19,6 +19,7 @@ const stageActivity = {
   unzip: PipelineName.unzipBundle,
   analyze: PipelineName.analyzeBundle,
   rollback: PipelineName.rollbackBundle,
+  diff: PipelineName.diffBundle,
 } as const;
 
 /** Faults (a thrown activity) get two more tries with backoff; expected failures come back as values. */
@@ -84,9 +85,10 @@ export function* marketDataPipelineOrchestrator(
   }
 
   let previous: StageResult | null = null;
-  for (const slice of stagePlan(input.taskType)) {
-    // A bundle that is already installed skips its install, not its pending analysis.
-    if (slice.stage === 'unzip' && previous?.stage === 'download' && previous.alreadyCurrent) continue;
+  for (const slice of stagePlan(input.taskType, { withDiff: input.withDiff === true })) {
+    // A bundle that is already installed skips its install and the diff of that install, not its pending analysis.
+    const installSkipped = previous?.stage === 'download' && previous.alreadyCurrent;
+    if (installSkipped && (slice.stage === 'unzip' || slice.stage === 'diff')) continue;
     context.df.setCustomStatus({ task_id: taskId, stage: slice.stage, progress: slice.from });
     const stageInput: StageActivityInput = { taskId, slice, previous };
     let outcome: ActivityOutcome<StageResult | UntaggedStageResult>;

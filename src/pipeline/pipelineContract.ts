@@ -5,6 +5,8 @@ import type { PipelineTaskType, StageSlice } from './stagePlan';
 export interface PipelineInput {
   readonly taskId: string;
   readonly taskType: PipelineTaskType;
+  /** Set by every submit since the diff stage exists; absent in the input of an orchestration started before. */
+  readonly withDiff?: boolean;
 }
 
 /**
@@ -52,6 +54,12 @@ export interface RollbackStageResult {
   readonly summary: string;
 }
 
+/** The diff of the install just made is recorded (or there was nothing to compare with); `summary` says what changed. */
+export interface DiffStageResult {
+  readonly stage: 'diff';
+  readonly summary: string;
+}
+
 export interface AnalyzeStageResult {
   readonly stage: 'analyze';
   readonly summary: string;
@@ -59,13 +67,15 @@ export interface AnalyzeStageResult {
 }
 
 /** What a stage activity hands on, tagged with its stage; `summary` is logged and may end the task. */
-export type StageResult = DownloadStageResult | UnzipStageResult | RollbackStageResult | AnalyzeStageResult;
+export type StageResult =
+  DownloadStageResult | UnzipStageResult | RollbackStageResult | DiffStageResult | AnalyzeStageResult;
 
 /** The result type of each stage's activity. */
 export interface StageResultOf {
   readonly download: DownloadStageResult;
   readonly unzip: UnzipStageResult;
   readonly rollback: RollbackStageResult;
+  readonly diff: DiffStageResult;
   readonly analyze: AnalyzeStageResult;
 }
 

@@ -9,6 +9,7 @@ export const PipelineName = {
   unzipBundle: 'unzipBundle',
   analyzeBundle: 'analyzeBundle',
   rollbackBundle: 'rollbackBundle',
+  diffBundle: 'diffBundle',
   finishTask: 'finishTask',
 } as const;
 

@@ -31,8 +31,10 @@ export function readStageResult(stage: StageName, recorded: StageResult | Untagg
       };
     case 'analyze':
       return { stage, summary, runId: 'runId' in recorded ? recorded.runId : 0 };
+    // Diff results were tagged from the start; 'diff' is here to keep the switch whole.
     case 'unzip':
     case 'rollback':
+    case 'diff':
       return { stage, summary };
   }
 }

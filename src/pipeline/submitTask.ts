@@ -1,5 +1,6 @@
 import { isAppError, ErrorCode } from '../errors';
 import type { Task, TaskSource, TaskType } from '../tasks/taskTypes';
+import type { PipelineInput } from './pipelineContract';
 import type { TaskStore } from '../tasks/taskStore';
 import { isLivePipelineStatus, type PipelineControl } from './createPipelineControl';
 import { reconcileActiveTask } from './reconcileActiveTask';
@@ -47,7 +48,7 @@ export async function submitTask(deps: SubmitDeps, request: SubmitRequest): Prom
       `Forced${by}: the install will not refuse a shrinking or rolled-back bundle (a bundle with no data still fails).`,
     );
   }
-  const input = { taskId: task.task_id, taskType: task.task_type };
+  const input: PipelineInput = { taskId: task.task_id, taskType: task.task_type, withDiff: true };
   try {
     try {
       await deps.control.startPipeline(input);

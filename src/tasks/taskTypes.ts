@@ -1,4 +1,4 @@
-/** Column values of the task tables. They mirror the CHECK constraints of migration 004; change both together. */
+/** Column values of the task tables. They mirror the CHECK constraints of migration 006; change both together. */
 export const TaskStatus = {
   Pending: 'pending',
   Running: 'running',
@@ -14,7 +14,13 @@ export type TaskType = (typeof TaskType)[keyof typeof TaskType];
 export const TaskSource = { Manual: 'manual', Schedule: 'schedule', Retry: 'retry' } as const;
 export type TaskSource = (typeof TaskSource)[keyof typeof TaskSource];
 
-export const TaskStage = { Download: 'download', Unzip: 'unzip', Analyze: 'analyze', Rollback: 'rollback' } as const;
+export const TaskStage = {
+  Download: 'download',
+  Unzip: 'unzip',
+  Rollback: 'rollback',
+  Diff: 'diff',
+  Analyze: 'analyze',
+} as const;
 export type TaskStage = (typeof TaskStage)[keyof typeof TaskStage];
 
 /** Ordered from least to most severe; a minimum level filter keeps this level and the ones after it. */

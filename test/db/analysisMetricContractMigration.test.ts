@@ -53,7 +53,7 @@ describe('migration 5: the analysis metric contract', () => {
          VALUES (1, 2, 10, ${COUNTS.map(() => '?').join(', ')}, 0, 0, 0, 0, 0, 0, 2, 0)`,
       ).run(...values);
 
-      expect(migrate(db, migrations)).toEqual({ from: 4, to: 5 });
+      expect(migrate(db, migrations.slice(0, 5))).toEqual({ from: 4, to: 5 });
       const rows = db.prepare('SELECT * FROM analysis_symbol_metrics ORDER BY symbol').all() as Record<
         string,
         unknown

@@ -114,6 +114,8 @@ describe('migration 4 (bundle guard) on a database created at version 3', () => 
         .pluck()
         .all();
       expect(indexes).toEqual([
+        'market_data_bundle_diff_samples_by_symbol',
+        'market_data_bundle_diffs_by_install',
         'market_data_bundles_by_sha256',
         'market_data_task_logs_by_task',
         'market_data_tasks_by_finish',

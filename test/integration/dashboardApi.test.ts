@@ -103,6 +103,7 @@ describe('the dashboard page and the reads it uses, on the devhost', () => {
     expect(durations.json.task_types.download.map((s: { stage: string }) => s.stage)).toEqual([
       'download',
       'unzip',
+      'diff',
       'analyze',
     ]);
     expect(durations.json.task_types.analyze[0]).toMatchObject({

@@ -227,7 +227,7 @@ describe('the story test cases, end to end on the devhost', () => {
     expect(all.status).toBe(200);
     expect(all.json.logs.length).toBeGreaterThan(2);
     const stages = new Set(all.json.logs.map((l: { stage: string | null }) => l.stage));
-    expect(stages).toEqual(new Set([null, 'download', 'unzip', 'analyze']));
+    expect(stages).toEqual(new Set([null, 'download', 'unzip', 'diff', 'analyze']));
     const after = all.json.logs[1].id as number;
     const page = await api.call('GET', `${TASKS}/${id}/logs?after=${after}&limit=1`, { token: reader });
     expect(page.json.logs).toHaveLength(1);

@@ -3,9 +3,12 @@ import type { PipelineInput } from '../../src/pipeline/pipelineContract';
 import { runOrchestrator, type ActivityStub, type OrchestratorRun } from './orchestratorDriver';
 
 const taskId = '6f1c1a1e-ab12-4c3d-8e9f-0123456789ab';
-const download: PipelineInput = { taskId, taskType: 'download' };
-const analyze: PipelineInput = { taskId, taskType: 'analyze' };
-const rollback: PipelineInput = { taskId, taskType: 'rollback' };
+// Every submit since the diff stage existed marks its input withDiff; inputs without it are older orchestrations'.
+const download: PipelineInput = { taskId, taskType: 'download', withDiff: true };
+const analyze: PipelineInput = { taskId, taskType: 'analyze', withDiff: true };
+const rollback: PipelineInput = { taskId, taskType: 'rollback', withDiff: true };
+const downloadBeforeDiff: PipelineInput = { taskId, taskType: 'download' };
+const rollbackBeforeDiff: PipelineInput = { taskId, taskType: 'rollback' };
 
 const archive = {
   outcome: 'downloaded',
@@ -31,6 +34,7 @@ function activities(overrides: Record<string, ActivityStub> = {}): Record<string
     downloadBundle: ok(downloaded),
     unzipBundle: ok({ stage: 'unzip', summary: 'Installed 12 entries (1.0 MiB) into bundles/current.' }),
     rollbackBundle: ok({ stage: 'rollback', summary: 'Restored the bundle installed at 2026-01-02.' }),
+    diffBundle: ok({ stage: 'diff', summary: '2 symbols restated 7 rows; 1 symbol added; 0 removed; 4 new days.' }),
     analyzeBundle: ok({ stage: 'analyze', summary: 'Analysis run 7 (ok): 300 symbols.', runId: 7 }),
     finishTask: (input) => {
       const { outcome } = input as { outcome: string };
@@ -45,23 +49,34 @@ const inputOf = (run: OrchestratorRun, name: string) => run.calls.find((call) =>
 const finished = (run: OrchestratorRun) => inputOf(run, 'finishTask');
 
 describe('marketDataPipelineOrchestrator on the way to success', () => {
-  it('runs download, unzip and analyze, hands each stage the one before, and ends with the last summary', () => {
+  it('runs download, unzip, diff and analyze, hands each stage the one before, and ends with the last summary', () => {
     const run = runOrchestrator(download, activities());
-    expect(names(run)).toEqual(['beginTask', 'downloadBundle', 'unzipBundle', 'analyzeBundle', 'finishTask']);
+    expect(names(run)).toEqual([
+      'beginTask',
+      'downloadBundle',
+      'unzipBundle',
+      'diffBundle',
+      'analyzeBundle',
+      'finishTask',
+    ]);
     expect(inputOf(run, 'beginTask')).toEqual({ taskId });
     expect(inputOf(run, 'downloadBundle')).toEqual({
       taskId,
-      slice: { stage: 'download', from: 0, to: 60 },
+      slice: { stage: 'download', from: 0, to: 55 },
       previous: null,
     });
     expect(inputOf(run, 'unzipBundle')).toEqual({
       taskId,
-      slice: { stage: 'unzip', from: 60, to: 75 },
+      slice: { stage: 'unzip', from: 55, to: 68 },
       previous: downloaded,
     });
-    expect(inputOf(run, 'analyzeBundle')).toMatchObject({
-      slice: { stage: 'analyze', from: 75, to: 99 },
+    expect(inputOf(run, 'diffBundle')).toMatchObject({
+      slice: { stage: 'diff', from: 68, to: 78 },
       previous: { stage: 'unzip' },
+    });
+    expect(inputOf(run, 'analyzeBundle')).toMatchObject({
+      slice: { stage: 'analyze', from: 78, to: 99 },
+      previous: { stage: 'diff' },
     });
     expect(finished(run)).toEqual({
       taskId,
@@ -77,8 +92,9 @@ describe('marketDataPipelineOrchestrator on the way to success', () => {
     expect(run.statuses).toEqual([
       { task_id: taskId, stage: null, progress: 0 },
       { task_id: taskId, stage: 'download', progress: 0 },
-      { task_id: taskId, stage: 'unzip', progress: 60 },
-      { task_id: taskId, stage: 'analyze', progress: 75 },
+      { task_id: taskId, stage: 'unzip', progress: 55 },
+      { task_id: taskId, stage: 'diff', progress: 68 },
+      { task_id: taskId, stage: 'analyze', progress: 78 },
       { task_id: taskId, stage: 'analyze', progress: 100, outcome: 'success' },
     ]);
   });
@@ -104,17 +120,21 @@ describe('marketDataPipelineOrchestrator on the way to success', () => {
     expect(finished(run)).toMatchObject({ outcome: 'success', message: 'Analysis run 7 (ok): 300 symbols.' });
   });
 
-  it('rolls back and then analyses the restored bundle for a rollback task', () => {
+  it('rolls back, diffs the restored bundle against the replaced one, then analyses it for a rollback task', () => {
     const run = runOrchestrator(rollback, activities());
-    expect(names(run)).toEqual(['beginTask', 'rollbackBundle', 'analyzeBundle', 'finishTask']);
+    expect(names(run)).toEqual(['beginTask', 'rollbackBundle', 'diffBundle', 'analyzeBundle', 'finishTask']);
     expect(inputOf(run, 'rollbackBundle')).toEqual({
       taskId,
-      slice: { stage: 'rollback', from: 0, to: 10 },
+      slice: { stage: 'rollback', from: 0, to: 5 },
       previous: null,
     });
-    expect(inputOf(run, 'analyzeBundle')).toMatchObject({
-      slice: { stage: 'analyze', from: 10, to: 99 },
+    expect(inputOf(run, 'diffBundle')).toMatchObject({
+      slice: { stage: 'diff', from: 5, to: 40 },
       previous: { stage: 'rollback', summary: 'Restored the bundle installed at 2026-01-02.' },
+    });
+    expect(inputOf(run, 'analyzeBundle')).toMatchObject({
+      slice: { stage: 'analyze', from: 40, to: 99 },
+      previous: { stage: 'diff' },
     });
     expect(finished(run)).toMatchObject({ outcome: 'success' });
   });
@@ -128,13 +148,13 @@ describe('marketDataPipelineOrchestrator with an already-current bundle', () => 
     expect(finished(run)).toEqual({ taskId, outcome: 'success', message: 'Already current.', error: null });
   });
 
-  it('skips only the unzip when the installed bundle was never analysed, and analyses it', () => {
+  it('skips the unzip and the diff (nothing was installed) when the bundle was never analysed, and analyses it', () => {
     const current = { stage: 'download', alreadyCurrent: true, analysisCurrent: false, summary: 'Not analysed yet.' };
     const run = runOrchestrator(download, activities({ downloadBundle: ok(current) }));
     expect(names(run)).toEqual(['beginTask', 'downloadBundle', 'analyzeBundle', 'finishTask']);
     expect(inputOf(run, 'analyzeBundle')).toEqual({
       taskId,
-      slice: { stage: 'analyze', from: 75, to: 99 },
+      slice: { stage: 'analyze', from: 78, to: 99 },
       previous: current,
     });
     expect(finished(run)).toMatchObject({ outcome: 'success', message: 'Analysis run 7 (ok): 300 symbols.' });
@@ -184,6 +204,7 @@ describe('marketDataPipelineOrchestrator when a stage fails', () => {
     [download, 'downloadBundle', 'download', 'CHECKSUM_MISMATCH'],
     [download, 'unzipBundle', 'unzip', 'BUNDLE_INVALID'],
     [rollback, 'rollbackBundle', 'rollback', 'NO_PREVIOUS_BUNDLE'],
+    [download, 'diffBundle', 'diff', 'UNSUPPORTED_ARCHIVE'],
     [download, 'analyzeBundle', 'analyze', 'NO_BUNDLE'],
   ] as const)(
     '%# fails the task with the message of an expected %s failure and runs nothing after it',
@@ -214,6 +235,24 @@ describe('marketDataPipelineOrchestrator when a stage fails', () => {
     });
   });
 
+  it.each([
+    [download, ['beginTask', 'downloadBundle', 'unzipBundle', 'diffBundle', 'finishTask']],
+    [rollback, ['beginTask', 'rollbackBundle', 'diffBundle', 'finishTask']],
+  ] as const)(
+    '%# fails the task after three attempts when the diff keeps throwing, and never analyses',
+    (input, calls) => {
+      const run = runOrchestrator(input, activities({ diffBundle: fault('SQLITE_FULL: database or disk is full') }));
+      expect(names(run)).toEqual(calls);
+      expect(run.calls.find((c) => c.name === 'diffBundle')!.attempts).toBe(3);
+      expect(finished(run)).toEqual({
+        taskId,
+        outcome: 'failed',
+        message: 'diff failed',
+        error: 'diff failed after 3 attempts: SQLITE_FULL: database or disk is full',
+      });
+    },
+  );
+
   it('goes on when a fault passes on a later attempt', () => {
     const flaky: ActivityStub = (input, attempt) => {
       if (attempt < 3) throw new Error('ECONNRESET');
@@ -233,6 +272,8 @@ describe('marketDataPipelineOrchestrator when a stage fails', () => {
     [download, 'downloadBundle', 'download'],
     [download, 'unzipBundle', 'unzip'],
     [rollback, 'rollbackBundle', 'rollback'],
+    [download, 'diffBundle', 'diff'],
+    [rollback, 'diffBundle', 'diff'],
     [download, 'analyzeBundle', 'analyze'],
     [analyze, 'analyzeBundle', 'analyze'],
   ] as const)('%# ends the task cancelled when %s reports a cancellation', (input, activity, stage) => {
@@ -243,17 +284,37 @@ describe('marketDataPipelineOrchestrator when a stage fails', () => {
   });
 });
 
+describe('marketDataPipelineOrchestrator for an orchestration started before the diff stage existed', () => {
+  it('replays the download plan it started with: no diff, and the slices of that plan', () => {
+    const run = runOrchestrator(downloadBeforeDiff, activities());
+    expect(names(run)).toEqual(['beginTask', 'downloadBundle', 'unzipBundle', 'analyzeBundle', 'finishTask']);
+    expect(run.calls.slice(1, 4).map((call) => (call.input as { slice: unknown }).slice)).toEqual([
+      { stage: 'download', from: 0, to: 60 },
+      { stage: 'unzip', from: 60, to: 75 },
+      { stage: 'analyze', from: 75, to: 99 },
+    ]);
+    expect(inputOf(run, 'analyzeBundle')).toMatchObject({ previous: { stage: 'unzip' } });
+    expect(finished(run)).toMatchObject({ outcome: 'success', message: 'Analysis run 7 (ok): 300 symbols.' });
+  });
+
+  it('replays the rollback plan it started with: rollback, then analyze', () => {
+    const run = runOrchestrator(rollbackBeforeDiff, activities());
+    expect(names(run)).toEqual(['beginTask', 'rollbackBundle', 'analyzeBundle', 'finishTask']);
+    expect(inputOf(run, 'analyzeBundle')).toMatchObject({ slice: { stage: 'analyze', from: 10, to: 99 } });
+  });
+});
+
 describe('marketDataPipelineOrchestrator replaying results recorded by older versions', () => {
   it('hands an untagged download result on to the unzip as a tagged one', () => {
     const untagged = { summary: 'Downloaded 1.0 KiB.', download: archive };
-    const run = runOrchestrator(download, activities({ downloadBundle: ok(untagged) }));
+    const run = runOrchestrator(downloadBeforeDiff, activities({ downloadBundle: ok(untagged) }));
     expect(inputOf(run, 'unzipBundle')).toMatchObject({ previous: downloaded });
     expect(finished(run)).toMatchObject({ outcome: 'success', message: 'Analysis run 7 (ok): 300 symbols.' });
   });
 
   it('ends at an untagged already-current download, which carried no analysis flag at first', () => {
     const run = runOrchestrator(
-      download,
+      downloadBeforeDiff,
       activities({ downloadBundle: ok({ alreadyCurrent: true, summary: 'Current.' }) }),
     );
     expect(names(run)).toEqual(['beginTask', 'downloadBundle', 'finishTask']);
@@ -262,14 +323,14 @@ describe('marketDataPipelineOrchestrator replaying results recorded by older ver
 
   it('analyses after an untagged already-current download whose analysis was not current', () => {
     const untagged = { alreadyCurrent: true, analysisCurrent: false, summary: 'Not analysed yet.' };
-    const run = runOrchestrator(download, activities({ downloadBundle: ok(untagged) }));
+    const run = runOrchestrator(downloadBeforeDiff, activities({ downloadBundle: ok(untagged) }));
     expect(names(run)).toEqual(['beginTask', 'downloadBundle', 'analyzeBundle', 'finishTask']);
     expect(inputOf(run, 'analyzeBundle')).toMatchObject({ previous: { stage: 'download', ...untagged } });
   });
 
   it('ends with the summary of untagged unzip, rollback and analyze results', () => {
     const run = runOrchestrator(
-      rollback,
+      rollbackBeforeDiff,
       activities({
         rollbackBundle: ok({ summary: 'Restored.' }),
         analyzeBundle: ok({ summary: 'Run 3 (ok).', runId: 3 }),
@@ -277,7 +338,7 @@ describe('marketDataPipelineOrchestrator replaying results recorded by older ver
     );
     expect(inputOf(run, 'analyzeBundle')).toMatchObject({ previous: { stage: 'rollback', summary: 'Restored.' } });
     expect(finished(run)).toMatchObject({ outcome: 'success', message: 'Run 3 (ok).' });
-    const plain = runOrchestrator(download, activities({ unzipBundle: ok({ summary: 'Installed.' }) }));
+    const plain = runOrchestrator(downloadBeforeDiff, activities({ unzipBundle: ok({ summary: 'Installed.' }) }));
     expect(inputOf(plain, 'analyzeBundle')).toMatchObject({ previous: { stage: 'unzip', summary: 'Installed.' } });
   });
 });

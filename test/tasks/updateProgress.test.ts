@@ -67,7 +67,7 @@ describe('AC-05 progress updates', () => {
     expectAppError(
       () => t.store.updateProgress(task.task_id, 10, 'verify' as never, null),
       ErrorCode.InvalidRequest,
-      /stage must be one of download, unzip, analyze, rollback; got "verify"/,
+      /stage must be one of download, unzip, rollback, diff, analyze; got "verify"/,
     );
   });
 

@@ -20,7 +20,7 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 const REQUIRED_FIELDS = [...PRICE_FIELDS, 'volume'] as const;
 
 /** One decoded `<field>.day.bin`: the calendar index of its first value, and the values. */
-interface Series {
+export interface QlibSeries {
   readonly start: number;
   readonly values: Float32Array;
   /** Values past the calendar's end had no date and were dropped. */
@@ -46,9 +46,9 @@ export function readQlibRows(
   counts: SymbolCounts,
   sample: Sampler,
 ): { notApplicable: SymbolCountMetric[] } {
-  const series = new Map<string, Series>();
+  const series = new Map<string, QlibSeries>();
   for (const [name, bytes] of fields) {
-    const decoded = decodeSeries(bytes, calendar.length);
+    const decoded = decodeQlibSeries(bytes, calendar.length);
     if (typeof decoded === 'string') sample(CheckCode.FieldMismatch, -1, 0, `${name}.day.bin: ${decoded}`);
     else {
       series.set(name, decoded);
@@ -72,13 +72,13 @@ export function readQlibRows(
   const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
 
   const { table, validRowAt } = ws;
-  const open = align(series.get('open'), first, last);
-  const high = align(series.get('high'), first, last);
-  const low = align(series.get('low'), first, last);
-  const close = align(series.get('close'), first, last);
-  const volume = align(series.get('volume'), first, last);
-  const amount = align(series.get('amount'), first, last);
-  const factors = align(series.get('factor'), first, last);
+  const open = alignQlibSeries(series.get('open'), first, last);
+  const high = alignQlibSeries(series.get('high'), first, last);
+  const low = alignQlibSeries(series.get('low'), first, last);
+  const close = alignQlibSeries(series.get('close'), first, last);
+  const volume = alignQlibSeries(series.get('volume'), first, last);
+  const amount = alignQlibSeries(series.get('amount'), first, last);
+  const factors = alignQlibSeries(series.get('factor'), first, last);
   const hasFactor = series.has('factor');
   let factor = firstFinite(factors) ?? 1;
   let scale = 1000 / factor;
@@ -150,7 +150,7 @@ export function readQlibRows(
 }
 
 /** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */
-function align(series: Series | undefined, first: number, last: number): Float32Array {
+export function alignQlibSeries(series: QlibSeries | undefined, first: number, last: number): Float32Array {
   const length = last - first + 1;
   if (!series) return new Float32Array(length).fill(NaN);
   if (series.start === first && series.values.length === length) return series.values;
@@ -187,7 +187,7 @@ function medianDecade(decades: Int32Array): number {
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /** Decodes a `.day.bin`, or says why it cannot be read. */
-function decodeSeries(bytes: Uint8Array, calendarLength: number): Series | string {
+export function decodeQlibSeries(bytes: Uint8Array, calendarLength: number): QlibSeries | string {
   if (bytes.length < 4 || bytes.length % 4 !== 0)
     return `${bytes.length} bytes is not a whole number of float32 values`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

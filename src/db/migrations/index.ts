@@ -4,6 +4,7 @@ import { analysisTablesMigration } from './002_analysisTables';
 import { bundleInstallsMigration } from './003_bundleInstalls';
 import { bundleGuardMigration } from './004_bundleGuard';
 import { analysisMetricContractMigration } from './005_analysisMetricContract';
+import { bundleDiffsMigration } from './006_bundleDiffs';
 
 /** Every schema step, in order. Append only: a released migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   bundleInstallsMigration,
   bundleGuardMigration,
   analysisMetricContractMigration,
+  bundleDiffsMigration,
 ];

@@ -38,6 +38,8 @@ export const getBundleHandler: ApiHandler = (_request, api) => {
       totals: analysis?.totals ?? null,
       // False when the installed bundle has not been analysed yet (for example a task cancelled during analysis).
       analysis_matches_bundle: isAnalysisOfInstall(analysis, installed),
+      // The newest bundle diff (GET /bundle/diff), or null when none is recorded.
+      diff_id: api.services.diffs.latestDiffId(),
       // What a rollback would bring back, or null when no earlier generation is kept.
       previous:
         previous === null

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTarGzWriter } from '../../scripts/bundleGenerator/createTarGzWriter';
+import { generateBundlePair } from '../../scripts/bundleGenerator/generateBundlePair';
+import type { BundleFileSink } from '../../scripts/bundleGenerator/generateSyntheticBundle';
+import { createTempDirs } from '../analysis/analysisTestKit';
+
+// Runs the compiled CLI (npm test builds dist/ before vitest).
+const CLI = join(__dirname, '..', '..', 'dist', 'scripts', 'cli.js');
+const run = promisify(execFile);
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const dirSink =
+  (dir: string): BundleFileSink =>
+  async (name, data) => {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), data);
+  };
+
+/** The counts of each symbol as the expectation books them (the report adds samples and ratios). */
+function countsOf(symbols: { symbol: string; samples?: unknown; readjust_ratio?: unknown }[]): Record<string, unknown> {
+  return Object.fromEntries(symbols.map(({ symbol, samples: _s, readjust_ratio: _r, ...rest }) => [symbol, rest]));
+}
+
+describe('market-data diff', () => {
+  it('--json of two csv-daily directories gives the booked totals and symbols, restated first, with samples', async () => {
+    const dir = temp.make('cli-diff-');
+    // 80 symbols: enough for the diff to use its worker threads.
+    const expected = await generateBundlePair(
+      { symbols: 80, days: 50, extraDays: 4, seed: 3, format: 'csv-daily' },
+      { old: dirSink(join(dir, 'old')), new: dirSink(join(dir, 'new')) },
+    );
+    const result = await cli('diff', join(dir, 'old'), join(dir, 'new'), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      from: Record<string, unknown>;
+      totals: unknown;
+      symbols: { symbol: string; rows_restated: number; samples: unknown[] }[];
+    };
+    expect(report.from).toEqual({ path: join(dir, 'old'), format: 'csv-daily', layout: 'per-symbol' });
+    expect(report.totals).toEqual(expected.totals);
+    expect(countsOf(report.symbols)).toEqual(expected.symbols);
+    const restated = report.symbols.filter((symbol) => symbol.rows_restated > 0);
+    expect(report.symbols.slice(0, restated.length)).toEqual(restated);
+    expect(restated.every((symbol) => symbol.samples.length > 0)).toBe(true);
+
+    const text = await cli('diff', join(dir, 'old'), join(dir, 'new'));
+    expect(text.code).toBe(0);
+    const { totals } = expected;
+    expect(text.stdout).toContain(
+      `${totals.symbols_restated} symbols restated ${totals.rows_restated} rows; ${totals.symbols_readjusted} re-adjusted; ` +
+        `${totals.symbols_added} symbols added; ${totals.symbols_removed} removed; ${totals.days_added} new days`,
+    );
+    expect(text.stdout).toMatch(
+      /Re-adjusted symbols \(history rescaled by a new factor, not restated\): 2\n {2}\S+ +factor × 1\.25/,
+    );
+  });
+
+  it('reads two qlib binary tar.gz archives in place', async () => {
+    const dir = temp.make('cli-diff-');
+    const writers = {
+      old: createTarGzWriter(join(dir, 'old.tar.gz')),
+      new: createTarGzWriter(join(dir, 'new.tar.gz')),
+    };
+    const expected = await generateBundlePair(
+      { symbols: 20, days: 60, extraDays: 3, seed: 9, format: 'qlib-bin' },
+      {
+        old: (name, data) => writers.old.addFile(`qlib_bin/${name}`, data),
+        new: (name, data) => writers.new.addFile(`qlib_bin/${name}`, data),
+      },
+    );
+    await Promise.all([writers.old.close(), writers.new.close()]);
+    const result = await cli('diff', join(dir, 'old.tar.gz'), join(dir, 'new.tar.gz'), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { to: unknown; totals: unknown; symbols: { symbol: string }[] };
+    expect(report.to).toMatchObject({ format: 'qlib-bin', layout: 'qlib' });
+    expect(report.totals).toEqual(expected.totals);
+    expect(countsOf(report.symbols)).toEqual(expected.symbols);
+  });
+
+  it('says how to call it when a bundle is missing', async () => {
+    const one = await cli('diff', '/nonexistent');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/diff takes two bundle paths/);
+    const missing = await cli('diff', '/nonexistent-old', '/nonexistent-new');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/No such file or directory: \/nonexistent-old/);
+  });
+});
