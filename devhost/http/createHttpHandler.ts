@@ -128,10 +128,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return;
       }
       try {
-        // A streaming app's responses go out chunked, so only buffered ones may take the shortcut.
-        const plain = streams ? undefined : toPlainResponse(result);
+        // Building the library's HttpResponse and its body stream costs more than a small JSON answer itself.
+        const plain = toPlainResponse(result);
         if (plain !== undefined) {
-          writePlainResponse(plain, res);
+          writePlainResponse(plain, res, streams);
           return;
         }
         const response = isHttpResponseLike(result) ? result : new (invoker.libraryFor(fn).HttpResponse)(result);

@@ -31,14 +31,24 @@ function setHead(
   if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
 }
 
-/** Writes a response whose bytes are already known (see toPlainResponse), as the buffered path would. */
-export function writePlainResponse(response: PlainResponse, res: ServerResponse): void {
+/**
+ * Writes a response whose bytes are already known (see toPlainResponse) as `writeHttpResponse` would write the same
+ * response: with a content length when buffered; chunked, with no length, when the app streams (its body is then one
+ * chunk of the stream).
+ */
+export function writePlainResponse(response: PlainResponse, res: ServerResponse, streamed: boolean): void {
   setHead(res, response.status, response.headers, [], response.cookies);
   if (response.body === undefined) {
     res.end();
     return;
   }
   const body = response.body;
+  if (streamed) {
+    // A write before the end makes Node send the body chunked instead of computing a length for it.
+    res.write(body);
+    res.end();
+    return;
+  }
   res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.end(body);
 }

@@ -109,6 +109,14 @@ describe('HTTP triggers: responses', () => {
     expect(await response.text()).toBe('with cookies');
   });
 
+  it('sends a plain JSON value of an app with HTTP streams chunked, like a streamed body, with its JSON type', async () => {
+    const response = await get('/api/items/special');
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ kind: 'literal' });
+  });
+
   it('sends Buffer bodies byte for byte and Node stream bodies in full', async () => {
     const binary = await get('/api/binary');
     expect(binary.headers.get('content-type')).toBe('application/octet-stream');
