@@ -51,15 +51,27 @@ function toEndedTask(task: Task): EndedTask {
 /** The pipeline's activities as plain async functions: tests, the devhost and Azure all call this same code. */
 export function createActivities(deps: ActivityDeps) {
   const { tasks, bundles, config } = deps;
+  const running = new Map<string, AbortController>();
   const runner: StageRunnerOptions = {
     tasks,
     heartbeatMs: deps.heartbeatMs ?? 1_000,
     progressEveryMs: deps.progressEveryMs ?? 250,
     clock: () => Date.now(),
+    running,
   };
   const currentDir = path.join(deps.bundlesDir, 'current');
 
   return {
+    /**
+     * Stops the stage this process runs for the task, if any, at once; call it after the cancel request is stored
+     * (the stage reports its abort as a cancellation, and a stage on another attempt still sees the stored request).
+     */
+    cancelRunningStage(taskId: string): boolean {
+      const controller = running.get(taskId);
+      controller?.abort();
+      return controller !== undefined;
+    },
+
     /** pending → running; idempotent for a re-delivered call; honours a cancel requested while pending. */
     beginTask(input: { taskId: string }): Promise<ActivityOutcome<null>> {
       const record = tasks.getTaskRecord(input.taskId);

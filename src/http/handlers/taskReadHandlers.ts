@@ -66,7 +66,7 @@ export const listTaskLogsHandler: ApiHandler = (request, api) => {
   return Promise.resolve({ status: 200, jsonBody: { logs, next_after: nextAfter } });
 };
 
-/** POST /api/market-data/tasks/{task_id}/cancel: flags the task; its activity stops at the next chunk. */
+/** POST /api/market-data/tasks/{task_id}/cancel: flags the task and stops its running stage at the next chunk. */
 export const cancelTaskHandler: ApiHandler = async (request, api) => {
   const task = findTask(api, request.params.task_id);
   await reconcile(api);
@@ -82,5 +82,7 @@ export const cancelTaskHandler: ApiHandler = async (request, api) => {
   }
   api.services.tasks.requestCancel(current.task_id);
   api.services.tasks.log(current.task_id, 'WARNING', 'Cancellation requested.');
+  // A stage running in this process stops now; one elsewhere (or not yet started) sees the request on its heartbeat.
+  api.services.activities.cancelRunningStage(current.task_id);
   return { status: 202, jsonBody: findTask(api, current.task_id) };
 };
