@@ -47,9 +47,11 @@ df.app.client.timer('reconcileTasks', {
       failedDays: services.config.retentionFailedDays,
     });
     const runs = services.analysis.purgeRuns();
-    if (purged.tasks > 0 || runs > 0) {
+    const diffs = services.diffs.purgeDiffs();
+    if (purged.tasks > 0 || runs > 0 || diffs > 0) {
       context.log(
-        `Retention removed ${purged.tasks} finished tasks, ${purged.logs} log lines and ${runs} analysis runs.`,
+        `Retention removed ${purged.tasks} finished tasks, ${purged.logs} log lines, ${runs} analysis runs and ` +
+          `${diffs} bundle diffs.`,
       );
     }
   },

@@ -35,6 +35,11 @@ export interface DiffStore {
   listSymbols(diffId: number, query: DiffSymbolsQuery): { total: number; items: StoredSymbolDiff[] };
   /** One symbol's change with its sample rows, or null when the diff has no change for it. */
   getSymbol(diffId: number, symbol: string): (StoredSymbolDiff & { samples: DiffSample[] }) | null;
+  /**
+   * The diff side of retention, as for analysis runs: deletes the diffs whose task retention has removed (their
+   * symbols and samples go with them), except the newest, which describes the latest install. Returns how many.
+   */
+  purgeDiffs(): number;
 }
 
 const TOTAL_COLUMNS = DIFF_TOTAL_NAMES.join(', ');
@@ -99,5 +104,12 @@ export function createDiffStore(db: Database.Database): DiffStore {
     latestDiffId: () => getLatestDiffId(db),
     listSymbols: (diffId, query) => listDiffSymbols(db, diffId, query),
     getSymbol: (diffId, symbol) => getDiffSymbol(db, diffId, symbol),
+    purgeDiffs: () =>
+      prepareOnce(
+        db,
+        `DELETE FROM market_data_bundle_diffs
+         WHERE diff_id <> COALESCE((SELECT MAX(diff_id) FROM market_data_bundle_diffs), -1)
+           AND (task_id IS NULL OR task_id NOT IN (SELECT task_id FROM market_data_tasks))`,
+      ).run().changes,
   };
 }
