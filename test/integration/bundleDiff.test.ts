@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,22 +12,12 @@ import { writeZip, type TreeFiles } from '../analysis/bundleTrees';
 import { pollUntil, startAppHost, type AppHost } from './appHost';
 import { createApiClient, TEST_SECRET, tokenFor } from './apiClient';
 import { startBundleServer, type BundleServer } from './bundleServer';
+import { treeDigest } from './treeDigest';
 
 const TASKS = '/api/market-data/tasks';
 const DIFF = '/api/market-data/bundle/diff';
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'scripts', 'cli.js');
 const runFile = promisify(execFile);
-
-/** Every file under `dir` with the SHA-256 of its bytes: two trees are the same bundle when these are equal. */
-function treeDigest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-  }
-  return out;
-}
 
 /** The counts of each symbol as the expectation books them (the API adds the ratio, the CLI also samples). */
 function countsOf(symbols: Record<string, unknown>[]): Record<string, unknown> {

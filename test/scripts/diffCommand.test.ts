@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTarGzWriter } from '../../scripts/bundleGenerator/createTarGzWriter';
 import { generateBundlePair } from '../../scripts/bundleGenerator/generateBundlePair';
 import type { BundleFileSink } from '../../scripts/bundleGenerator/generateSyntheticBundle';
 import { createTempDirs } from '../analysis/analysisTestKit';
+import { runCompiledCli } from './runCompiledCli';
 
-// Runs the compiled CLI (npm test builds dist/ before vitest).
-const CLI = join(__dirname, '..', '..', 'dist', 'scripts', 'cli.js');
-const run = promisify(execFile);
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCompiledCli(args);
 
 const dirSink =
   (dir: string): BundleFileSink =>

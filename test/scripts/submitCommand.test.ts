@@ -1,22 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCompiledCli } from './runCompiledCli';
 
-// Runs the compiled CLI (npm test builds dist/ before vitest). Requests against the real service are covered end to
-// end in test/integration/bundleGuard.test.ts.
-const CLI = join(__dirname, '..', '..', 'dist', 'scripts', 'cli.js');
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string> = {}) {
+// Requests against the real service are covered end to end in test/integration/bundleGuard.test.ts.
+function cli(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MARKET_DATA_')));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'submit', ...args], { env: { ...clean, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
+  return runCompiledCli(['submit', ...args], { ...clean, ...env });
 }
 
 /** A loopback port nothing listens on. */
