@@ -1,6 +1,4 @@
-import { CheckCode } from './checkCodes';
-import { fillDetail, ohlcDetail, vwapDetail } from './issueDetails';
-import type { Sampler } from './dayTrace';
+import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 
@@ -24,7 +22,7 @@ export function checkRowValues(
   validRowAt: Int32Array,
   units: VwapUnits,
   counts: SymbolCounts,
-  sample: Sampler,
+  notes: IssueNotes,
 ): void {
   const { day: days, line: lines, open: opens, high: highs, low: lows, close: closes, volume: volumes } = table;
   const { amount: amounts } = table;
@@ -39,28 +37,29 @@ export function checkRowValues(
     const volume = volumes[row]!;
     if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
       counts.non_positive_price_rows++;
-      sample(CheckCode.NonPositivePrice, day, lines[row]!, ohlcDetail(open, high, low, close));
+      noteIssue(notes, Note.NonPositivePrice, day, lines[row]!, open, high, low, close);
       continue;
     }
     validRowAt[day] = row;
     if (high < (open > close ? open : close) || low > (open < close ? open : close) || high < low) {
       counts.ohlc_violations++;
-      sample(CheckCode.OhlcViolation, day, lines[row]!, ohlcDetail(open, high, low, close));
+      noteIssue(notes, Note.OhlcViolation, day, lines[row]!, open, high, low, close);
     } else if (volume > 0) {
       const amount = amounts[row]!;
       if (amount === amount) {
         const vwap = (amount * amountMul) / (volume * volumeMul);
         if (vwap < low * 0.99 - 0.01 || vwap > high * 1.01 + 0.01) {
           counts.vwap_out_of_range_rows++;
-          sample(CheckCode.VwapOutOfRange, day, lines[row]!, vwapDetail(vwap, low, high));
+          noteIssue(notes, Note.VwapOutOfRange, day, lines[row]!, vwap, low, high);
         }
       }
     } else if (volume === 0) {
       counts.zero_volume_rows++;
       if (open === high && high === low && low === close) {
         counts.suspended_fill_rows++;
-        sample(CheckCode.SuspendedFill, day, lines[row]!, fillDetail(close));
-      } else sample(CheckCode.ZeroVolume, day, lines[row]!, 'volume 0');
+        noteIssue(notes, Note.SuspendedFill, day, lines[row]!, close);
+      } else noteIssue(notes, Note.ZeroVolume, day, lines[row]!);
     }
   }
+  flushIssueNotes(notes);
 }

@@ -1,7 +1,5 @@
-import { CheckCode } from './checkCodes';
-import { formatDayNumber } from './dayNumbers';
-import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
-import { factorChangeDetail } from './issueDetails';
+import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit } from './dayTrace';
+import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
 import { judgeLimit, LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
@@ -21,7 +19,7 @@ export interface SequenceInput {
   /** Listing day and the trading days without a limit after it; the judgements they may cover are deferred. */
   readonly ipo: { readonly listDay: number; readonly freeDays: number } | null;
   readonly counts: SymbolCounts;
-  readonly sample: Sampler;
+  readonly notes: IssueNotes;
 }
 
 export interface SequenceResult {
@@ -50,7 +48,7 @@ let traceFlags = new Uint8Array(0);
  * the calendar. Missing days and per-day tallies are left to placeOnCalendar.
  */
 export function checkSymbolSequence(input: SequenceInput): SequenceResult {
-  const { table, presentAt, validRowAt, counts, sample, limitPercent, genericLimit } = input;
+  const { table, presentAt, validRowAt, counts, notes, limitPercent, genericLimit } = input;
   const { open, high, low, close, volume, factor, preClose, split, dividend, line } = table;
   const capacity = input.maxDay - input.minDay + 1;
   if (traceDays.length < capacity) {
@@ -104,11 +102,11 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
       if (identical) {
         counts.repeated_rows++;
         flag |= TraceFlag.Identical;
-        sample(CheckCode.RepeatedRow, day, line[row]!, 'same o,h,l,c,v as the previous row');
+        noteIssue(notes, Note.RepeatedRow, day, line[row]!);
       }
       if (f !== prevFactor) {
         counts.adj_factor_changes++;
-        sample(CheckCode.AdjFactorChange, day, line[row]!, factorChangeDetail(prevFactor, f));
+        noteIssue(notes, Note.AdjFactorChange, day, line[row]!, prevFactor, f);
       }
       const pre = preClose[row]!;
       const ref = pre > 0 ? pre : f !== prevFactor ? (close[prev]! * prevFactor) / f : (close[prev]! - d) / r;
@@ -119,7 +117,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
           deferred.push({ at, day, line: line[row]!, close: c, outcome, prevUpBreach });
         upBreach = outcome.kind === LimitKind.UpBreach;
       } else {
-        const counted = countLimitOutcome(outcome, prevUpBreach, counts, sample, day, line[row]!, c);
+        const counted = countLimitOutcome(outcome, prevUpBreach, counts, notes, day, line[row]!, c);
         flag |= counted & ~UP_BREACH;
         upBreach = counted === UP_BREACH;
       }
@@ -140,6 +138,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     prevUpBreach = upBreach;
   }
   endRun(input.maxDay + 1);
+  flushIssueNotes(notes);
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
 
@@ -147,12 +146,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     if (runLength > maxRun) maxRun = runLength;
     if (runLength >= STALE_RUN_MIN) {
       counts.stale_runs++;
-      sample(
-        CheckCode.StaleRun,
-        -1,
-        0,
-        `${runLength} rows with close ${runClose} ending before ${formatDayNumber(day)}`,
-      );
+      noteIssue(notes, Note.StaleRun, -1, 0, runLength, runClose, day);
     }
   }
 }

@@ -3,6 +3,7 @@ import { CheckCode, type SampledIssue } from './checkCodes';
 import { checkSymbolSequence, type SequenceResult } from './checkSymbolSequence';
 import { createIssueSampler, type SymbolIssues } from './createIssueSampler';
 import { createDayCounts, type DayCounts } from './dayCounts';
+import { createIssueNotes } from './issueNotes';
 import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
 import { createLimitLookup, ipoFreeDaysFor, ruleSetFor } from './limitRules';
@@ -71,6 +72,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   const waiting: Pending[] = [];
   const sampler = createIssueSampler();
   const sample = sampler.sample;
+  const notes = createIssueNotes(sample);
   // Which days trade, by day number: the calendar's days, or every weekday while the calendar is derived.
   const tradingDays = new Uint8Array(DAY_LIMIT);
   if (setup.calendar) for (const day of setup.calendar) tradingDays[day] = 1;
@@ -95,7 +97,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       genericLimit: board === 'other',
       ipo,
       counts,
-      sample,
+      notes,
     });
     return { result, ipo };
   }
@@ -104,7 +106,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     const { trace, deferred, maxStaleRun } = pending.sequence;
     const { counts, info } = pending;
     sampler.use(pending.issues);
-    placeOnCalendar({ trace, deferred, ipo: pending.ipo, calendar: cal, counts, days, sample });
+    placeOnCalendar({ trace, deferred, ipo: pending.ipo, calendar: cal, counts, days, notes });
     const dates = {
       first: trace.days.length > 0 ? formatDayNumber(trace.days[0]!) : null,
       last: trace.days.length > 0 ? formatDayNumber(trace.days[trace.days.length - 1]!) : null,
@@ -142,7 +144,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
           lineNumbers,
         },
         counts,
-        sample,
+        notes,
       );
       if (read.unsorted) {
         counts.unsorted = 1;
@@ -154,7 +156,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     analyzeQlib(info, fields) {
       if (!calendar || !dayCounts) throw new Error('A qlib bundle always carries its calendar.');
       const { issues, counts, board } = begin(info);
-      const read = readQlibRows(fields, calendar.days, ws, counts, sample);
+      const read = readQlibRows(fields, calendar.days, ws, counts, notes);
       const { result, ipo } = sequence(info, board, counts);
       const notApplicable = read.notApplicable;
       return complete(

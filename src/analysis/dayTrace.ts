@@ -1,5 +1,6 @@
-import { CheckCode } from './checkCodes';
-import { breachDetail, LimitKind, type LimitOutcome } from './judgeLimit';
+import type { CheckCode } from './checkCodes';
+import { noteIssue, Note, type IssueNotes } from './issueNotes';
+import { LimitKind, type LimitOutcome } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
 /** Flags per present day of a symbol's trace. */
@@ -40,7 +41,7 @@ export function countLimitOutcome(
   outcome: LimitOutcome,
   prevUpBreach: boolean,
   counts: SymbolCounts,
-  sample: Sampler,
+  notes: IssueNotes,
   day: number,
   line: number,
   close: number,
@@ -50,14 +51,14 @@ export function countLimitOutcome(
       return 0;
     case LimitKind.UpBreach:
       counts.limit_breaches++;
-      sample(CheckCode.LimitBreach, day, line, breachDetail(outcome, close));
+      noteIssue(notes, Note.LimitBreach, day, line, outcome.generic ? 1 : 0, 1, outcome.bound, close);
       return UP_BREACH;
     case LimitKind.DownBreach:
       counts.limit_breaches++;
-      sample(CheckCode.LimitBreach, day, line, breachDetail(outcome, close));
+      noteIssue(notes, Note.LimitBreach, day, line, outcome.generic ? 1 : 0, 0, outcome.bound, close);
       if (!prevUpBreach && outcome.nearSplit) {
         counts.split_candidates++;
-        sample(CheckCode.SplitCandidate, day, line, breachDetail(outcome, close));
+        noteIssue(notes, Note.SplitCandidate, day, line, outcome.generic ? 1 : 0, 0, outcome.bound, close);
       }
       return 0;
     case LimitKind.UpHit:

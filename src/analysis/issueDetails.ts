@@ -1,5 +1,7 @@
-// Texts of sampled issues, built outside the per-row loops: a template literal inside a hot loop made V8 compile the
-// whole loop markedly slower (measured: about a fifth of the analysis time), even though the branch rarely runs.
+import { formatDayNumber } from './dayNumbers';
+
+// Texts of sampled issues, built after the per-row loops from the numbers they noted (see issueNotes.ts): a template
+// literal inside a hot loop made V8 compile the whole loop markedly slower, even though the branch rarely runs.
 
 export function ohlcDetail(open: number, high: number, low: number, close: number): string {
   return `o=${open} h=${high} l=${low} c=${close}`;
@@ -19,4 +21,18 @@ export function duplicateDetail(conflicting: boolean, firstLine: number): string
 
 export function factorChangeDetail(from: number, to: number): string {
   return `adj_factor ${from} -> ${to}`;
+}
+
+/** A limit breach: the return beyond ±50% (generic rule), or the limit price the close passed (board rules). */
+export function breachDetail(generic: boolean, up: boolean, bound: number, close: number): string {
+  if (generic) return `return ${bound} beyond ${up ? '+' : '-'}50%`;
+  return `close ${close} ${up ? 'above' : 'below'} limit ${bound}`;
+}
+
+export function staleRunDetail(rows: number, close: number, endDay: number): string {
+  return `${rows} rows with close ${close} ending before ${formatDayNumber(endDay)}`;
+}
+
+export function missingDaysDetail(days: number, beforeDay: number): string {
+  return `${days} trading day(s) missing before ${formatDayNumber(beforeDay)}`;
 }

@@ -51,13 +51,6 @@ export function judgeLimit(close: number, ref: number, percent: number, generic:
 const UP_HIT: LimitOutcome = { kind: LimitKind.UpHit, nearSplit: false, bound: 0, generic: false };
 const DOWN_HIT: LimitOutcome = { kind: LimitKind.DownHit, nearSplit: false, bound: 0, generic: false };
 
-/** The issue text of a breach (built only when one is sampled). */
-export function breachDetail(outcome: LimitOutcome, close: number): string {
-  const up = outcome.kind === LimitKind.UpBreach;
-  if (outcome.generic) return `return ${outcome.bound} beyond ${up ? '+' : '-'}50%`;
-  return `close ${close} ${up ? 'above' : 'below'} limit ${outcome.bound}`;
-}
-
 function nearSplitRatio(ratio: number): boolean {
   for (const candidate of SPLIT_RATIOS) if (Math.abs(ratio / candidate - 1) <= 0.03) return true;
   return false;

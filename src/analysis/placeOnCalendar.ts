@@ -1,8 +1,7 @@
 import type { CalendarIndex } from './analyzerSetup';
-import { CheckCode } from './checkCodes';
 import type { DayCounts } from './dayCounts';
-import { formatDayNumber } from './dayNumbers';
-import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit, type Sampler } from './dayTrace';
+import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit } from './dayTrace';
+import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
 import { LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
@@ -13,7 +12,7 @@ export interface PlacementInput {
   readonly calendar: CalendarIndex;
   readonly counts: SymbolCounts;
   readonly days: DayCounts;
-  readonly sample: Sampler;
+  readonly notes: IssueNotes;
 }
 
 /**
@@ -24,7 +23,7 @@ export interface PlacementInput {
  * calendar day: rows off the calendar never enter a trace.
  */
 export function placeOnCalendar(input: PlacementInput): void {
-  const { trace, calendar, counts, days, sample } = input;
+  const { trace, calendar, counts, days, notes } = input;
   const { dayToIndex, firstDay } = calendar;
   const cals = new Int32Array(trace.days.length);
   let prevCal = -1;
@@ -37,7 +36,7 @@ export function placeOnCalendar(input: PlacementInput): void {
       counts.missing_days += gap;
       counts.gap_count++;
       if (gap > counts.longest_gap) counts.longest_gap = gap;
-      sample(CheckCode.MissingDays, -1, 0, `${gap} trading day(s) missing before ${formatDayNumber(trace.days[i]!)}`);
+      noteIssue(notes, Note.MissingDays, -1, 0, gap, trace.days[i]);
     }
     prevCal = cal;
     const flag = trace.flags[i]!;
@@ -52,6 +51,7 @@ export function placeOnCalendar(input: PlacementInput): void {
     }
     prevValidCal = cal;
   }
+  flushIssueNotes(notes);
   if (input.deferred.length === 0 || input.ipo === null) return;
 
   const listIndex = calendar.indexOnOrAfter(input.ipo.listDay);
@@ -66,12 +66,13 @@ export function placeOnCalendar(input: PlacementInput): void {
     if (cal < freeUntil) chain = false;
     else {
       chain =
-        countLimitOutcome(item.outcome, prevUpBreach, counts, sample, item.day, item.line, item.close) === UP_BREACH;
+        countLimitOutcome(item.outcome, prevUpBreach, counts, notes, item.day, item.line, item.close) === UP_BREACH;
       if (item.outcome.kind === LimitKind.UpHit) days.limitUp[cal]!++;
       if (item.outcome.kind === LimitKind.DownHit) days.limitDown[cal]!++;
     }
     prevAt = item.at;
   }
+  flushIssueNotes(notes);
 }
 
 /** Whether the trace entry `before` is the valid day right before `at` (no valid day between them). */

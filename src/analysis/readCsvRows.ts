@@ -1,9 +1,8 @@
 import { CheckCode } from './checkCodes';
 import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
-import type { Sampler } from './dayTrace';
 import { resolveHeaderColumns } from './headerColumns';
-import { duplicateDetail } from './issueDetails';
+import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
@@ -35,7 +34,7 @@ export function readCsvRows(
   ws: SymbolWorkspace,
   options: CsvReadOptions,
   counts: SymbolCounts,
-  sample: Sampler,
+  notes: IssueNotes,
 ): { encoding: TextEncodingName; unsorted: boolean } {
   const { table, firstRowAt, validRowAt } = ws;
   const { lineNumbers, tradingDays, seenDays } = options;
@@ -56,7 +55,7 @@ export function readCsvRows(
   if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
   const lineAt = (n: number): number => (lineNumbers ? (lineNumbers[n - 1] ?? n) : n);
   if (header.missing.length > 0) {
-    sample(CheckCode.MissingColumns, -1, lineAt(lineNo), `missing ${header.missing.join(', ')}`);
+    notes.sample(CheckCode.MissingColumns, -1, lineAt(lineNo), `missing ${header.missing.join(', ')}`);
   }
   const ix = header.indexes;
   const usable = header.missing.length === 0;
@@ -116,7 +115,7 @@ export function readCsvRows(
     ) {
       counts.parse_error_rows++;
       if (onCalendar) ws.markPresent(day); // the day is not missing, only unreadable
-      sample(CheckCode.ParseError, day, line, 'wrong column count, bad date or non-numeric required field');
+      noteIssue(notes, Note.ParseError, day, line);
       continue;
     }
     ensureRowCapacity(table);
@@ -148,8 +147,8 @@ export function readCsvRows(
       counts.duplicate_rows++;
       if (!sameRowValues(table, first, row)) {
         counts.conflicting_duplicates++;
-        sample(CheckCode.ConflictingDuplicate, day, line, duplicateDetail(true, table.line[first]!));
-      } else sample(CheckCode.DuplicateDate, day, line, duplicateDetail(false, table.line[first]!));
+        noteIssue(notes, Note.ConflictingDuplicate, day, line, table.line[first]);
+      } else noteIssue(notes, Note.DuplicateDate, day, line, table.line[first]);
       continue;
     }
     table.length++;
@@ -157,12 +156,13 @@ export function readCsvRows(
     // 3. Off calendar (weekends never are trading days for CN-A; the calendar has none).
     if (!onCalendar) {
       counts.out_of_calendar_rows++;
-      sample(CheckCode.OffCalendar, day, line, 'date is not a trading day');
+      noteIssue(notes, Note.OffCalendar, day, line);
       continue;
     }
     ws.markPresent(day);
   }
-  checkRowValues(table, 0, tradingDays, validRowAt, units, counts, sample);
+  flushIssueNotes(notes);
+  checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
   return { encoding: decoded.encoding, unsorted };
 }
 

@@ -99,10 +99,15 @@ function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext)
   return { members, close };
 }
 
+/**
+ * A member's bytes in memory of their own: a view into the stream's buffers would pin them, and posting it to a
+ * worker would copy the whole buffer behind it; an owned buffer is moved instead.
+ */
 async function readAll(member: TarMember): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of member.chunks()) parts.push(chunk);
-  return Buffer.concat(parts, member.size);
+  const data = await member.read();
+  const owned = Buffer.allocUnsafeSlow(data.length);
+  data.copy(owned);
+  return owned;
 }
 
 function listingTree(held: Held): BundleTree {

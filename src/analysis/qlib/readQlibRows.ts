@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { CheckCode } from '../checkCodes';
 import { checkRowValues } from '../checkRowValues';
-import type { Sampler } from '../dayTrace';
+import { flushIssueNotes, Note, noteIssue, type IssueNotes } from '../issueNotes';
 import type { SymbolCountMetric, SymbolCounts } from '../metricNames';
 import { ensureRowCapacity } from '../rowTable';
 import type { SymbolWorkspace } from '../symbolWorkspace';
@@ -44,8 +44,9 @@ export function readQlibRows(
   calendar: Int32Array,
   ws: SymbolWorkspace,
   counts: SymbolCounts,
-  sample: Sampler,
+  notes: IssueNotes,
 ): { notApplicable: SymbolCountMetric[] } {
+  const { sample } = notes;
   const series = new Map<string, QlibSeries>();
   for (const [name, bytes] of fields) {
     const decoded = decodeQlibSeries(bytes, calendar.length);
@@ -90,6 +91,7 @@ export function readQlibRows(
   const { day: tDay, line: tLine, open: tOpen, high: tHigh, low: tLow, close: tClose, volume: tVolume } = table;
   const { amount: tAmount, preClose: tPreClose, factor: tFactor, split: tSplit, dividend: tDividend } = table;
   const { presentAt } = ws;
+  const complete = missing.length === 0;
   let row = start;
   let written = 0;
   let firstDay = -1;
@@ -112,25 +114,21 @@ export function readQlibRows(
       factor = f;
       scale = 1000 / f;
     }
-    if (missing.length > 0 || !(o === o && h === h && l === l && c === c && v === v)) {
-      sample(CheckCode.FieldMismatch, day, 0, 'some of open, high, low, close and volume have no value');
+    if (!complete || !(o === o && h === h && l === l && c === c && v === v)) {
+      noteIssue(notes, Note.FieldMismatch, day, 0);
       continue;
     }
     const rawClose = Math.round(c * scale) / 1000;
     const rawVolume = Math.round(v * factor * 1000) / 1000;
     const a = amount[i]!;
     tDay[row] = day;
-    tLine[row] = 0;
     tOpen[row] = Math.round(o * scale) / 1000;
     tHigh[row] = Math.round(h * scale) / 1000;
     tLow[row] = Math.round(l * scale) / 1000;
     tClose[row] = rawClose;
     tVolume[row] = rawVolume;
     tAmount[row] = a;
-    tPreClose[row] = NaN;
-    tFactor[row] = hasFactor ? factor : NaN;
-    tSplit[row] = NaN;
-    tDividend[row] = NaN;
+    tFactor[row] = factor;
     // Every eighth row is plenty for a median, and log10 is not free.
     if ((row & 7) === 0 && a > 0 && rawVolume > 0 && rawClose > 0) {
       const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
@@ -139,13 +137,20 @@ export function readQlibRows(
     row++;
   }
   table.length = row;
+  // What the format never carries, filled once per symbol rather than per row.
+  tLine.fill(0, start, row);
+  tPreClose.fill(NaN, start, row);
+  tSplit.fill(NaN, start, row);
+  tDividend.fill(NaN, start, row);
+  if (!hasFactor) tFactor.fill(NaN, start, row);
   if (firstDay >= 0) {
     ws.markPresent(firstDay);
     ws.markPresent(lastDay);
   }
   counts.rows_written += written;
   const units = { amountMul: medianDecade(decades), volumeMul: 1 };
-  checkRowValues(table, start, null, validRowAt, units, counts, sample);
+  flushIssueNotes(notes);
+  checkRowValues(table, start, null, validRowAt, units, counts, notes);
   return { notApplicable };
 }
 

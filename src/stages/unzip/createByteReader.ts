@@ -5,12 +5,14 @@ export interface ByteReader {
   read(length: number): Promise<Buffer | null>;
   /** Yields the next `length` bytes as they arrive, without copying them together. */
   chunks(length: number): AsyncGenerator<Buffer>;
+  /** Drops the next `length` bytes (throws if the input ends first); settles at once when they are already here. */
+  skip(length: number): Promise<void>;
 }
 
 /** Pull-based reader over an async byte stream; backpressure comes from pulling only what is needed. */
 export function createByteReader(source: AsyncIterable<Buffer>): ByteReader {
   const iterator = source[Symbol.asyncIterator]();
-  let pending: Buffer[] = [];
+  const pending: Buffer[] = [];
   let available = 0;
 
   async function fill(): Promise<boolean> {
@@ -41,11 +43,22 @@ export function createByteReader(source: AsyncIterable<Buffer>): ByteReader {
           throw corruptArchiveError('the tar stream ends in the middle of a record');
         }
       }
-      const first = pending[0] as Buffer;
-      if (first.length >= length) return take(length);
-      const joined = Buffer.concat(pending, available);
-      pending = [joined];
-      return take(length);
+      if ((pending[0] as Buffer).length >= length) return take(length);
+      // Spread over several chunks: only the bytes asked for are copied together.
+      const joined = Buffer.allocUnsafe(length);
+      for (let at = 0; at < length;) {
+        const piece = take(Math.min(length - at, (pending[0] as Buffer).length));
+        piece.copy(joined, at);
+        at += piece.length;
+      }
+      return joined;
+    },
+    async skip(length) {
+      let left = length;
+      while (left > 0) {
+        if (available === 0 && !(await fill())) throw corruptArchiveError('the tar stream ends inside an entry');
+        left -= take(Math.min(left, (pending[0] as Buffer).length)).length;
+      }
     },
     async *chunks(length) {
       let left = length;

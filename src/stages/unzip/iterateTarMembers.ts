@@ -16,6 +16,11 @@ export interface TarMember {
   readonly size: number;
   /** The member's bytes as they arrive; whatever the caller leaves unread is skipped before the next member. */
   chunks(): AsyncGenerator<Buffer>;
+  /**
+   * The member's unread bytes in one buffer, which may share memory with the stream's other bytes (copy it to keep
+   * it past the next member or to transfer it).
+   */
+  read(): Promise<Buffer>;
 }
 
 /**
@@ -79,8 +84,16 @@ export async function* iterateTarMembers(
           yield chunk;
         }
       },
+      async read() {
+        const length = size - consumed;
+        if (length === 0) return Buffer.alloc(0);
+        const data = await reader.read(length);
+        if (data === null) throw corruptArchiveError('the tar stream ends inside an entry');
+        consumed = size;
+        return data;
+      },
     };
-    await skip(reader, size - consumed + padding);
+    await reader.skip(size - consumed + padding);
   }
 }
 
@@ -89,14 +102,8 @@ async function readMeta(reader: ByteReader, size: number, padding: number): Prom
     throw new AppError(ErrorCode.UnsafeArchive, 'Unsafe archive: a tar metadata header is too large.');
   const data = size === 0 ? Buffer.alloc(0) : await reader.read(size);
   if (data === null) throw corruptArchiveError('the tar stream ends inside a header');
-  await skip(reader, padding);
+  await reader.skip(padding);
   return data;
-}
-
-async function skip(reader: ByteReader, length: number): Promise<void> {
-  for await (const _chunk of reader.chunks(length)) {
-    // discarded: padding, or what the caller did not read
-  }
 }
 
 function paxSize(pax: Map<string, string>): number | undefined {
