@@ -127,7 +127,8 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     if (v > 0) {
       if (runLength > 0 && c === runClose) runLength++;
       else {
-        endRun(day);
+        if (runLength > maxRun) maxRun = runLength;
+        endRun(runLength, runClose, day, counts, notes);
         runClose = c;
         runLength = 1;
       }
@@ -137,17 +138,22 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     prevFactor = f;
     prevUpBreach = upBreach;
   }
-  endRun(input.maxDay + 1);
+  if (runLength > maxRun) maxRun = runLength;
+  endRun(runLength, runClose, input.maxDay + 1, counts, notes);
   flushIssueNotes(notes);
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
+}
 
-  function endRun(day: number): void {
-    if (runLength > maxRun) maxRun = runLength;
-    if (runLength >= STALE_RUN_MIN) {
-      counts.stale_runs++;
-      noteIssue(notes, Note.StaleRun, -1, 0, runLength, runClose, day);
-    }
+/**
+ * Counts a run of equal closes that ended before `day` if it is long enough to be stale. A function of its own, not a
+ * closure over the loop's variables: those would live in a heap context, and every new close stored there would
+ * allocate a boxed number.
+ */
+function endRun(runLength: number, runClose: number, day: number, counts: SymbolCounts, notes: IssueNotes): void {
+  if (runLength >= STALE_RUN_MIN) {
+    counts.stale_runs++;
+    noteIssue(notes, Note.StaleRun, -1, 0, runLength, runClose, day);
   }
 }
 

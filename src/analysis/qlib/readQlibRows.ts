@@ -73,26 +73,66 @@ export function readQlibRows(
   const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
 
   const { table, validRowAt } = ws;
-  const open = alignQlibSeries(series.get('open'), first, last);
-  const high = alignQlibSeries(series.get('high'), first, last);
-  const low = alignQlibSeries(series.get('low'), first, last);
-  const close = alignQlibSeries(series.get('close'), first, last);
-  const volume = alignQlibSeries(series.get('volume'), first, last);
-  const amount = alignQlibSeries(series.get('amount'), first, last);
-  const factors = alignQlibSeries(series.get('factor'), first, last);
-  const hasFactor = series.has('factor');
+  const aligned: AlignedFields = {
+    open: alignQlibSeries(series.get('open'), first, last),
+    high: alignQlibSeries(series.get('high'), first, last),
+    low: alignQlibSeries(series.get('low'), first, last),
+    close: alignQlibSeries(series.get('close'), first, last),
+    volume: alignQlibSeries(series.get('volume'), first, last),
+    amount: alignQlibSeries(series.get('amount'), first, last),
+    factor: alignQlibSeries(series.get('factor'), first, last),
+  };
+  const start = table.length;
+  const decades = new Int32Array(DECADES);
+  const written = copyQlibDays(aligned, calendar, first, missing.length === 0, ws, notes, decades);
+  // What the format never carries, filled once per symbol rather than per row.
+  table.line.fill(0, start, table.length);
+  table.preClose.fill(NaN, start, table.length);
+  table.split.fill(NaN, start, table.length);
+  table.dividend.fill(NaN, start, table.length);
+  if (!series.has('factor')) table.factor.fill(NaN, start, table.length);
+  counts.rows_written += written;
+  const units = { amountMul: medianDecade(decades), volumeMul: 1 };
+  flushIssueNotes(notes);
+  checkRowValues(table, start, null, validRowAt, units, counts, notes);
+  return { notApplicable };
+}
+
+/** One symbol's fields, each aligned to the same calendar indexes. */
+interface AlignedFields {
+  readonly open: Float32Array;
+  readonly high: Float32Array;
+  readonly low: Float32Array;
+  readonly close: Float32Array;
+  readonly volume: Float32Array;
+  readonly amount: Float32Array;
+  readonly factor: Float32Array;
+}
+
+/**
+ * The per-day loop of readQlibRows: appends the complete days to the table as raw prices, marks the present days,
+ * counts a sample of the amount units into `decades`, and returns how many days were present. A function of its own
+ * so V8 optimises the loop apart from the per-symbol set-up: a smaller function compiles faster, and it is compiled
+ * again every time a rare branch first runs.
+ */
+function copyQlibDays(
+  fields: AlignedFields,
+  calendar: Int32Array,
+  first: number,
+  complete: boolean,
+  ws: SymbolWorkspace,
+  notes: IssueNotes,
+  decades: Int32Array,
+): number {
+  const { open, high, low, close, volume, amount, factor: factors } = fields;
+  const { table, presentAt } = ws;
+  const span = open.length;
+  ensureRowCapacity(table, span);
+  const { day: tDay, open: tOpen, high: tHigh, low: tLow, close: tClose, volume: tVolume } = table;
+  const { amount: tAmount, factor: tFactor } = table;
   let factor = firstFinite(factors) ?? 1;
   let scale = 1000 / factor;
-  const decades = new Int32Array(DECADES);
-  const start = table.length;
-  const span = last - first + 1;
-  ensureRowCapacity(table, span);
-  // The table's columns as locals: this loop runs once per day of every symbol.
-  const { day: tDay, line: tLine, open: tOpen, high: tHigh, low: tLow, close: tClose, volume: tVolume } = table;
-  const { amount: tAmount, preClose: tPreClose, factor: tFactor, split: tSplit, dividend: tDividend } = table;
-  const { presentAt } = ws;
-  const complete = missing.length === 0;
-  let row = start;
+  let row = table.length;
   let written = 0;
   let firstDay = -1;
   let lastDay = -1;
@@ -137,21 +177,11 @@ export function readQlibRows(
     row++;
   }
   table.length = row;
-  // What the format never carries, filled once per symbol rather than per row.
-  tLine.fill(0, start, row);
-  tPreClose.fill(NaN, start, row);
-  tSplit.fill(NaN, start, row);
-  tDividend.fill(NaN, start, row);
-  if (!hasFactor) tFactor.fill(NaN, start, row);
   if (firstDay >= 0) {
     ws.markPresent(firstDay);
     ws.markPresent(lastDay);
   }
-  counts.rows_written += written;
-  const units = { amountMul: medianDecade(decades), volumeMul: 1 };
-  flushIssueNotes(notes);
-  checkRowValues(table, start, null, validRowAt, units, counts, notes);
-  return { notApplicable };
+  return written;
 }
 
 /** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */
