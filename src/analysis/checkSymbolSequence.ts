@@ -1,8 +1,10 @@
-import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit } from './dayTrace';
-import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
-import { judgeLimit, LimitKind } from './judgeLimit';
+import { DAY_LIMIT } from './dayNumbers';
+import { TraceFlag, type DayTrace, type DeferredLimit } from './dayTrace';
+import { flushIssueNotes, type IssueNotes } from './issueNotes';
+import { limitKind, LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
+import { countSequenceEvents, SequenceEvent, sequenceEventBuffer } from './sequenceEvents';
 
 export interface SequenceInput {
   readonly table: RowTable;
@@ -31,6 +33,12 @@ export interface SequenceResult {
 
 const STALE_RUN_MIN = 5;
 
+// Plain constants for the per-day loop: a property load on a branch that rarely runs needs type feedback V8 has not
+// collected yet (see sequenceEvents.ts).
+const { Valid, ZeroVolume, Identical, LimitUp, LimitDown } = TraceFlag;
+const { Repeated, FactorChange, Breach, Deferred, StaleRunEnd } = SequenceEvent;
+const { None, UpBreach, DownBreach, UpHit, DownHit } = LimitKind;
+
 // Trace buffers reused from one symbol to the next (each thread has its own module state); results are copies.
 let traceDays = new Int32Array(0);
 let traceFlags = new Uint8Array(0);
@@ -48,8 +56,8 @@ let traceFlags = new Uint8Array(0);
  * the calendar. Missing days and per-day tallies are left to placeOnCalendar.
  */
 export function checkSymbolSequence(input: SequenceInput): SequenceResult {
-  const { table, presentAt, validRowAt, counts, notes, limitPercent, genericLimit } = input;
-  const { open, high, low, close, volume, factor, preClose, split, dividend, line } = table;
+  const { table, presentAt, validRowAt, counts, limitPercent, genericLimit } = input;
+  const { open, high, low, close, volume, factor, preClose, split, dividend } = table;
   const capacity = input.maxDay - input.minDay + 1;
   if (traceDays.length < capacity) {
     traceDays = new Int32Array(capacity * 2);
@@ -57,107 +65,131 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   }
   const days = traceDays;
   const flags = traceFlags;
+  const events = sequenceEventBuffer(Math.max(capacity, 0) + 1);
+  const { day: evDay, row: evRow, at: evAt, mask: evMask, prevUpBreach: evPrevUpBreach } = events;
+  const { runLength: evRunLength, runClose: evRunClose, ref: evRef, prevFactor: evPrevFactor } = events;
+  const evFactor = events.factor;
   let length = 0;
-  const deferred: DeferredLimit[] = [];
+  let kept = 0;
   // Valid rows on or after the listing day that may fall inside the window, plus the first that cannot (its split
   // candidate depends on the row before it).
   const ipoDeferrable = input.ipo !== null && input.ipo.freeDays > 0 ? input.ipo.freeDays + 1 : 0;
+  // No listing day: one no day reaches (a small integer, as every day number is, keeps the comparison cheap).
+  const listDay = input.ipo !== null ? input.ipo.listDay : DAY_LIMIT;
   let sinceListing = 0;
   let prev = -1;
   let prevFactor = 1;
-  let prevUpBreach = false;
+  let prevUpBreach = 0;
   let runClose = NaN;
   let runLength = 0;
   let maxRun = 0;
+  let actions = 0;
+  let upHits = 0;
+  let downHits = 0;
 
+  // Rare outcomes become bits of the day's event record, never code of their own (see sequenceEvents.ts): every
+  // operation below runs on ordinary days too, and `x ? 1 : 0` with `&` stands in for `&&` where the right-hand
+  // side would otherwise run only on rare days.
   for (let day = input.minDay; day <= input.maxDay; day++) {
     if (presentAt[day] === 0) continue;
     const at = length++;
     days[at] = day;
+    flags[at] = 0;
     const row = validRowAt[day]!;
-    if (row < 0) {
-      flags[at] = 0;
-      continue;
-    }
-    let flag: number = TraceFlag.Valid;
+    if (row < 0) continue;
     const c = close[row]!;
     const v = volume[row]!;
     const rawFactor = factor[row]!;
     const f = rawFactor === rawFactor ? rawFactor : prevFactor;
-    const r = actionRatio(split[row]!);
-    const d = dividend[row]! > 0 ? dividend[row]! : 0;
-    if (r !== 1) counts.declared_actions++;
-    if (d > 0) counts.declared_actions++;
-    if (v === 0) flag |= TraceFlag.ZeroVolume;
-    let upBreach = false;
+    const rawSplit = split[row]!;
+    const rawDividend = dividend[row]!;
+    const r = rawSplit > 0 ? rawSplit : 1;
+    const d = rawDividend > 0 ? rawDividend : 0;
+    actions += (r !== 1 ? 1 : 0) + (d > 0 ? 1 : 0);
+    let flag: number = Valid | (v === 0 ? ZeroVolume : 0);
+    let mask = 0;
+    let ref = NaN;
+    let upBreach = 0;
 
     if (prev >= 0) {
+      const previousClose = close[prev]!;
       const identical =
-        v > 0 &&
-        c === close[prev] &&
-        v === volume[prev] &&
-        open[row] === open[prev] &&
-        high[row] === high[prev] &&
-        low[row] === low[prev];
-      if (identical) {
-        counts.repeated_rows++;
-        flag |= TraceFlag.Identical;
-        noteIssue(notes, Note.RepeatedRow, day, line[row]!);
-      }
-      if (f !== prevFactor) {
-        counts.adj_factor_changes++;
-        noteIssue(notes, Note.AdjFactorChange, day, line[row]!, prevFactor, f);
-      }
+        (v > 0 ? 1 : 0) &
+        (c === previousClose ? 1 : 0) &
+        (v === volume[prev] ? 1 : 0) &
+        (open[row] === open[prev] ? 1 : 0) &
+        (high[row] === high[prev] ? 1 : 0) &
+        (low[row] === low[prev] ? 1 : 0);
+      const factorChanged = f !== prevFactor;
       const pre = preClose[row]!;
-      const ref = pre > 0 ? pre : f !== prevFactor ? (close[prev]! * prevFactor) / f : (close[prev]! - d) / r;
-      const outcome = judgeLimit(c, ref, limitPercent(day), genericLimit);
-      if (ipoDeferrable > 0 && day >= input.ipo!.listDay && sinceListing < ipoDeferrable) {
-        // Counted by placeOnCalendar; the last deferred row is never exempt, so its up-breach is known here.
-        if (outcome.kind !== LimitKind.None)
-          deferred.push({ at, day, line: line[row]!, close: c, outcome, prevUpBreach });
-        upBreach = outcome.kind === LimitKind.UpBreach;
-      } else {
-        const counted = countLimitOutcome(outcome, prevUpBreach, counts, notes, day, line[row]!, c);
-        flag |= counted & ~UP_BREACH;
-        upBreach = counted === UP_BREACH;
-      }
+      const adjusted = (previousClose * prevFactor) / f;
+      const exRights = (previousClose - d) / r;
+      ref = pre > 0 ? pre : factorChanged ? adjusted : exRights;
+      const kind = limitKind(c, ref, limitPercent(day), genericLimit);
+      const deferrable =
+        (ipoDeferrable > 0 ? 1 : 0) & (day >= listDay ? 1 : 0) & (sinceListing < ipoDeferrable ? 1 : 0);
+      const counted = deferrable === 0 ? 1 : 0;
+      const upHit = kind === UpHit ? counted : 0;
+      const downHit = kind === DownHit ? counted : 0;
+      upHits += upHit;
+      downHits += downHit;
+      flag |= (identical !== 0 ? Identical : 0) | (upHit !== 0 ? LimitUp : 0);
+      flag |= downHit !== 0 ? LimitDown : 0;
+      const breach = (kind === UpBreach ? 1 : 0) | (kind === DownBreach ? 1 : 0);
+      const judged = kind !== None ? 1 : 0;
+      mask =
+        (identical !== 0 ? Repeated : 0) |
+        (factorChanged ? FactorChange : 0) |
+        ((breach & counted) !== 0 ? Breach : 0) |
+        ((judged & deferrable) !== 0 ? Deferred : 0);
+      upBreach = kind === UpBreach ? 1 : 0;
     }
-    if (day >= (input.ipo?.listDay ?? Infinity)) sinceListing++;
+    sinceListing += day >= listDay ? 1 : 0;
 
+    // A stale run is counted by closes with volume; a zero-volume day neither extends nor breaks it.
+    const endedClose = runClose;
+    let ended = 0;
     if (v > 0) {
-      if (runLength > 0 && c === runClose) runLength++;
-      else {
-        if (runLength > maxRun) maxRun = runLength;
-        endRun(runLength, runClose, day, counts, notes);
-        runClose = c;
-        runLength = 1;
-      }
+      const same = runLength > 0 && c === runClose;
+      const longer = runLength + 1;
+      ended = same ? 0 : runLength;
+      runLength = same ? longer : 1;
+      runClose = same ? runClose : c;
     }
+    maxRun = ended > maxRun ? ended : maxRun;
+    mask |= ended >= STALE_RUN_MIN ? StaleRunEnd : 0;
+
+    evDay[kept] = day;
+    evRow[kept] = row;
+    evAt[kept] = at;
+    evMask[kept] = mask;
+    evPrevUpBreach[kept] = prevUpBreach;
+    evRunLength[kept] = ended;
+    evRunClose[kept] = endedClose;
+    evRef[kept] = ref;
+    evPrevFactor[kept] = prevFactor;
+    evFactor[kept] = f;
+    kept += mask !== 0 ? 1 : 0;
     flags[at] = flag;
     prev = row;
     prevFactor = f;
     prevUpBreach = upBreach;
   }
-  if (runLength > maxRun) maxRun = runLength;
-  endRun(runLength, runClose, input.maxDay + 1, counts, notes);
-  flushIssueNotes(notes);
+  // The last run ends after the last day.
+  maxRun = runLength > maxRun ? runLength : maxRun;
+  evDay[kept] = input.maxDay + 1;
+  evRow[kept] = -1;
+  evAt[kept] = -1;
+  evMask[kept] = runLength >= STALE_RUN_MIN ? StaleRunEnd : 0;
+  evRunLength[kept] = runLength;
+  evRunClose[kept] = runClose;
+  kept += evMask[kept] !== 0 ? 1 : 0;
+
+  counts.declared_actions += actions;
+  counts.limit_up_hits += upHits;
+  counts.limit_down_hits += downHits;
+  const deferred = countSequenceEvents(events, kept, input);
+  flushIssueNotes(input.notes);
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
-}
-
-/**
- * Counts a run of equal closes that ended before `day` if it is long enough to be stale. A function of its own, not a
- * closure over the loop's variables: those would live in a heap context, and every new close stored there would
- * allocate a boxed number.
- */
-function endRun(runLength: number, runClose: number, day: number, counts: SymbolCounts, notes: IssueNotes): void {
-  if (runLength >= STALE_RUN_MIN) {
-    counts.stale_runs++;
-    noteIssue(notes, Note.StaleRun, -1, 0, runLength, runClose, day);
-  }
-}
-
-/** A declared split ratio, or 1 when none (empty, 0 and 1 all mean no split). */
-function actionRatio(value: number): number {
-  return value > 0 ? value : 1;
 }

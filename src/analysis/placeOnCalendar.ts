@@ -15,6 +15,10 @@ export interface PlacementInput {
   readonly notes: IssueNotes;
 }
 
+// Plain constants for the per-day loop (a property load there would need type feedback on every path).
+const { Valid: VALID, ZeroVolume: ZERO_VOLUME, LimitUp: LIMIT_UP, LimitDown: LIMIT_DOWN } = TraceFlag;
+const { Identical: IDENTICAL } = TraceFlag;
+
 /**
  * The checks that need the calendar, on a symbol's day trace: missing days (calendar days between its first and last
  * present day with no row; a gap is a maximal run of them, `longest_gap` its length in trading days), the per-day
@@ -23,37 +27,62 @@ export interface PlacementInput {
  * calendar day: rows off the calendar never enter a trace.
  */
 export function placeOnCalendar(input: PlacementInput): void {
-  const { trace, calendar, counts, days, notes } = input;
+  const { trace, calendar, counts, days } = input;
   const { dayToIndex, firstDay } = calendar;
-  const cals = new Int32Array(trace.days.length);
+  const { valid, zeroVolume, limitUp, limitDown, adjacent, identical } = days;
+  const traceDays = trace.days;
+  const traceFlags = trace.flags;
+  const cals = new Int32Array(traceDays.length);
+  // Trace indexes that end a gap. Like the other per-day loops this one has no branch of its own for a rare case
+  // (see sequenceEvents.ts): tallies add 0 or 1, and a gap's index is written every day and kept when there is one.
+  const gapEnds = new Int32Array(traceDays.length + 1);
+  let gapCount = 0;
+  let missing = 0;
+  let longest = 0;
   let prevCal = -1;
   let prevValidCal = -1;
-  for (let i = 0; i < trace.days.length; i++) {
-    const cal = dayToIndex[trace.days[i]! - firstDay]!;
+  for (let i = 0; i < traceDays.length; i++) {
+    const cal = dayToIndex[traceDays[i]! - firstDay]!;
     cals[i] = cal;
     const gap = prevCal >= 0 ? cal - prevCal - 1 : 0;
-    if (gap > 0) {
-      counts.missing_days += gap;
-      counts.gap_count++;
-      if (gap > counts.longest_gap) counts.longest_gap = gap;
-      noteIssue(notes, Note.MissingDays, -1, 0, gap, trace.days[i]);
-    }
+    missing += gap;
+    longest = gap > longest ? gap : longest;
+    gapEnds[gapCount] = i;
+    gapCount += gap > 0 ? 1 : 0;
     prevCal = cal;
-    const flag = trace.flags[i]!;
-    if ((flag & TraceFlag.Valid) === 0) continue;
-    days.valid[cal]!++;
-    if ((flag & TraceFlag.ZeroVolume) !== 0) days.zeroVolume[cal]!++;
-    if ((flag & TraceFlag.LimitUp) !== 0) days.limitUp[cal]!++;
-    if ((flag & TraceFlag.LimitDown) !== 0) days.limitDown[cal]!++;
-    if (prevValidCal === cal - 1) {
-      days.adjacent[cal]!++;
-      if ((flag & TraceFlag.Identical) !== 0) days.identical[cal]!++;
-    }
+    const flag = traceFlags[i]!;
+    if ((flag & VALID) === 0) continue;
+    valid[cal]!++;
+    zeroVolume[cal]! += (flag & ZERO_VOLUME) !== 0 ? 1 : 0;
+    limitUp[cal]! += (flag & LIMIT_UP) !== 0 ? 1 : 0;
+    limitDown[cal]! += (flag & LIMIT_DOWN) !== 0 ? 1 : 0;
+    const next = prevValidCal === cal - 1 ? 1 : 0;
+    adjacent[cal]! += next;
+    identical[cal]! += (flag & IDENTICAL) !== 0 ? next : 0;
     prevValidCal = cal;
   }
-  flushIssueNotes(notes);
-  if (input.deferred.length === 0 || input.ipo === null) return;
+  counts.missing_days += missing;
+  counts.gap_count += gapCount;
+  counts.longest_gap = Math.max(counts.longest_gap, longest);
+  noteGaps(gapEnds, gapCount, cals, traceDays, input.notes);
+  placeDeferred(input, cals);
+  flushIssueNotes(input.notes);
+}
 
+function noteGaps(ends: Int32Array, count: number, cals: Int32Array, days: Int32Array, notes: IssueNotes): void {
+  for (let g = 0; g < count; g++) {
+    const i = ends[g]!;
+    noteIssue(notes, Note.MissingDays, -1, 0, cals[i]! - cals[i - 1]! - 1, days[i]!);
+  }
+}
+
+/**
+ * Counts the judgements deferred while reading, unless they fall in the IPO's no-limit window (called for every
+ * symbol, so that the caller has no branch of its own that only an IPO runs).
+ */
+function placeDeferred(input: PlacementInput, cals: Int32Array): void {
+  const { trace, calendar, counts, days, notes } = input;
+  if (input.deferred.length === 0 || input.ipo === null) return;
   const listIndex = calendar.indexOnOrAfter(input.ipo.listDay);
   const freeUntil = listIndex < 0 ? -1 : listIndex + input.ipo.freeDays;
   let chain = false;
@@ -72,7 +101,6 @@ export function placeOnCalendar(input: PlacementInput): void {
     }
     prevAt = item.at;
   }
-  flushIssueNotes(notes);
 }
 
 /** Whether the trace entry `before` is the valid day right before `at` (no valid day between them). */

@@ -98,6 +98,9 @@ export function readQlibRows(
   return { notApplicable };
 }
 
+// Days of the current symbol with some of the price and volume fields missing, reused from one symbol to the next.
+let incomplete = new Int32Array(0);
+
 /** One symbol's fields, each aligned to the same calendar indexes. */
 interface AlignedFields {
   readonly open: Float32Array;
@@ -136,6 +139,11 @@ function copyQlibDays(
   let written = 0;
   let firstDay = -1;
   let lastDay = -1;
+  if (incomplete.length < span) incomplete = new Int32Array(span * 2);
+  const incompleteDays = incomplete;
+  let kept = 0;
+  // No branch of its own for a rare case (see sequenceEvents.ts): an incomplete day is written to the table like any
+  // other and not kept (the next day overwrites it), and its day number is kept for a note.
   for (let i = 0; i < span; i++) {
     const o = open[i]!;
     const h = high[i]!;
@@ -146,18 +154,17 @@ function copyQlibDays(
     if (!(o === o || h === h || l === l || c === c || v === v)) continue;
     const day = calendar[first + i]!;
     presentAt[day] = 1;
-    if (firstDay < 0) firstDay = day;
+    firstDay = firstDay < 0 ? day : firstDay;
     lastDay = day;
     written++;
     const f = factors[i]!;
-    if (f > 0 && f < Infinity && f !== factor) {
-      factor = f;
-      scale = 1000 / f;
-    }
-    if (!complete || !(o === o && h === h && l === l && c === c && v === v)) {
-      noteIssue(notes, Note.FieldMismatch, day, 0);
-      continue;
-    }
+    const changed = f > 0 && f < Infinity && f !== factor;
+    const changedScale = 1000 / f;
+    factor = changed ? f : factor;
+    scale = changed ? changedScale : scale;
+    const whole = complete && o === o && h === h && l === l && c === c && v === v ? 1 : 0;
+    incompleteDays[kept] = day;
+    kept += 1 - whole;
     const rawClose = Math.round(c * scale) / 1000;
     const rawVolume = Math.round(v * factor * 1000) / 1000;
     const a = amount[i]!;
@@ -170,18 +177,24 @@ function copyQlibDays(
     tAmount[row] = a;
     tFactor[row] = factor;
     // Every eighth row is plenty for a median, and log10 is not free.
-    if ((row & 7) === 0 && a > 0 && rawVolume > 0 && rawClose > 0) {
+    if ((row & 7) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
       const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
       if (decade >= 0 && decade < DECADES) decades[decade]!++;
     }
-    row++;
+    row += whole;
   }
+  noteIncompleteDays(incompleteDays, kept, notes);
   table.length = row;
   if (firstDay >= 0) {
     ws.markPresent(firstDay);
     ws.markPresent(lastDay);
   }
   return written;
+}
+
+/** A function of its own, called for every symbol: as a branch of the loop's function it would run rarely. */
+function noteIncompleteDays(days: Int32Array, count: number, notes: IssueNotes): void {
+  for (let k = 0; k < count; k++) noteIssue(notes, Note.FieldMismatch, days[k]!, 0);
 }
 
 /** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */

@@ -1,0 +1,98 @@
+import { countLimitOutcome, type DeferredLimit } from './dayTrace';
+import { Note, noteIssue, type IssueNotes } from './issueNotes';
+import { judgeLimit } from './judgeLimit';
+import type { SymbolCounts } from './metricNames';
+import type { RowTable } from './rowTable';
+
+/** What a day of the sequence loop met that needs counting or a sample, as bits of a record's mask. */
+export const SequenceEvent = { Repeated: 1, FactorChange: 2, Breach: 4, Deferred: 8, StaleRunEnd: 16 } as const;
+
+/**
+ * The rare outcomes of checkSymbolSequence's per-day loop, a record per day that had any, as parallel typed arrays
+ * reused from one symbol to the next. The loop writes every day's record and keeps it only when its mask is not zero,
+ * so none of its branches runs code the rest of it never ran: V8 throws away a loop's optimised code the first time
+ * such a branch runs, and recompiles it. The counting and sampling happen here, after the loop.
+ */
+export interface SequenceEvents {
+  readonly day: Int32Array;
+  readonly row: Int32Array;
+  /** Index of the day in the symbol's trace (-1 for the run that ends after the last day). */
+  readonly at: Int32Array;
+  readonly mask: Int32Array;
+  /** 1 when the valid row before was an up-breach. */
+  readonly prevUpBreach: Int32Array;
+  /** Length of the run of equal closes that ended before this day (0 when none ended). */
+  readonly runLength: Int32Array;
+  readonly runClose: Float64Array;
+  /** The close's limit reference. */
+  readonly ref: Float64Array;
+  readonly prevFactor: Float64Array;
+  readonly factor: Float64Array;
+}
+
+let buffer = createSequenceEvents(0);
+
+/** This thread's event buffer, with room for at least `days` records. */
+export function sequenceEventBuffer(days: number): SequenceEvents {
+  if (buffer.mask.length < days) buffer = createSequenceEvents(days * 2);
+  return buffer;
+}
+
+function createSequenceEvents(capacity: number): SequenceEvents {
+  return {
+    day: new Int32Array(capacity),
+    row: new Int32Array(capacity),
+    at: new Int32Array(capacity),
+    mask: new Int32Array(capacity),
+    prevUpBreach: new Int32Array(capacity),
+    runLength: new Int32Array(capacity),
+    runClose: new Float64Array(capacity),
+    ref: new Float64Array(capacity),
+    prevFactor: new Float64Array(capacity),
+    factor: new Float64Array(capacity),
+  };
+}
+
+export interface EventContext {
+  readonly table: RowTable;
+  readonly limitPercent: (day: number) => number;
+  readonly genericLimit: boolean;
+  readonly counts: SymbolCounts;
+  readonly notes: IssueNotes;
+}
+
+/**
+ * Counts and notes the first `count` records in the order the loop met them (within a day: repeated row, factor
+ * change, limit judgement, then the run that ended before it), and returns the judgements left for the calendar.
+ */
+export function countSequenceEvents(events: SequenceEvents, count: number, context: EventContext): DeferredLimit[] {
+  const { table, counts, notes, limitPercent, genericLimit } = context;
+  const deferred: DeferredLimit[] = [];
+  for (let i = 0; i < count; i++) {
+    const mask = events.mask[i]!;
+    const day = events.day[i]!;
+    const row = events.row[i]!;
+    const line = row >= 0 ? table.line[row]! : 0;
+    if ((mask & SequenceEvent.Repeated) !== 0) {
+      counts.repeated_rows++;
+      noteIssue(notes, Note.RepeatedRow, day, line);
+    }
+    if ((mask & SequenceEvent.FactorChange) !== 0) {
+      counts.adj_factor_changes++;
+      noteIssue(notes, Note.AdjFactorChange, day, line, events.prevFactor[i]!, events.factor[i]!);
+    }
+    if ((mask & (SequenceEvent.Breach | SequenceEvent.Deferred)) !== 0) {
+      const close = table.close[row]!;
+      const outcome = judgeLimit(close, events.ref[i]!, limitPercent(day), genericLimit);
+      const prevUpBreach = events.prevUpBreach[i] === 1;
+      if ((mask & SequenceEvent.Deferred) !== 0) {
+        deferred.push({ at: events.at[i]!, day, line, close, outcome, prevUpBreach });
+      } else countLimitOutcome(outcome, prevUpBreach, counts, notes, day, line, close);
+    }
+    if ((mask & SequenceEvent.StaleRunEnd) !== 0) {
+      counts.stale_runs++;
+      noteIssue(notes, Note.StaleRun, -1, 0, events.runLength[i]!, events.runClose[i]!, day);
+    }
+  }
+  return deferred;
+}
