@@ -4,11 +4,13 @@ import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer } from './createSymbolAnalyzer';
 import { lowerThreadPriority } from './lowerThreadPriority';
 import { runJob } from './runJob';
-import type { WorkerReply, WorkerRequest } from './workerMessages';
+import type { WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
 
 // Nice 10 gives a thread about a tenth of the CPU share of one at nice 0 when both want a core, and all of it when
 // the main thread is idle; measured while a 5 M-row analysis ran, it lowered the main thread's p99 timer lateness.
 const WORKER_NICE_INCREMENT = 10;
+// Replies per message at most; the main thread keeps more jobs than this queued at each worker.
+const REPLY_BATCH = 4;
 
 // Worker thread entry: analyses the symbols it is sent; on `finish` returns its per-day tallies or, while the
 // calendar is derived, the dates it saw, and then its waiting results once the calendar arrives.
@@ -18,7 +20,22 @@ if (port) {
   // go first and the analysis takes the CPU that is left (this thread only; the main thread keeps its priority).
   lowerThreadPriority(WORKER_NICE_INCREMENT);
   const analyzer = createSymbolAnalyzer(workerData as AnalyzerSetup);
-  const post = (reply: WorkerReply): void => port.postMessage(reply);
+  // Replies go out in small batches: each message costs both threads more than the result in it. A batch is sent
+  // when full, or once the jobs already queued here have been analysed (setImmediate runs after them).
+  const outbox: WorkerReply[] = [];
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    if (outbox.length > 0) port.postMessage(outbox.splice(0) satisfies WorkerReplies);
+  };
+  const post = (reply: WorkerReply): void => {
+    outbox.push(reply);
+    if (outbox.length >= REPLY_BATCH) flush();
+    else if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
+  };
   port.on('message', (request: WorkerRequest) => {
     try {
       if (request.type === 'job') {

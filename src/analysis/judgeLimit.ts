@@ -67,7 +67,8 @@ export function judgeLimit(close: number, ref: number, percent: number, generic:
       return UP_HIT;
     case LimitKind.DownHit:
       return DOWN_HIT;
-    default: {
+    case LimitKind.UpBreach:
+    case LimitKind.DownBreach: {
       const bound = generic
         ? close / ref - 1
         : limitPriceFen(ref * 100, percent, kind === LimitKind.UpBreach ? 1 : -1) / 100;

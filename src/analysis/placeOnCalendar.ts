@@ -72,7 +72,7 @@ export function placeOnCalendar(input: PlacementInput): void {
 function noteGaps(ends: Int32Array, count: number, cals: Int32Array, days: Int32Array, notes: IssueNotes): void {
   for (let g = 0; g < count; g++) {
     const i = ends[g]!;
-    noteIssue(notes, Note.MissingDays, -1, 0, cals[i]! - cals[i - 1]! - 1, days[i]!);
+    noteIssue(notes, Note.MissingDays, -1, 0, cals[i]! - cals[i - 1]! - 1, days[i]);
   }
 }
 

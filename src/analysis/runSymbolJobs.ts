@@ -9,7 +9,7 @@ import { createSymbolAnalyzer, type SymbolAnalysis } from './createSymbolAnalyze
 import { addDayCounts, createDayCounts, type DayCounts } from './dayCounts';
 import { DAY_LIMIT } from './dayNumbers';
 import { runJob } from './runJob';
-import type { SymbolJob, WorkerReply, WorkerRequest } from './workerMessages';
+import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
 
 // Worker threads only pay off beyond start-up cost; small bundles run in-process.
 const MIN_JOBS_FOR_WORKERS = 64;
@@ -152,10 +152,12 @@ function runInWorkers(
     };
 
     for (const worker of workers) {
-      worker.on('message', (reply: WorkerReply) => {
-        if (settled) return;
+      worker.on('message', (replies: WorkerReplies) => {
         try {
-          handle(worker, reply);
+          for (const reply of replies) {
+            if (settled) return;
+            handle(worker, reply);
+          }
         } catch (error) {
           settle(error);
         }
@@ -201,18 +203,19 @@ function runInWorkers(
 }
 
 /**
- * The memory of a job's in-memory bytes (a tar.gz member) when the bytes own it whole: moved to the worker instead
- * of copied. Nothing on the main thread reads them after they are posted.
+ * The memory of a job's in-memory bytes (tar.gz members) when the job's views cover it whole: moved to the worker
+ * instead of copied. A qlib symbol's fields share one buffer, packed side by side. Nothing on the main thread reads
+ * them after they are posted.
  */
 function ownedBuffers(job: SymbolJob): ArrayBuffer[] {
   const refs = job.kind === 'csv' ? [job.data] : job.fields.map((field) => field.data);
-  const owned: ArrayBuffer[] = [];
+  const covered = new Map<ArrayBuffer, number>();
   for (const ref of refs) {
     if (ref.kind !== 'bytes') continue;
-    const { buffer, byteOffset, byteLength } = ref.data;
-    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) owned.push(buffer);
+    const { buffer, byteLength } = ref.data;
+    if (buffer instanceof ArrayBuffer) covered.set(buffer, (covered.get(buffer) ?? 0) + byteLength);
   }
-  return owned;
+  return [...covered].filter(([buffer, bytes]) => bytes === buffer.byteLength).map(([buffer]) => buffer);
 }
 
 function leastBusy(workers: readonly Worker[], inFlight: ReadonlyMap<Worker, number>): Worker | undefined {

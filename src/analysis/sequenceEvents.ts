@@ -79,7 +79,7 @@ export function countSequenceEvents(events: SequenceEvents, count: number, conte
     }
     if ((mask & SequenceEvent.FactorChange) !== 0) {
       counts.adj_factor_changes++;
-      noteIssue(notes, Note.AdjFactorChange, day, line, events.prevFactor[i]!, events.factor[i]!);
+      noteIssue(notes, Note.AdjFactorChange, day, line, events.prevFactor[i], events.factor[i]);
     }
     if ((mask & (SequenceEvent.Breach | SequenceEvent.Deferred)) !== 0) {
       const close = table.close[row]!;
@@ -91,7 +91,7 @@ export function countSequenceEvents(events: SequenceEvents, count: number, conte
     }
     if ((mask & SequenceEvent.StaleRunEnd) !== 0) {
       counts.stale_runs++;
-      noteIssue(notes, Note.StaleRun, -1, 0, events.runLength[i]!, events.runClose[i]!, day);
+      noteIssue(notes, Note.StaleRun, -1, 0, events.runLength[i], events.runClose[i], day);
     }
   }
   return deferred;

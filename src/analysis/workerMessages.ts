@@ -29,3 +29,6 @@ export type WorkerReply =
   | { type: 'dates'; seen: Uint8Array }
   | { type: 'days'; days: DayCounts }
   | { type: 'error'; message: string; code?: ErrorCode };
+
+/** What a worker posts: its replies in the order it made them. */
+export type WorkerReplies = WorkerReply[];

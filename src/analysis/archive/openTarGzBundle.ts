@@ -184,7 +184,7 @@ function streamedInput(
           for await (const member of pass.members) {
             if (member.isDirectory) continue;
             if (!mapper.accepts(member.path)) continue;
-            yield* mapper.add(member.path, await readAll(member));
+            yield* mapper.add(member.path, await member.read());
           }
           yield* mapper.end();
         } finally {

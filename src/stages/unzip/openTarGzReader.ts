@@ -1,9 +1,12 @@
 import { createReadStream } from 'node:fs';
-import type { TransformOptions } from 'node:stream';
-import { createGunzip, type ZlibOptions } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { AppError, ErrorCode } from '../../errors';
 import { createByteReader, type ByteReader } from './createByteReader';
 import { ratioCap, type ExtractLimits } from './extractLimits';
+import { streamChunks } from './streamChunks';
+
+// Inflated bytes held ahead of the reader: zlib inflates on the libuv thread pool meanwhile.
+const READ_AHEAD = 4 * 2 ** 20;
 
 /**
  * A pull reader over the gunzipped bytes of a .tar.gz file. The whole stream is held to the compression-ratio limit
@@ -11,15 +14,12 @@ import { ratioCap, type ExtractLimits } from './extractLimits';
  */
 export function openTarGzReader(archivePath: string, limits: ExtractLimits): { reader: ByteReader; close: () => void } {
   const source = createReadStream(archivePath, { highWaterMark: 256 * 1024 });
-  // zlib inflates on the libuv thread pool: a few MiB of read-ahead let it work while the caller parses members
-  // (zlib streams pass stream options on to their Transform).
-  const options: ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 4 * 2 ** 20 };
-  const gunzip = createGunzip(options);
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);
   let streamed = 0;
   const counted = (async function* () {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    for await (const chunk of streamChunks(gunzip, READ_AHEAD)) {
       streamed += chunk.length;
       if (streamed > ratioCap(source.bytesRead, limits)) {
         throw new AppError(
