@@ -1,4 +1,4 @@
-import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
+import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 
@@ -96,5 +96,4 @@ function countRowValueIssues(
       } else noteIssue(notes, Note.ZeroVolume, day, line);
     }
   }
-  flushIssueNotes(notes);
 }

@@ -1,7 +1,8 @@
 import { DAY_LIMIT } from './dayNumbers';
 import { TraceFlag, type DayTrace, type DeferredLimit } from './dayTrace';
-import { flushIssueNotes, type IssueNotes } from './issueNotes';
+import type { IssueNotes } from './issueNotes';
 import { limitKind, LimitKind } from './judgeLimit';
+import { limitPercentAt, type LimitSteps } from './limitRules';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 import { countSequenceEvents, SequenceEvent, sequenceEventBuffer } from './sequenceEvents';
@@ -14,8 +15,8 @@ export interface SequenceInput {
   readonly validRowAt: Int32Array;
   readonly minDay: number;
   readonly maxDay: number;
-  /** Limit percent by day number (NaN: no limit rule that day). */
-  readonly limitPercent: (day: number) => number;
+  /** The symbol's limit rules by date (limitPercentAt gives the percent, NaN where no rule applies). */
+  readonly limitSteps: LimitSteps;
   /** Non-A-share symbol: a breach is a return beyond ±50% and there are no limit hits. */
   readonly genericLimit: boolean;
   /** Listing day and the trading days without a limit after it; the judgements they may cover are deferred. */
@@ -56,7 +57,7 @@ let traceFlags = new Uint8Array(0);
  * the calendar. Missing days and per-day tallies are left to placeOnCalendar.
  */
 export function checkSymbolSequence(input: SequenceInput): SequenceResult {
-  const { table, presentAt, validRowAt, counts, limitPercent, genericLimit } = input;
+  const { table, presentAt, validRowAt, counts, limitSteps, genericLimit } = input;
   const { open, high, low, close, volume, factor, preClose, split, dividend } = table;
   const capacity = input.maxDay - input.minDay + 1;
   if (traceDays.length < capacity) {
@@ -103,9 +104,13 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     const f = rawFactor === rawFactor ? rawFactor : prevFactor;
     const rawSplit = split[row]!;
     const rawDividend = dividend[row]!;
-    const r = rawSplit > 0 ? rawSplit : 1;
-    const d = rawDividend > 0 ? rawDividend : 0;
-    actions += (r !== 1 ? 1 : 0) + (d > 0 ? 1 : 0);
+    // Compared as read (NaN when none is declared), never as the 1 and 0 that stand in for none: a comparison that
+    // has only ever seen small integers is recompiled when the first real ratio arrives.
+    const splits = (rawSplit > 0 ? 1 : 0) & (rawSplit !== 1 ? 1 : 0);
+    const dividends = rawDividend > 0 ? 1 : 0;
+    const r = splits === 1 ? rawSplit : 1;
+    const d = dividends === 1 ? rawDividend : 0;
+    actions += splits + dividends;
     let flag: number = Valid | (v === 0 ? ZeroVolume : 0);
     let mask = 0;
     let ref = NaN;
@@ -125,7 +130,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
       const adjusted = (previousClose * prevFactor) / f;
       const exRights = (previousClose - d) / r;
       ref = pre > 0 ? pre : factorChanged ? adjusted : exRights;
-      const kind = limitKind(c, ref, limitPercent(day), genericLimit);
+      const kind = limitKind(c, ref, limitPercentAt(limitSteps, day), genericLimit);
       const deferrable =
         (ipoDeferrable > 0 ? 1 : 0) & (day >= listDay ? 1 : 0) & (sinceListing < ipoDeferrable ? 1 : 0);
       const counted = deferrable === 0 ? 1 : 0;
@@ -189,7 +194,6 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   counts.limit_up_hits += upHits;
   counts.limit_down_hits += downHits;
   const deferred = countSequenceEvents(events, kept, input);
-  flushIssueNotes(input.notes);
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
 }

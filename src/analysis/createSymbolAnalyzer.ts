@@ -3,10 +3,10 @@ import { CheckCode, type SampledIssue } from './checkCodes';
 import { checkSymbolSequence, type SequenceResult } from './checkSymbolSequence';
 import { createIssueSampler, type SymbolIssues } from './createIssueSampler';
 import { createDayCounts, type DayCounts } from './dayCounts';
-import { createIssueNotes } from './issueNotes';
+import { createIssueNotes, flushIssueNotes } from './issueNotes';
 import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
-import { createLimitLookup, ipoFreeDaysFor, ruleSetFor } from './limitRules';
+import { ipoFreeDaysFor, limitStepsFor, ruleSetFor } from './limitRules';
 import {
   createEmptySymbolCounts,
   toSymbolMetrics,
@@ -72,6 +72,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   const waiting: Pending[] = [];
   const sampler = createIssueSampler();
   const sample = sampler.sample;
+  // The checks note what they meet (see issueNotes.ts); the notes become samples here, after each stage of a symbol
+  // and before anything is sampled directly or the symbol waits for a derived calendar.
   const notes = createIssueNotes(sample);
   // Which days trade, by day number: the calendar's days, or every weekday while the calendar is derived.
   const tradingDays = new Uint8Array(DAY_LIMIT);
@@ -93,7 +95,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       validRowAt: ws.validRowAt,
       minDay: ws.minDay,
       maxDay: ws.maxDay,
-      limitPercent: createLimitLookup(board, info.isSt),
+      limitSteps: limitStepsFor(board, info.isSt),
       genericLimit: board === 'other',
       ipo,
       counts,
@@ -107,6 +109,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     const { counts, info } = pending;
     sampler.use(pending.issues);
     placeOnCalendar({ trace, deferred, ipo: pending.ipo, calendar: cal, counts, days, notes });
+    flushIssueNotes(notes);
     const dates = {
       first: trace.days.length > 0 ? formatDayNumber(trace.days[0]!) : null,
       last: trace.days.length > 0 ? formatDayNumber(trace.days[trace.days.length - 1]!) : null,
@@ -146,11 +149,13 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
         counts,
         notes,
       );
+      flushIssueNotes(notes);
       if (read.unsorted) {
         counts.unsorted = 1;
         sample(CheckCode.UnsortedFile, -1, 0, 'rows are not in ascending date order');
       }
       const { result, ipo } = sequence(info, board, counts);
+      flushIssueNotes(notes);
       return settle({ info, board, encoding: read.encoding, counts, notApplicable: [], sequence: result, ipo, issues });
     },
     analyzeQlib(info, fields) {
@@ -158,6 +163,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       const { issues, counts, board } = begin(info);
       const read = readQlibRows(fields, calendar.days, ws, counts, notes);
       const { result, ipo } = sequence(info, board, counts);
+      flushIssueNotes(notes);
       const notApplicable = read.notApplicable;
       return complete(
         { info, board, encoding: 'utf-8', counts, notApplicable, sequence: result, ipo, issues },

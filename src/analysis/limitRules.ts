@@ -70,24 +70,35 @@ export function ruleSetFor(board: Board): RuleSet {
   return board === 'other' ? 'generic' : 'cn-a';
 }
 
-const LOOKUPS = new Map<string, (dayNumber: number) => number>();
+/** One board's limit percents by date, newest rule first, as typed arrays (see limitStepsFor). */
+export interface LimitSteps {
+  readonly fromDays: Int32Array;
+  readonly percents: Float64Array;
+}
+
+const STEPS = new Map<string, LimitSteps>();
 
 /**
- * Limit percent by day number for one board and ST status (NaN when no rule applies that day): the hot path asks
- * for every row, so the board's few rule changes are kept newest first in typed arrays and compared directly, and
- * each board and status gets one lookup function for the process (the hot loop's call target stays the same).
+ * A board's and ST status's rule changes, newest first, for limitPercentAt: the per-day loop asks for every row, so
+ * the few changes are compared directly. Data rather than a function per board, so that the loop's call always goes
+ * to the same function (a call site that meets a new function target is recompiled).
  */
-export function createLimitLookup(board: Board, isSt: boolean): (dayNumber: number) => number {
+export function limitStepsFor(board: Board, isSt: boolean): LimitSteps {
   const key = `${board}:${isSt}`;
-  const cached = LOOKUPS.get(key);
+  const cached = STEPS.get(key);
   if (cached) return cached;
-  const steps = PARSED.filter((rule) => rule.board === board).reverse();
-  const fromDays = Int32Array.from(steps, (rule) => rule.fromDay);
-  const percents = Float64Array.from(steps, (rule) => (isSt ? rule.stPercent : rule.percent));
-  const lookup = (dayNumber: number): number => {
-    for (let i = 0; i < fromDays.length; i++) if (fromDays[i]! <= dayNumber) return percents[i]!;
-    return NaN;
+  const rules = PARSED.filter((rule) => rule.board === board).reverse();
+  const steps: LimitSteps = {
+    fromDays: Int32Array.from(rules, (rule) => rule.fromDay),
+    percents: Float64Array.from(rules, (rule) => (isSt ? rule.stPercent : rule.percent)),
   };
-  LOOKUPS.set(key, lookup);
-  return lookup;
+  STEPS.set(key, steps);
+  return steps;
+}
+
+/** Limit percent on a day number (NaN when no rule applies that day). */
+export function limitPercentAt(steps: LimitSteps, dayNumber: number): number {
+  const { fromDays, percents } = steps;
+  for (let i = 0; i < fromDays.length; i++) if (fromDays[i]! <= dayNumber) return percents[i]!;
+  return NaN;
 }

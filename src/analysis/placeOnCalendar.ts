@@ -1,7 +1,7 @@
 import type { CalendarIndex } from './analyzerSetup';
 import type { DayCounts } from './dayCounts';
 import { countLimitOutcome, TraceFlag, UP_BREACH, type DayTrace, type DeferredLimit } from './dayTrace';
-import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
+import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import { LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
@@ -66,7 +66,6 @@ export function placeOnCalendar(input: PlacementInput): void {
   counts.longest_gap = Math.max(counts.longest_gap, longest);
   noteGaps(gapEnds, gapCount, cals, traceDays, input.notes);
   placeDeferred(input, cals);
-  flushIssueNotes(input.notes);
 }
 
 function noteGaps(ends: Int32Array, count: number, cals: Int32Array, days: Int32Array, notes: IssueNotes): void {

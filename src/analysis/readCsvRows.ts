@@ -2,11 +2,11 @@ import { CheckCode } from './checkCodes';
 import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
-import { flushIssueNotes, Note, noteIssue, type IssueNotes } from './issueNotes';
+import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
-import { ensureRowCapacity, sameRowValues } from './rowTable';
+import { ensureRowCapacity, sameRowValues, type RowTable } from './rowTable';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import type { SymbolWorkspace } from './symbolWorkspace';
 
@@ -79,6 +79,14 @@ export function readCsvRows(
   const { starts, ends } = ranges;
   let previousDay = -1;
   let unsorted = false;
+  // Rows that met checks 1–3, as events counted in locals and noted after the loop: like the other per-row loops this
+  // one has no branch of its own for a rare case (see sequenceEvents.ts).
+  let events = csvEvents;
+  let kept = 0;
+  let parseErrors = 0;
+  let duplicates = 0;
+  let conflicts = 0;
+  let offCalendarRows = 0;
   const field = (column: number): number =>
     column >= 0 && column < ranges.count ? parseNumberField(bytes, starts[column]!, ends[column]!) : NaN;
 
@@ -100,24 +108,21 @@ export function readCsvRows(
       if (seenDays !== null && onCalendar) seenDays[day] = 1;
     }
 
-    // 1. Parse error.
+    // 1. Parse error: the row is dropped, its date still counts as present.
     const open = field(openCol);
     const high = field(highCol);
     const low = field(lowCol);
     const close = field(closeCol);
     const volume = field(volumeCol);
-    if (
+    const bad =
       !usable ||
       ranges.count !== header.fieldCount ||
       day < 0 ||
       !(open > INVALID_NUMBER && high > INVALID_NUMBER && low > INVALID_NUMBER) ||
       !(close > INVALID_NUMBER && volume > INVALID_NUMBER)
-    ) {
-      counts.parse_error_rows++;
-      if (onCalendar) ws.markPresent(day); // the day is not missing, only unreadable
-      noteIssue(notes, Note.ParseError, day, line);
-      continue;
-    }
+        ? 1
+        : 0;
+    // Every row is written to the table's next slot; only a row that stays moves the table's end past it.
     ensureRowCapacity(table);
     const row = table.length;
     table.day[row] = day;
@@ -141,29 +146,79 @@ export function readCsvRows(
       table.dividend[row] = NaN;
     }
 
-    // 2. Duplicate date.
-    const first = firstRowAt[day]!;
-    if (first >= 0) {
-      counts.duplicate_rows++;
-      if (!sameRowValues(table, first, row)) {
-        counts.conflicting_duplicates++;
-        noteIssue(notes, Note.ConflictingDuplicate, day, line, table.line[first]);
-      } else noteIssue(notes, Note.DuplicateDate, day, line, table.line[first]);
-      continue;
-    }
-    table.length++;
-    firstRowAt[day] = row;
-    // 3. Off calendar (weekends never are trading days for CN-A; the calendar has none).
-    if (!onCalendar) {
-      counts.out_of_calendar_rows++;
-      noteIssue(notes, Note.OffCalendar, day, line);
-      continue;
-    }
-    ws.markPresent(day);
+    // 2. Duplicate date: the first row that day stays. 3. Off calendar: weekends never are trading days for CN-A.
+    const slot = day >= 0 ? day : 0;
+    const first = bad === 0 ? firstRowAt[slot]! : -1;
+    const duplicate = first >= 0 ? 1 : 0;
+    const conflicting = duplicate & (sameRowValues(table, first >= 0 ? first : row, row) ? 0 : 1);
+    const stays = (1 - bad) & (1 - duplicate);
+    table.length += stays;
+    firstRowAt[slot] = stays === 1 ? row : firstRowAt[slot]!;
+    const offCalendar = stays & (onCalendar ? 0 : 1);
+    if (onCalendar && duplicate === 0) ws.markPresent(day);
+    parseErrors += bad;
+    duplicates += duplicate;
+    conflicts += conflicting;
+    offCalendarRows += offCalendar;
+    const kind = bad | (duplicate << 1) | (conflicting << 2) | (offCalendar << 3);
+    if (kept === events.kind.length) events = growCsvEvents(kept * 2);
+    events.kind[kept] = kind;
+    events.day[kept] = day;
+    events.line[kept] = line;
+    events.first[kept] = first;
+    kept += kind !== 0 ? 1 : 0;
   }
-  flushIssueNotes(notes);
+  counts.parse_error_rows += parseErrors;
+  counts.duplicate_rows += duplicates;
+  counts.conflicting_duplicates += conflicts;
+  counts.out_of_calendar_rows += offCalendarRows;
+  noteCsvEvents(events, kept, table, notes);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
   return { encoding: decoded.encoding, unsorted };
+}
+
+/** Rows that met checks 1–3: kind bits (1 parse error, 2 duplicate, 4 conflicting, 8 off calendar), day, line. */
+interface CsvEvents {
+  readonly kind: Int32Array;
+  readonly day: Int32Array;
+  readonly line: Int32Array;
+  /** For a duplicate: the row that stays that day. */
+  readonly first: Int32Array;
+}
+
+// Reused from one file to the next (each thread has its own module state).
+let csvEvents = createCsvEvents(1024);
+
+function createCsvEvents(capacity: number): CsvEvents {
+  return {
+    kind: new Int32Array(capacity),
+    day: new Int32Array(capacity),
+    line: new Int32Array(capacity),
+    first: new Int32Array(capacity),
+  };
+}
+
+function growCsvEvents(capacity: number): CsvEvents {
+  const grown = createCsvEvents(capacity);
+  grown.kind.set(csvEvents.kind);
+  grown.day.set(csvEvents.day);
+  grown.line.set(csvEvents.line);
+  grown.first.set(csvEvents.first);
+  csvEvents = grown;
+  return grown;
+}
+
+function noteCsvEvents(events: CsvEvents, count: number, table: RowTable, notes: IssueNotes): void {
+  for (let i = 0; i < count; i++) {
+    const kind = events.kind[i]!;
+    const day = events.day[i]!;
+    const line = events.line[i]!;
+    if ((kind & 1) !== 0) noteIssue(notes, Note.ParseError, day, line);
+    else if ((kind & 2) !== 0) {
+      const firstLine = table.line[events.first[i]!]!;
+      noteIssue(notes, (kind & 4) !== 0 ? Note.ConflictingDuplicate : Note.DuplicateDate, day, line, firstLine);
+    } else noteIssue(notes, Note.OffCalendar, day, line);
+  }
 }
 
 function nextLine(bytes: Uint8Array, pos: number, end: number): number {

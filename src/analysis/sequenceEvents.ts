@@ -1,6 +1,7 @@
 import { countLimitOutcome, type DeferredLimit } from './dayTrace';
 import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import { judgeLimit } from './judgeLimit';
+import { limitPercentAt, type LimitSteps } from './limitRules';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 
@@ -55,7 +56,7 @@ function createSequenceEvents(capacity: number): SequenceEvents {
 
 export interface EventContext {
   readonly table: RowTable;
-  readonly limitPercent: (day: number) => number;
+  readonly limitSteps: LimitSteps;
   readonly genericLimit: boolean;
   readonly counts: SymbolCounts;
   readonly notes: IssueNotes;
@@ -66,7 +67,7 @@ export interface EventContext {
  * change, limit judgement, then the run that ended before it), and returns the judgements left for the calendar.
  */
 export function countSequenceEvents(events: SequenceEvents, count: number, context: EventContext): DeferredLimit[] {
-  const { table, counts, notes, limitPercent, genericLimit } = context;
+  const { table, counts, notes, limitSteps, genericLimit } = context;
   const deferred: DeferredLimit[] = [];
   for (let i = 0; i < count; i++) {
     const mask = events.mask[i]!;
@@ -83,7 +84,7 @@ export function countSequenceEvents(events: SequenceEvents, count: number, conte
     }
     if ((mask & (SequenceEvent.Breach | SequenceEvent.Deferred)) !== 0) {
       const close = table.close[row]!;
-      const outcome = judgeLimit(close, events.ref[i]!, limitPercent(day), genericLimit);
+      const outcome = judgeLimit(close, events.ref[i]!, limitPercentAt(limitSteps, day), genericLimit);
       const prevUpBreach = events.prevUpBreach[i] === 1;
       if ((mask & SequenceEvent.Deferred) !== 0) {
         deferred.push({ at: events.at[i]!, day, line, close, outcome, prevUpBreach });

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { CheckCode } from '../checkCodes';
 import { checkRowValues } from '../checkRowValues';
-import { flushIssueNotes, Note, noteIssue, type IssueNotes } from '../issueNotes';
+import { Note, noteIssue, type IssueNotes } from '../issueNotes';
 import type { SymbolCountMetric, SymbolCounts } from '../metricNames';
 import { ensureRowCapacity } from '../rowTable';
 import type { SymbolWorkspace } from '../symbolWorkspace';
@@ -93,7 +93,6 @@ export function readQlibRows(
   if (!series.has('factor')) table.factor.fill(NaN, start, table.length);
   counts.rows_written += written;
   const units = { amountMul: medianDecade(decades), volumeMul: 1 };
-  flushIssueNotes(notes);
   checkRowValues(table, start, null, validRowAt, units, counts, notes);
   return { notApplicable };
 }
