@@ -67,9 +67,8 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   const days = traceDays;
   const flags = traceFlags;
   const events = sequenceEventBuffer(Math.max(capacity, 0) + 1);
-  const { day: evDay, row: evRow, at: evAt, mask: evMask, prevUpBreach: evPrevUpBreach } = events;
-  const { runLength: evRunLength, runClose: evRunClose, ref: evRef, prevFactor: evPrevFactor } = events;
-  const evFactor = events.factor;
+  const { at: evAt, mask: evMask, prevUpBreach: evPrevUpBreach, runLength: evRunLength } = events;
+  const { runClose: evRunClose, ref: evRef, prevFactor: evPrevFactor } = events;
   let length = 0;
   let kept = 0;
   // Valid rows on or after the listing day that may fall inside the window, plus the first that cannot (its split
@@ -164,8 +163,6 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     maxRun = ended > maxRun ? ended : maxRun;
     mask |= ended >= STALE_RUN_MIN ? StaleRunEnd : 0;
 
-    evDay[kept] = day;
-    evRow[kept] = row;
     evAt[kept] = at;
     evMask[kept] = mask;
     evPrevUpBreach[kept] = prevUpBreach;
@@ -173,7 +170,6 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     evRunClose[kept] = endedClose;
     evRef[kept] = ref;
     evPrevFactor[kept] = prevFactor;
-    evFactor[kept] = f;
     kept += mask !== 0 ? 1 : 0;
     flags[at] = flag;
     prev = row;
@@ -182,8 +178,6 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   }
   // The last run ends after the last day.
   maxRun = runLength > maxRun ? runLength : maxRun;
-  evDay[kept] = input.maxDay + 1;
-  evRow[kept] = -1;
   evAt[kept] = -1;
   evMask[kept] = runLength >= STALE_RUN_MIN ? StaleRunEnd : 0;
   evRunLength[kept] = runLength;
@@ -193,7 +187,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   counts.declared_actions += actions;
   counts.limit_up_hits += upHits;
   counts.limit_down_hits += downHits;
-  const deferred = countSequenceEvents(events, kept, input);
+  const deferred = countSequenceEvents(events, kept, { ...input, traceDays: days });
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
 }

@@ -15,8 +15,6 @@ export const SequenceEvent = { Repeated: 1, FactorChange: 2, Breach: 4, Deferred
  * such a branch runs, and recompiles it. The counting and sampling happen here, after the loop.
  */
 export interface SequenceEvents {
-  readonly day: Int32Array;
-  readonly row: Int32Array;
   /** Index of the day in the symbol's trace (-1 for the run that ends after the last day). */
   readonly at: Int32Array;
   readonly mask: Int32Array;
@@ -27,8 +25,8 @@ export interface SequenceEvents {
   readonly runClose: Float64Array;
   /** The close's limit reference. */
   readonly ref: Float64Array;
+  /** The adjustment factor of the valid row before (carried forward over missing ones). */
   readonly prevFactor: Float64Array;
-  readonly factor: Float64Array;
 }
 
 let buffer = createSequenceEvents(0);
@@ -41,8 +39,6 @@ export function sequenceEventBuffer(days: number): SequenceEvents {
 
 function createSequenceEvents(capacity: number): SequenceEvents {
   return {
-    day: new Int32Array(capacity),
-    row: new Int32Array(capacity),
     at: new Int32Array(capacity),
     mask: new Int32Array(capacity),
     prevUpBreach: new Int32Array(capacity),
@@ -50,12 +46,17 @@ function createSequenceEvents(capacity: number): SequenceEvents {
     runClose: new Float64Array(capacity),
     ref: new Float64Array(capacity),
     prevFactor: new Float64Array(capacity),
-    factor: new Float64Array(capacity),
   };
 }
 
 export interface EventContext {
   readonly table: RowTable;
+  /** By day number: the valid row that day. */
+  readonly validRowAt: Int32Array;
+  /** The symbol's trace days so far (the records' `at` index into them). */
+  readonly traceDays: Int32Array;
+  /** The day after the last one the loop ran over. */
+  readonly maxDay: number;
   readonly limitSteps: LimitSteps;
   readonly genericLimit: boolean;
   readonly counts: SymbolCounts;
@@ -67,12 +68,13 @@ export interface EventContext {
  * change, limit judgement, then the run that ended before it), and returns the judgements left for the calendar.
  */
 export function countSequenceEvents(events: SequenceEvents, count: number, context: EventContext): DeferredLimit[] {
-  const { table, counts, notes, limitSteps, genericLimit } = context;
+  const { table, validRowAt, traceDays, counts, notes, limitSteps, genericLimit } = context;
   const deferred: DeferredLimit[] = [];
   for (let i = 0; i < count; i++) {
     const mask = events.mask[i]!;
-    const day = events.day[i]!;
-    const row = events.row[i]!;
+    const at = events.at[i]!;
+    const day = at >= 0 ? traceDays[at]! : context.maxDay + 1;
+    const row = at >= 0 ? validRowAt[day]! : -1;
     const line = row >= 0 ? table.line[row]! : 0;
     if ((mask & SequenceEvent.Repeated) !== 0) {
       counts.repeated_rows++;
@@ -80,14 +82,17 @@ export function countSequenceEvents(events: SequenceEvents, count: number, conte
     }
     if ((mask & SequenceEvent.FactorChange) !== 0) {
       counts.adj_factor_changes++;
-      noteIssue(notes, Note.AdjFactorChange, day, line, events.prevFactor[i], events.factor[i]);
+      const prevFactor = events.prevFactor[i]!;
+      const factor = table.factor[row]!;
+      // A missing factor carries the previous one, so a change is always to a factor the row has.
+      noteIssue(notes, Note.AdjFactorChange, day, line, prevFactor, factor === factor ? factor : prevFactor);
     }
     if ((mask & (SequenceEvent.Breach | SequenceEvent.Deferred)) !== 0) {
       const close = table.close[row]!;
       const outcome = judgeLimit(close, events.ref[i]!, limitPercentAt(limitSteps, day), genericLimit);
       const prevUpBreach = events.prevUpBreach[i] === 1;
       if ((mask & SequenceEvent.Deferred) !== 0) {
-        deferred.push({ at: events.at[i]!, day, line, close, outcome, prevUpBreach });
+        deferred.push({ at, day, line, close, outcome, prevUpBreach });
       } else countLimitOutcome(outcome, prevUpBreach, counts, notes, day, line, close);
     }
     if ((mask & SequenceEvent.StaleRunEnd) !== 0) {
