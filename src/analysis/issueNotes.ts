@@ -52,11 +52,12 @@ const VALUES_PER_NOTE = 4;
 const CAPACITY = NOTE_KINDS * ISSUE_SAMPLES_PER_CHECK;
 
 /**
- * Issues met inside a per-row loop, written down as numbers and handed to the sampler, with their texts, once the
- * loop is done. V8 inlines a sampler call or a detail text into the loop once its rare branch has run, and the loop
- * then runs markedly slower for every row (measured: the later symbols of a 5 M-row bundle analysed 2–3× slower than
- * the first); a note is a few typed-array stores. Notes keep their order, so the samples are the same as if taken in
- * the loop, provided nothing samples directly between a note and the flush.
+ * Issues the checks met, written down as numbers and handed to the sampler, with their texts, when the analyzer
+ * flushes them after each stage of a symbol. A sampler call or a detail text in a per-row loop got inlined by V8 once
+ * its rare branch had run, and the loop then ran markedly slower for every row (measured: the later symbols of a 5
+ * M-row bundle analysed 2–3× slower than the first); a note is a few typed-array stores, taken after the loop from its
+ * events. Notes keep their order, so the samples are the same as if taken at once, provided nothing samples directly
+ * between a note and the flush.
  */
 export interface IssueNotes {
   /** Where the notes go on a flush; issues met outside a loop are sampled with it directly. */
