@@ -26,13 +26,12 @@ export function checkRowValues(
 ): void {
   const { day: days, open: opens, high: highs, low: lows, close: closes, volume: volumes } = table;
   const { amount: amounts } = table;
-  const { amountMul, volumeMul } = units;
   const end = table.length;
-  if (flaggedRows.length < end - start) flaggedRows = new Int32Array((end - start) * 2);
-  const flagged = flaggedRows;
+  if (flagged.rows.length < end - start) flagged = createFlaggedRows((end - start) * 2);
+  const { rows: flaggedRows, checks: flaggedChecks } = flagged;
   let kept = 0;
   // Like the other per-row loops this one has no branch of its own for a rare case (see sequenceEvents.ts): every
-  // comparison runs on ordinary rows too, and a row's index is written every time and kept when it failed a check.
+  // comparison runs on ordinary rows too, and a row is written every time and kept with the check it failed first.
   for (let row = start; row < end; row++) {
     const day = days[row]!;
     if (tradingDays !== null && tradingDays[day] !== 1) continue;
@@ -44,26 +43,49 @@ export function checkRowValues(
     const positive = open > 0 && high > 0 && low > 0 && close > 0;
     validRowAt[day] = positive ? row : -1;
     const consistent = !(high < (open > close ? open : close) || low > (open < close ? open : close) || high < low);
-    const vwap = (amounts[row]! * amountMul) / (volume * volumeMul);
-    const vwapOut = vwap < low * 0.99 - 0.01 || vwap > high * 1.01 + 0.01 ? 1 : 0;
-    const zero = volume === 0 ? 1 : 0;
-    flagged[kept] = row;
-    kept += (positive ? 0 : 1) | (consistent ? 0 : 1) | (volume > 0 ? vwapOut : zero);
+    const vwap = vwapOf(amounts[row]!, volume, units);
+    const vwapCheck = vwap < low * 0.99 - 0.01 || vwap > high * 1.01 + 0.01 ? VWAP : PASSED;
+    const volumeCheck = volume === 0 ? ZERO_VOLUME : PASSED;
+    const check = positive ? (consistent ? (volume > 0 ? vwapCheck : volumeCheck) : OHLC) : NON_POSITIVE;
+    flaggedRows[kept] = row;
+    flaggedChecks[kept] = check;
+    kept += check !== PASSED ? 1 : 0;
   }
   countRowValueIssues(table, flagged, kept, units, counts, notes);
 }
 
-// Rows that failed a check, reused from one symbol to the next (each thread has its own module state).
-let flaggedRows = new Int32Array(0);
+/** amount × amountMul / (volume × volumeMul): NaN without an amount, not finite without volume. */
+function vwapOf(amount: number, volume: number, units: VwapUnits): number {
+  return (amount * units.amountMul) / (volume * units.volumeMul);
+}
+
+// The check a flagged row failed first; plain constants, so the loop's branches load nothing.
+const PASSED = 0;
+const NON_POSITIVE = 1;
+const OHLC = 2;
+const VWAP = 3;
+const ZERO_VOLUME = 4;
+
+/** Rows that failed a check, with the check, reused from one symbol to the next (each thread has its own). */
+interface FlaggedRows {
+  readonly rows: Int32Array;
+  readonly checks: Uint8Array;
+}
+
+let flagged = createFlaggedRows(0);
+
+function createFlaggedRows(capacity: number): FlaggedRows {
+  return { rows: new Int32Array(capacity), checks: new Uint8Array(capacity) };
+}
 
 /**
- * Counts and notes the rows that failed a check, in row order, each for the first check it fails: a non-positive
- * price drops the row from everything after; an OHLC violation is not also judged on VWAP; zero volume only counts
- * when the prices are consistent.
+ * Counts and notes the flagged rows in row order: a non-positive price drops the row from everything after; an
+ * OHLC violation is not also judged on VWAP; zero volume only counts when the prices are consistent, and is a
+ * suspended fill when all four prices are equal.
  */
 function countRowValueIssues(
   table: RowTable,
-  rows: Int32Array,
+  { rows, checks }: FlaggedRows,
   count: number,
   units: VwapUnits,
   counts: SymbolCounts,
@@ -77,23 +99,33 @@ function countRowValueIssues(
     const high = table.high[row]!;
     const low = table.low[row]!;
     const close = table.close[row]!;
-    const volume = table.volume[row]!;
-    if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
-      counts.non_positive_price_rows++;
-      noteIssue(notes, Note.NonPositivePrice, day, line, open, high, low, close);
-    } else if (high < (open > close ? open : close) || low > (open < close ? open : close) || high < low) {
-      counts.ohlc_violations++;
-      noteIssue(notes, Note.OhlcViolation, day, line, open, high, low, close);
-    } else if (volume > 0) {
-      const vwap = (table.amount[row]! * units.amountMul) / (volume * units.volumeMul);
-      counts.vwap_out_of_range_rows++;
-      noteIssue(notes, Note.VwapOutOfRange, day, line, vwap, low, high);
-    } else {
-      counts.zero_volume_rows++;
-      if (open === high && high === low && low === close) {
-        counts.suspended_fill_rows++;
-        noteIssue(notes, Note.SuspendedFill, day, line, close);
-      } else noteIssue(notes, Note.ZeroVolume, day, line);
+    switch (checks[i]!) {
+      case NON_POSITIVE:
+        counts.non_positive_price_rows++;
+        noteIssue(notes, Note.NonPositivePrice, day, line, open, high, low, close);
+        break;
+      case OHLC:
+        counts.ohlc_violations++;
+        noteIssue(notes, Note.OhlcViolation, day, line, open, high, low, close);
+        break;
+      case VWAP:
+        counts.vwap_out_of_range_rows++;
+        noteIssue(
+          notes,
+          Note.VwapOutOfRange,
+          day,
+          line,
+          vwapOf(table.amount[row]!, table.volume[row]!, units),
+          low,
+          high,
+        );
+        break;
+      default:
+        counts.zero_volume_rows++;
+        if (open === high && high === low && low === close) {
+          counts.suspended_fill_rows++;
+          noteIssue(notes, Note.SuspendedFill, day, line, close);
+        } else noteIssue(notes, Note.ZeroVolume, day, line);
     }
   }
 }

@@ -187,7 +187,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   counts.declared_actions += actions;
   counts.limit_up_hits += upHits;
   counts.limit_down_hits += downHits;
-  const deferred = countSequenceEvents(events, kept, { ...input, traceDays: days });
+  const deferred = countSequenceEvents(events, kept, days, input);
   const trace = { days: days.slice(0, length), flags: flags.slice(0, length) };
   return { trace, deferred, maxStaleRun: maxRun };
 }

@@ -47,9 +47,8 @@ function ruleOn(board: Board, dayNumber: number): (LimitRule & { fromDay: number
 
 /** Limit percent on a trade date, or null when the board has no limit rule then (before it existed, or `other`). */
 export function limitPercentOn(board: Board, isSt: boolean, dayNumber: number): number | null {
-  const rule = ruleOn(board, dayNumber);
-  if (!rule) return null;
-  return isSt ? rule.stPercent : rule.percent;
+  const percent = limitPercentAt(limitStepsFor(board, isSt), dayNumber);
+  return Number.isNaN(percent) ? null : percent;
 }
 
 /** Trading days without a limit for an IPO that listed on `listDay` (0 when unknown or before the table). */

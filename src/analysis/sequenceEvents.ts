@@ -53,8 +53,6 @@ export interface EventContext {
   readonly table: RowTable;
   /** By day number: the valid row that day. */
   readonly validRowAt: Int32Array;
-  /** The symbol's trace days so far (the records' `at` index into them). */
-  readonly traceDays: Int32Array;
   /** The day after the last one the loop ran over. */
   readonly maxDay: number;
   readonly limitSteps: LimitSteps;
@@ -65,10 +63,16 @@ export interface EventContext {
 
 /**
  * Counts and notes the first `count` records in the order the loop met them (within a day: repeated row, factor
- * change, limit judgement, then the run that ended before it), and returns the judgements left for the calendar.
+ * change, limit judgement, then the run that ended before it; a record's `at` indexes `traceDays`), and returns the
+ * judgements left for the calendar.
  */
-export function countSequenceEvents(events: SequenceEvents, count: number, context: EventContext): DeferredLimit[] {
-  const { table, validRowAt, traceDays, counts, notes, limitSteps, genericLimit } = context;
+export function countSequenceEvents(
+  events: SequenceEvents,
+  count: number,
+  traceDays: Int32Array,
+  context: EventContext,
+): DeferredLimit[] {
+  const { table, validRowAt, counts, notes, limitSteps, genericLimit } = context;
   const deferred: DeferredLimit[] = [];
   for (let i = 0; i < count; i++) {
     const mask = events.mask[i]!;

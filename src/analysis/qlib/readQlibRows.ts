@@ -175,10 +175,10 @@ function copyQlibDays(
     tVolume[row] = rawVolume;
     tAmount[row] = a;
     tFactor[row] = factor;
-    // Every eighth row is plenty for a median.
+    // Every eighth row is plenty for a median, and log10 is not free.
     if ((row & 7) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
-      const decade = decadeOf((rawClose * rawVolume) / a);
-      if (decade >= 0) decades[decade]!++;
+      const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
+      if (decade >= 0 && decade < DECADES) decades[decade]!++;
     }
     row += whole;
   }
@@ -214,22 +214,6 @@ function firstFinite(values: Float32Array): number | undefined {
 // Powers of ten from 1e-10 to 1e10 are told apart; a unit outside them is no unit.
 const DECADES = 21;
 const DECADE_ZERO = 10;
-// Where each power of ten's half-decade begins: decade k holds the ratios from 10^(k - DECADE_ZERO - 0.5) up to the
-// next bound, what rounding log10 would give, by comparisons (log10 is a call into the C library).
-const DECADE_BOUNDS = Float64Array.from({ length: DECADES + 1 }, (_, k) => 10 ** (k - DECADE_ZERO - 0.5));
-
-/** The power of ten nearest a positive ratio, as an index into the decade counts; -1 outside them. */
-function decadeOf(ratio: number): number {
-  if (!(ratio >= DECADE_BOUNDS[0]! && ratio < DECADE_BOUNDS[DECADES]!)) return -1;
-  let lo = 0;
-  let hi = DECADES;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (ratio >= DECADE_BOUNDS[mid]!) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The power of ten nearest the median row's close × volume / amount: the unit that turns amount / volume into a
