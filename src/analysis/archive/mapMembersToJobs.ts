@@ -93,8 +93,11 @@ function packFields(fields: readonly { field: string; data: Buffer }[]): QlibJob
   });
 }
 
-/** Bytes in memory of their own, so that the job can move them to a worker. */
-function ownCopy(bytes: Buffer): Buffer {
+/**
+ * Bytes in memory of their own: a view into a stream's buffers would pin them, and posting it to a worker would copy
+ * the whole buffer behind it; an owned buffer is moved instead.
+ */
+export function ownCopy(bytes: Buffer): Buffer {
   const owned = Buffer.allocUnsafeSlow(bytes.length);
   bytes.copy(owned);
   return owned;

@@ -8,7 +8,7 @@ import { createListingTree, type BundleTree } from '../bundleTree';
 import { locateBundle, type BundleLayout } from '../locateBundle';
 import type { BundleInput } from '../runBundleAnalysis';
 import type { SymbolJob } from '../workerMessages';
-import { createMemberJobMapper, type StreamedLayout } from './mapMembersToJobs';
+import { createMemberJobMapper, ownCopy, type StreamedLayout } from './mapMembersToJobs';
 
 /** Data bytes held while the layout is undecided; past it the archive is read a second time. */
 const DEFAULT_BUDGET = 48 * 2 ** 20;
@@ -99,15 +99,9 @@ function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext)
   return { members, close };
 }
 
-/**
- * A member's bytes in memory of their own: a view into the stream's buffers would pin them, and posting it to a
- * worker would copy the whole buffer behind it; an owned buffer is moved instead.
- */
+/** A member's bytes in memory of their own, to be held past the next member. */
 async function readAll(member: TarMember): Promise<Buffer> {
-  const data = await member.read();
-  const owned = Buffer.allocUnsafeSlow(data.length);
-  data.copy(owned);
-  return owned;
+  return ownCopy(await member.read());
 }
 
 function listingTree(held: Held): BundleTree {

@@ -23,6 +23,12 @@ export function createByteReader(source: AsyncIterable<Buffer>): ByteReader {
     return true;
   }
 
+  /** The next at most `left` bytes of an entry, as they arrived. */
+  async function nextPiece(left: number): Promise<Buffer> {
+    if (available === 0 && !(await fill())) throw corruptArchiveError('the tar stream ends inside an entry');
+    return take(Math.min(left, (pending[0] as Buffer).length));
+  }
+
   function take(length: number): Buffer {
     const first = pending[0] as Buffer;
     if (first.length > length) {
@@ -54,17 +60,11 @@ export function createByteReader(source: AsyncIterable<Buffer>): ByteReader {
       return joined;
     },
     async skip(length) {
-      let left = length;
-      while (left > 0) {
-        if (available === 0 && !(await fill())) throw corruptArchiveError('the tar stream ends inside an entry');
-        left -= take(Math.min(left, (pending[0] as Buffer).length)).length;
-      }
+      for (let left = length; left > 0;) left -= (await nextPiece(left)).length;
     },
     async *chunks(length) {
-      let left = length;
-      while (left > 0) {
-        if (available === 0 && !(await fill())) throw corruptArchiveError('the tar stream ends inside an entry');
-        const piece = take(Math.min(left, (pending[0] as Buffer).length));
+      for (let left = length; left > 0;) {
+        const piece = await nextPiece(left);
         left -= piece.length;
         yield piece;
       }
