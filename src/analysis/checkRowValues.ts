@@ -42,7 +42,14 @@ export function checkRowValues(
     const volume = volumes[row]!;
     const positive = open > 0 && high > 0 && low > 0 && close > 0;
     validRowAt[day] = positive ? row : -1;
-    const consistent = !(high < (open > close ? open : close) || low > (open < close ? open : close) || high < low);
+    // Each comparison on its own: picking max(open, close) first is a branch the CPU mispredicts on every other row.
+    const consistent =
+      ((high < open ? 1 : 0) |
+        (high < close ? 1 : 0) |
+        (low > open ? 1 : 0) |
+        (low > close ? 1 : 0) |
+        (high < low ? 1 : 0)) ===
+      0;
     const vwap = vwapOf(amounts[row]!, volume, units);
     const vwapCheck = vwap < low * 0.99 - 0.01 || vwap > high * 1.01 + 0.01 ? VWAP : PASSED;
     const volumeCheck = volume === 0 ? ZERO_VOLUME : PASSED;

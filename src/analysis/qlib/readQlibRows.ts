@@ -3,6 +3,7 @@ import { CheckCode } from '../checkCodes';
 import { checkRowValues } from '../checkRowValues';
 import { Note, noteIssue, type IssueNotes } from '../issueNotes';
 import type { SymbolCountMetric, SymbolCounts } from '../metricNames';
+import { roundHalfUp } from '../roundHalfUp';
 import { ensureRowCapacity } from '../rowTable';
 import type { SymbolWorkspace } from '../symbolWorkspace';
 
@@ -164,20 +165,20 @@ function copyQlibDays(
     const whole = complete && o === o && h === h && l === l && c === c && v === v ? 1 : 0;
     incompleteDays[kept] = day;
     kept += 1 - whole;
-    const rawClose = Math.round(c * scale) / 1000;
-    const rawVolume = Math.round(v * factor * 1000) / 1000;
+    const rawClose = roundHalfUp(c * scale) / 1000;
+    const rawVolume = roundHalfUp(v * factor * 1000) / 1000;
     const a = amount[i]!;
     tDay[row] = day;
-    tOpen[row] = Math.round(o * scale) / 1000;
-    tHigh[row] = Math.round(h * scale) / 1000;
-    tLow[row] = Math.round(l * scale) / 1000;
+    tOpen[row] = roundHalfUp(o * scale) / 1000;
+    tHigh[row] = roundHalfUp(h * scale) / 1000;
+    tLow[row] = roundHalfUp(l * scale) / 1000;
     tClose[row] = rawClose;
     tVolume[row] = rawVolume;
     tAmount[row] = a;
     tFactor[row] = factor;
     // Every eighth row is plenty for a median, and log10 is not free.
     if ((row & 7) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
-      const decade = Math.round(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
+      const decade = roundHalfUp(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
       if (decade >= 0 && decade < DECADES) decades[decade]!++;
     }
     row += whole;
