@@ -53,6 +53,7 @@ export async function analyzeBundle(options: AnalyzeBundleOptions, ctx: StageCon
   try {
     const analysis = await runBundleAnalysis(options.bundleDir, ctx, {
       workers,
+      lowerPriority: true,
       onSymbol: (result) => {
         batch.push(result);
         if (batch.length >= WRITE_BATCH) {

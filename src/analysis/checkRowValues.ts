@@ -24,11 +24,27 @@ export function checkRowValues(
   counts: SymbolCounts,
   notes: IssueNotes,
 ): void {
+  if (flagged.rows.length < table.length - start) flagged = createFlaggedRows((table.length - start) * 2);
+  const kept = flagRowValues(table, start, tradingDays, validRowAt, units, flagged);
+  countRowValueIssues(table, flagged, kept, units, counts, notes);
+}
+
+/**
+ * The per-row loop of checkRowValues: marks the valid rows and keeps each row that failed a check, with the check it
+ * failed first; returns how many were kept. Nothing follows the loop but the return (see sequenceEvents.ts on
+ * on-stack replacement).
+ */
+function flagRowValues(
+  table: RowTable,
+  start: number,
+  tradingDays: Uint8Array | null,
+  validRowAt: Int32Array,
+  units: VwapUnits,
+  { rows: flaggedRows, checks: flaggedChecks }: FlaggedRows,
+): number {
   const { day: days, open: opens, high: highs, low: lows, close: closes, volume: volumes } = table;
   const { amount: amounts } = table;
   const end = table.length;
-  if (flagged.rows.length < end - start) flagged = createFlaggedRows((end - start) * 2);
-  const { rows: flaggedRows, checks: flaggedChecks } = flagged;
   let kept = 0;
   // Like the other per-row loops this one has no branch of its own for a rare case (see sequenceEvents.ts): every
   // comparison runs on ordinary rows too, and a row is written every time and kept with the check it failed first.
@@ -58,7 +74,7 @@ export function checkRowValues(
     flaggedChecks[kept] = check;
     kept += check !== PASSED ? 1 : 0;
   }
-  countRowValueIssues(table, flagged, kept, units, counts, notes);
+  return kept;
 }
 
 /** amount × amountMul / (volume × volumeMul): NaN without an amount, not finite without volume. */

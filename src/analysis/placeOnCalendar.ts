@@ -27,28 +27,47 @@ const { Identical: IDENTICAL } = TraceFlag;
  * calendar day: rows off the calendar never enter a trace.
  */
 export function placeOnCalendar(input: PlacementInput): void {
-  const { trace, calendar, counts, days } = input;
+  const length = input.trace.days.length;
+  if (cals.length < length + 1) {
+    cals = new Int32Array((length + 1) * 2);
+    gapEnds = new Int32Array((length + 1) * 2);
+  }
+  const gapCount = tallyTrace(input.trace, input.calendar, input.days, cals, gapEnds);
+  countGaps(gapEnds, gapCount, cals, input.trace.days, input.counts, input.notes);
+  placeDeferred(input, cals);
+}
+
+// The trace's calendar indexes and the trace indexes that end a gap, reused from one symbol to the next (each thread
+// has its own).
+let cals = new Int32Array(0);
+let gapEnds = new Int32Array(0);
+
+/**
+ * The per-day loop of placeOnCalendar: writes each trace day's calendar index to `cals`, adds the valid days to the
+ * per-day tallies, and returns how many gaps there are, their ends in `gapEnds`. Nothing follows the loop but the
+ * return (see sequenceEvents.ts on on-stack replacement).
+ */
+function tallyTrace(
+  trace: DayTrace,
+  calendar: CalendarIndex,
+  days: DayCounts,
+  cals: Int32Array,
+  gapEnds: Int32Array,
+): number {
   const { dayToIndex, firstDay } = calendar;
   const { valid, zeroVolume, limitUp, limitDown, adjacent, identical } = days;
   const traceDays = trace.days;
   const traceFlags = trace.flags;
-  const cals = new Int32Array(traceDays.length);
-  // Trace indexes that end a gap. Like the other per-day loops this one has no branch of its own for a rare case
-  // (see sequenceEvents.ts): tallies add 0 or 1, and a gap's index is written every day and kept when there is one.
-  const gapEnds = new Int32Array(traceDays.length + 1);
+  // Like the other per-day loops this one has no branch of its own for a rare case (see sequenceEvents.ts): tallies
+  // add 0 or 1, and a gap's index is written every day and kept when there is one.
   let gapCount = 0;
-  let missing = 0;
-  let longest = 0;
   let prevCal = -1;
   let prevValidCal = -1;
   for (let i = 0; i < traceDays.length; i++) {
     const cal = dayToIndex[traceDays[i]! - firstDay]!;
     cals[i] = cal;
-    const gap = prevCal >= 0 ? cal - prevCal - 1 : 0;
-    missing += gap;
-    longest = gap > longest ? gap : longest;
     gapEnds[gapCount] = i;
-    gapCount += gap > 0 ? 1 : 0;
+    gapCount += prevCal >= 0 && cal - prevCal > 1 ? 1 : 0;
     prevCal = cal;
     const flag = traceFlags[i]!;
     if ((flag & VALID) === 0) continue;
@@ -61,18 +80,30 @@ export function placeOnCalendar(input: PlacementInput): void {
     identical[cal]! += (flag & IDENTICAL) !== 0 ? next : 0;
     prevValidCal = cal;
   }
-  counts.missing_days += missing;
-  counts.gap_count += gapCount;
-  counts.longest_gap = Math.max(counts.longest_gap, longest);
-  noteGaps(gapEnds, gapCount, cals, traceDays, input.notes);
-  placeDeferred(input, cals);
+  return gapCount;
 }
 
-function noteGaps(ends: Int32Array, count: number, cals: Int32Array, days: Int32Array, notes: IssueNotes): void {
+/** Counts the missing days, the gaps and the longest one, and notes each gap. */
+function countGaps(
+  ends: Int32Array,
+  count: number,
+  cals: Int32Array,
+  days: Int32Array,
+  counts: SymbolCounts,
+  notes: IssueNotes,
+): void {
+  let missing = 0;
+  let longest = 0;
   for (let g = 0; g < count; g++) {
     const i = ends[g]!;
-    noteIssue(notes, Note.MissingDays, -1, 0, cals[i]! - cals[i - 1]! - 1, days[i]);
+    const gap = cals[i]! - cals[i - 1]! - 1;
+    missing += gap;
+    longest = Math.max(longest, gap);
+    noteIssue(notes, Note.MissingDays, -1, 0, gap, days[i]);
   }
+  counts.missing_days += missing;
+  counts.gap_count += count;
+  counts.longest_gap = Math.max(counts.longest_gap, longest);
 }
 
 /**

@@ -42,6 +42,8 @@ export interface BundleAnalysis {
 
 export interface RunBundleOptions {
   readonly workers: number;
+  /** Run the worker threads at a lower priority (the service, where an HTTP API shares the process). */
+  readonly lowerPriority?: boolean;
   /** Called on the main thread for every analysed symbol (the place to write it). */
   readonly onSymbol?: (result: SymbolAnalysis) => void;
   /** Where a long-form bundle is split by symbol (a fresh directory inside it, removed afterwards); default os.tmpdir(). */
@@ -135,6 +137,7 @@ async function analyzeLayout(
       workers: streamed && layout.format === 'qlib-bin' ? streamedQlibWorkers(options.workers) : options.workers,
       signal: ctx.signal,
       total,
+      lowerPriority: options.lowerPriority,
       onRead: () => {
         read++;
         if (read % step === 0 || read === total) report();

@@ -9,7 +9,7 @@ import { createSymbolAnalyzer, type SymbolAnalysis } from './createSymbolAnalyze
 import { addDayCounts, createDayCounts, type DayCounts } from './dayCounts';
 import { DAY_LIMIT } from './dayNumbers';
 import { runJob } from './runJob';
-import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
+import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest, WorkerStart } from './workerMessages';
 
 // Worker threads only pay off beyond start-up cost; small bundles run in-process.
 const MIN_JOBS_FOR_WORKERS = 64;
@@ -27,6 +27,8 @@ export interface SymbolJobsOptions {
   readonly total: number | null;
   /** Called on the main thread each time a symbol has been read (before its result, while the calendar is derived). */
   readonly onRead?: () => void;
+  /** Run the worker threads at a lower priority (the service, where an HTTP API shares the process). */
+  readonly lowerPriority?: boolean;
 }
 
 export interface SymbolJobsResult {
@@ -94,7 +96,8 @@ function runInWorkers(
   const source = Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : toAsync(jobs[Symbol.iterator]());
   return new Promise<SymbolJobsResult>((resolve, reject) => {
     const count = Math.max(1, Math.min(options.workers, options.total ?? options.workers));
-    const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: setup }));
+    const workerData: WorkerStart = { setup, lowerPriority: options.lowerPriority ?? false };
+    const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData }));
     const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
     const seen: Uint8Array[] = [];
     let calendar = setup.calendar;
@@ -209,13 +212,17 @@ function runInWorkers(
  */
 function ownedBuffers(job: SymbolJob): ArrayBuffer[] {
   const refs = job.kind === 'csv' ? [job.data] : job.fields.map((field) => field.data);
-  const covered = new Map<ArrayBuffer, number>();
+  const owned: ArrayBuffer[] = [];
   for (const ref of refs) {
     if (ref.kind !== 'bytes') continue;
-    const { buffer, byteLength } = ref.data;
-    if (buffer instanceof ArrayBuffer) covered.set(buffer, (covered.get(buffer) ?? 0) + byteLength);
+    const { buffer } = ref.data;
+    if (!(buffer instanceof ArrayBuffer) || owned.includes(buffer)) continue;
+    let covered = 0;
+    for (const other of refs)
+      if (other.kind === 'bytes' && other.data.buffer === buffer) covered += other.data.byteLength;
+    if (covered === buffer.byteLength) owned.push(buffer);
   }
-  return [...covered].filter(([buffer, bytes]) => bytes === buffer.byteLength).map(([buffer]) => buffer);
+  return owned;
 }
 
 function leastBusy(workers: readonly Worker[], inFlight: ReadonlyMap<Worker, number>): Worker | undefined {

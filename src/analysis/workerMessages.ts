@@ -1,4 +1,4 @@
-import type { SymbolInfo } from './analyzerSetup';
+import type { AnalyzerSetup, SymbolInfo } from './analyzerSetup';
 import type { ByteRef } from './byteRef';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
@@ -15,6 +15,13 @@ export type SymbolJob =
       readonly info: SymbolInfo;
       readonly fields: readonly { readonly field: string; readonly data: ByteRef }[];
     };
+
+/** What an analysis worker starts with. */
+export interface WorkerStart {
+  readonly setup: AnalyzerSetup;
+  /** Lower the worker thread's priority, for work that runs beside an HTTP API in the same process. */
+  readonly lowerPriority: boolean;
+}
 
 /**
  * Main thread → worker: jobs, then `finish`. With a derived calendar the worker answers `finish` with the dates it

@@ -176,8 +176,8 @@ function copyQlibDays(
     tVolume[row] = rawVolume;
     tAmount[row] = a;
     tFactor[row] = factor;
-    // Every eighth row is plenty for a median, and log10 is not free.
-    if ((row & 7) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
+    // Every 32nd row is plenty for a median (about 80 of a 10-year symbol), and log10 is not free.
+    if ((row & 31) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
       const decade = roundHalfUp(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
       if (decade >= 0 && decade < DECADES) decades[decade]!++;
     }

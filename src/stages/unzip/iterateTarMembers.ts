@@ -56,23 +56,26 @@ export async function* iterateTarMembers(
     const rawName = pax.get('path') ?? longName ?? header.name;
     pax = new Map();
     longName = undefined;
-    const shown = JSON.stringify(rawName);
+    const shown = (): string => JSON.stringify(rawName);
     if (header.type === '1' || header.type === '2') {
       throw new AppError(
         ErrorCode.UnsafeArchive,
-        `Unsafe archive: ${shown} is a ${header.type === '1' ? 'hard' : 'symbolic'} link.`,
+        `Unsafe archive: ${shown()} is a ${header.type === '1' ? 'hard' : 'symbolic'} link.`,
       );
     }
     if (header.type === '3' || header.type === '4' || header.type === '6') {
-      throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown} is a device or FIFO.`);
+      throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown()} is a device or FIFO.`);
     }
     if (header.type !== '0' && header.type !== '7' && header.type !== '5') {
-      throw new AppError(ErrorCode.UnsupportedArchive, `Unsupported archive: ${shown} has tar type '${header.type}'.`);
+      throw new AppError(
+        ErrorCode.UnsupportedArchive,
+        `Unsupported archive: ${shown()} has tar type '${header.type}'.`,
+      );
     }
     const { path, isDirectory } = normalizeEntryName(header.type === '5' ? `${rawName}/` : rawName);
     registry.register(path, isDirectory);
     if (!isDirectory && path === '')
-      throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown} has no name.`);
+      throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown()} has no name.`);
     let consumed = 0;
     yield {
       path,
