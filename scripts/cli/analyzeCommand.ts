@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { defaultWorkerCount } from '../../src/analysis/runSymbolJobs';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
+import { prestartAnalysisWorkers } from '../../src/analysis/analysisWorkerPool';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType, extractArchive } from '../../src/stages/unzip/extractArchive';
@@ -20,6 +22,8 @@ import { UsageError } from './usageError';
 export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('analyze takes exactly one bundle path.');
+  // Every bundle worth a worker gets at least one: started now, it is ready by the time the first symbol is read.
+  if (defaultWorkerCount() > 0) prestartAnalysisWorkers(1);
   const target = positionals[0]!;
   const info = await stat(target).catch(() => null);
   if (!info) throw new UsageError(`No such file or directory: ${target}`);

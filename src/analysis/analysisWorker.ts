@@ -1,9 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { isAppError } from '../errors';
-import { createSymbolAnalyzer } from './createSymbolAnalyzer';
+import { createSymbolAnalyzer, type SymbolAnalyzer } from './createSymbolAnalyzer';
 import { lowerThreadPriority } from './lowerThreadPriority';
 import { runJob } from './runJob';
-import type { WorkerReplies, WorkerReply, WorkerRequest, WorkerStart } from './workerMessages';
+import type { WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
 
 // Nice 10 gives a thread about a tenth of the CPU share of one at nice 0 when both want a core, and all of it when
 // the main thread is idle; measured while a 5 M-row analysis ran, it lowered the main thread's p99 timer lateness.
@@ -15,12 +15,7 @@ const REPLY_BATCH = 4;
 // calendar is derived, the dates it saw, and then its waiting results once the calendar arrives.
 const port = parentPort;
 if (port) {
-  const { setup, lowerPriority } = workerData as WorkerStart;
-  // In the service the analysis is batch work beside an HTTP API in the same process: on a busy machine the main
-  // thread's answers go first and the analysis takes the CPU that is left (this thread only; the main thread keeps its
-  // priority). The command line has no one to yield to.
-  if (lowerPriority) lowerThreadPriority(WORKER_NICE_INCREMENT);
-  const analyzer = createSymbolAnalyzer(setup);
+  let analyzer: SymbolAnalyzer | null = null;
   // Replies go out in small batches: each message costs both threads more than the result in it. A batch is sent
   // when full, or once the jobs already queued here have been analysed (setImmediate runs after them).
   const outbox: WorkerReply[] = [];
@@ -39,7 +34,15 @@ if (port) {
   };
   port.on('message', (request: WorkerRequest) => {
     try {
-      if (request.type === 'job') {
+      if (request.type === 'start') {
+        // In the service the analysis is batch work beside an HTTP API in the same process: on a busy machine the
+        // main thread's answers go first and the analysis takes the CPU that is left (this thread only; the main
+        // thread keeps its priority). The command line has no one to yield to.
+        if (request.lowerPriority) lowerThreadPriority(WORKER_NICE_INCREMENT);
+        analyzer = createSymbolAnalyzer(request.setup);
+      } else if (analyzer === null) {
+        throw new Error(`An analysis worker was sent "${request.type}" before "start".`);
+      } else if (request.type === 'job') {
         const result = runJob(analyzer, request.job);
         post(result ? { type: 'result', result } : { type: 'read', symbol: request.job.info.symbol });
       } else if (request.type === 'finish') {

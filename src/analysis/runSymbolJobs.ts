@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorCode as ErrorCodeType } from '../errors';
 import { cancelledError, throwIfCancelled } from '../stages/stageContext';
+import { takeAnalysisWorker, WORKER_FILE } from './analysisWorkerPool';
 import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer, type SymbolAnalysis } from './createSymbolAnalyzer';
 import { addDayCounts, createDayCounts, type DayCounts } from './dayCounts';
 import { DAY_LIMIT } from './dayNumbers';
 import { runJob } from './runJob';
-import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest, WorkerStart } from './workerMessages';
+import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
 
 // Worker threads only pay off beyond start-up cost; small bundles run in-process.
 const MIN_JOBS_FOR_WORKERS = 64;
-const WORKER_FILE = join(__dirname, 'analysisWorker.js');
 const YIELD_EVERY = 8;
 // Jobs queued per worker, so a worker never waits for the main thread between symbols.
 const IN_FLIGHT_PER_WORKER = 8;
@@ -96,8 +95,9 @@ function runInWorkers(
   const source = Symbol.asyncIterator in jobs ? jobs[Symbol.asyncIterator]() : toAsync(jobs[Symbol.iterator]());
   return new Promise<SymbolJobsResult>((resolve, reject) => {
     const count = Math.max(1, Math.min(options.workers, options.total ?? options.workers));
-    const workerData: WorkerStart = { setup, lowerPriority: options.lowerPriority ?? false };
-    const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData }));
+    const start: WorkerRequest = { type: 'start', setup, lowerPriority: options.lowerPriority ?? false };
+    const workers = Array.from({ length: count }, () => takeAnalysisWorker());
+    for (const worker of workers) worker.postMessage(start);
     const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
     const seen: Uint8Array[] = [];
     let calendar = setup.calendar;

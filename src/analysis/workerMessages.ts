@@ -16,19 +16,17 @@ export type SymbolJob =
       readonly fields: readonly { readonly field: string; readonly data: ByteRef }[];
     };
 
-/** What an analysis worker starts with. */
-export interface WorkerStart {
-  readonly setup: AnalyzerSetup;
-  /** Lower the worker thread's priority, for work that runs beside an HTTP API in the same process. */
-  readonly lowerPriority: boolean;
-}
-
 /**
- * Main thread → worker: jobs, then `finish`. With a derived calendar the worker answers `finish` with the dates it
- * saw, and, once sent the `calendar`, with its waiting results and its per-day tallies.
+ * Main thread → worker: `start` (a worker may be started before its analysis is known), jobs, then `finish`. With a
+ * derived calendar the worker answers `finish` with the dates it saw, and, once sent the `calendar`, with its waiting
+ * results and its per-day tallies. `lowerPriority` lowers the worker thread's priority, for work that runs beside an
+ * HTTP API in the same process.
  */
 export type WorkerRequest =
-  { type: 'job'; job: SymbolJob } | { type: 'finish' } | { type: 'calendar'; calendar: Int32Array };
+  | { type: 'start'; setup: AnalyzerSetup; lowerPriority: boolean }
+  | { type: 'job'; job: SymbolJob }
+  | { type: 'finish' }
+  | { type: 'calendar'; calendar: Int32Array };
 
 export type WorkerReply =
   | { type: 'result'; result: SymbolAnalysis }
