@@ -41,6 +41,12 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
+// A reader that stops early (`market-data analyze … --json | head`) closes the pipe: nothing more needs printing.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`error: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? 0 : 1);
+});
+
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,20 @@ describe('the market-data command', () => {
     );
     expect(JSON.parse(stdout)).toEqual(expected);
     expect(stderr).not.toMatch(/building dist/);
+  });
+
+  it('stops quietly when the reader of its output goes away (`| head`)', async () => {
+    const bundle = join(temp.make('pipe-'), 'bundle');
+    await writeSyntheticBundleDir(bundle, { symbols: 9, days: 60, seed: 4 });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'market-data.js'), 'analyze', bundle, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before anything was printed
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('runs as `npx market-data` in the project', async () => {
