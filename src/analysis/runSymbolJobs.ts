@@ -212,17 +212,13 @@ function runInWorkers(
  */
 function ownedBuffers(job: SymbolJob): ArrayBuffer[] {
   const refs = job.kind === 'csv' ? [job.data] : job.fields.map((field) => field.data);
-  const owned: ArrayBuffer[] = [];
+  const covered = new Map<ArrayBuffer, number>();
   for (const ref of refs) {
     if (ref.kind !== 'bytes') continue;
-    const { buffer } = ref.data;
-    if (!(buffer instanceof ArrayBuffer) || owned.includes(buffer)) continue;
-    let covered = 0;
-    for (const other of refs)
-      if (other.kind === 'bytes' && other.data.buffer === buffer) covered += other.data.byteLength;
-    if (covered === buffer.byteLength) owned.push(buffer);
+    const { buffer, byteLength } = ref.data;
+    if (buffer instanceof ArrayBuffer) covered.set(buffer, (covered.get(buffer) ?? 0) + byteLength);
   }
-  return owned;
+  return [...covered].filter(([buffer, bytes]) => bytes === buffer.byteLength).map(([buffer]) => buffer);
 }
 
 function leastBusy(workers: readonly Worker[], inFlight: ReadonlyMap<Worker, number>): Worker | undefined {
