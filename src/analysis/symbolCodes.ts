@@ -28,18 +28,24 @@ function exchangeForCode(code: string): 'SH' | 'SZ' | 'BJ' | null {
 }
 
 /**
- * Board by the exchanges' code prefixes (the board decides the daily price limit, see limitRules). Symbols that are
- * not six-digit A-share codes are `other`.
+ * Board by exchange and code prefix (the board decides the daily price limit, see limitRules). A prefix names a board
+ * only on its own exchange: `000001.SZ` is a Shenzhen main-board stock but `000001.SH` is the Shanghai Composite index
+ * (qlib's `SH000300` is the CSI 300), and indexes, funds and B shares have no A-share limit. Everything that is not a
+ * six-digit A-share stock code is `other`.
  */
 export function boardForSymbol(symbol: string): Board {
   const match = /^(\d{6})\.(SH|SZ|BJ)$/.exec(symbol);
   if (!match) return 'other';
   const code = match[1]!;
+  const exchange = match[2]!;
   const p3 = code.slice(0, 3);
-  if (match[2] === 'BJ' || code.startsWith('920') || code.startsWith('8') || code.startsWith('4')) return 'bj';
-  if (p3 === '600' || p3 === '601' || p3 === '603' || p3 === '605') return 'sh_main';
+  if (exchange === 'BJ' || code.startsWith('920') || code.startsWith('8') || code.startsWith('4')) return 'bj';
+  if (exchange === 'SH') {
+    if (p3 === '600' || p3 === '601' || p3 === '603' || p3 === '605') return 'sh_main';
+    if (p3 === '688' || p3 === '689') return 'star';
+    return 'other';
+  }
   if (p3 === '000' || p3 === '001' || p3 === '002' || p3 === '003') return 'sz_main';
   if (p3 === '300' || p3 === '301') return 'chinext';
-  if (p3 === '688' || p3 === '689') return 'star';
   return 'other';
 }

@@ -89,4 +89,20 @@ describe('A-share rules', () => {
     expect(boardForSymbol('920001.BJ')).toBe('bj');
     expect(boardForSymbol('AAPL')).toBe('other');
   });
+
+  it('gives a code prefix its board only on its own exchange: indexes, funds and B shares are other', () => {
+    expect(boardForSymbol('000001.SZ')).toBe('sz_main');
+    expect(boardForSymbol('600000.SH')).toBe('sh_main');
+    // The Shanghai Composite and the CSI 300 as qlib names them (SH000001, SH000300), and Shenzhen's component index.
+    expect(boardForSymbol(canonicalizeSymbol('SH000001'))).toBe('other');
+    expect(boardForSymbol(canonicalizeSymbol('SH000300'))).toBe('other');
+    expect(boardForSymbol('399001.SZ')).toBe('other');
+    expect(boardForSymbol('510300.SH')).toBe('other');
+    expect(boardForSymbol('159915.SZ')).toBe('other');
+    expect(boardForSymbol('900901.SH')).toBe('other');
+    expect(boardForSymbol('200002.SZ')).toBe('other');
+    expect(boardForSymbol('300750.SH')).toBe('other');
+    expect(boardForSymbol('688981.SZ')).toBe('other');
+    expect(boardForSymbol('430047.BJ')).toBe('bj');
+  });
 });

@@ -104,17 +104,20 @@ describe('qlib binary bundles', () => {
       // +15% on the SZ main board (±10%): a breach; the same move on the Beijing board (±30%) is not.
       ...prefixed('sz000001', qlibSymbol([10, 11.5, 11.6, 11.5, 11.4], steady)),
       ...prefixed('bj430047', qlibSymbol([10, 11.5, 11.6, 11.5, 11.4], steady)),
+      // The CSI 300 index as qlib names it: 000300 is a stock code only on Shenzhen, so the generic rule, no breach.
+      ...prefixed('sh000300', qlibSymbol([10, 11.5, 11.6, 11.5, 11.4], steady)),
       // Not an A-share: the generic rule, where only a move beyond ±50% is a breach; -65% near no split ratio.
       ...prefixed('aapl', qlibSymbol([100, 115, 40, 40.5, 41], steady)),
     });
     const summary = await analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
-    expect(Object.keys(summary.symbols)).toEqual(['000001.SZ', '430047.BJ', '600000.SH', 'AAPL']);
+    expect(Object.keys(summary.symbols)).toEqual(['000001.SZ', '000300.SH', '430047.BJ', '600000.SH', 'AAPL']);
     expect(summary.symbols['600000.SH']).toMatchObject({ limit_breaches: 0, adj_factor_changes: 1, rule_set: 'cn-a' });
     expect(summary.symbols['000001.SZ']).toMatchObject({ limit_breaches: 1, rule_set: 'cn-a' });
     expect(summary.symbols['430047.BJ']).toMatchObject({ limit_breaches: 0, rule_set: 'cn-a' });
+    expect(summary.symbols['000300.SH']).toMatchObject({ limit_breaches: 0, limit_up_hits: 0, rule_set: 'generic' });
     expect(summary.symbols['AAPL']).toMatchObject({ limit_breaches: 1, split_candidates: 0, rule_set: 'generic' });
     expect(summary.symbols['AAPL']?.vwap_out_of_range_rows).toBeNull(); // no amount.day.bin: VWAP is not applicable
-    expect(summary.bundle).toMatchObject({ cn_a_rule_symbols: 3, generic_rule_symbols: 1, rows_written: 20 });
+    expect(summary.bundle).toMatchObject({ cn_a_rule_symbols: 3, generic_rule_symbols: 2, rows_written: 25 });
   });
 
   it('stores not-applicable metrics as NULL and reads them back as null in the totals and the symbols table', async () => {
