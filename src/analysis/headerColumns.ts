@@ -54,8 +54,13 @@ export interface HeaderColumns {
   readonly fieldCount: number;
   /** Required columns the header lacks (empty when usable). */
   readonly missing: readonly CanonicalColumn[];
-  /** tushare-style header (`ts_code` + `vol`): volume in lots and amount in thousand yuan unless a manifest says otherwise. */
-  readonly tushareUnits: boolean;
+  /** The units this vendor's header implies (see unitMultipliers); a manifest's declared units take precedence. */
+  readonly impliedUnits: CsvVolumeAmountUnits;
+}
+
+export interface CsvVolumeAmountUnits {
+  readonly volumeUnit: 'share' | 'lot';
+  readonly amountUnit: 'yuan' | 'thousand_yuan';
 }
 
 export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
@@ -72,6 +77,27 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     indexes,
     fieldCount: names.length,
     missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
-    tushareUnits: raw.has('ts_code') && raw.has('vol'),
+    impliedUnits: impliedUnits(raw),
   };
+}
+
+/**
+ * Volume and amount units by vendor, from the header: tushare's `daily` (`ts_code` with `vol`) gives lots (手) and
+ * thousand yuan; akshare's `stock_zh_a_hist` (Chinese headers, `成交量`) gives lots and yuan; anything else, shares and
+ * yuan (baostock, JoinQuant, zipline, Quandl, and akshare's English-headed `stock_zh_a_daily`).
+ */
+function impliedUnits(names: ReadonlySet<string>): CsvVolumeAmountUnits {
+  if (names.has('ts_code') && names.has('vol')) return { volumeUnit: 'lot', amountUnit: 'thousand_yuan' };
+  if (names.has('成交量')) return { volumeUnit: 'lot', amountUnit: 'yuan' };
+  return { volumeUnit: 'share', amountUnit: 'yuan' };
+}
+
+/** Multipliers that turn a file's volume into shares and its amount into yuan: declared units first, else implied. */
+export function unitMultipliers(
+  header: HeaderColumns,
+  declared: { readonly volumeUnit: 'share' | 'lot' | null; readonly amountUnit: 'yuan' | 'thousand_yuan' | null },
+): { volumeMul: number; amountMul: number } {
+  const volumeUnit = declared.volumeUnit ?? header.impliedUnits.volumeUnit;
+  const amountUnit = declared.amountUnit ?? header.impliedUnits.amountUnit;
+  return { volumeMul: volumeUnit === 'lot' ? 100 : 1, amountMul: amountUnit === 'thousand_yuan' ? 1000 : 1 };
 }

@@ -1,7 +1,7 @@
 import { CheckCode } from './checkCodes';
 import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
-import { resolveHeaderColumns } from './headerColumns';
+import { resolveHeaderColumns, unitMultipliers } from './headerColumns';
 import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
@@ -59,10 +59,7 @@ export function readCsvRows(
   }
   const ix = header.indexes;
   const usable = header.missing.length === 0;
-  const units = {
-    volumeMul: (options.volumeUnit ?? (header.tushareUnits ? 'lot' : 'share')) === 'lot' ? 100 : 1,
-    amountMul: (options.amountUnit ?? (header.tushareUnits ? 'thousand_yuan' : 'yuan')) === 'thousand_yuan' ? 1000 : 1,
-  };
+  const units = unitMultipliers(header, options);
   // Column indexes and the field ranges as locals: the loop below runs once per row.
   const [dateCol, openCol, highCol, lowCol, closeCol, volumeCol] = [
     ix.date,

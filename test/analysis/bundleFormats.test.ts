@@ -29,18 +29,51 @@ describe('csv-daily layouts and dialects', () => {
       'calendar.csv': CALENDAR,
       'daily/600000.SH.csv':
         '日期,股票代码,开盘,收盘,最高,最低,成交量,成交额\n' +
-        '2024-03-04,600000,10.00,10.50,10.80,9.90,1000,10300\n' +
-        '2024-03-05,600000,10.50,10.60,10.40,10.30,1000,10450\n',
+        '2024-03-04,600000,10.00,10.50,10.80,9.90,10,10300\n' +
+        '2024-03-05,600000,10.50,10.60,10.40,10.30,10,10450\n',
     });
     const summary = await analyze(dir);
     // Read by position the first row would break high >= close; by name only the second row (high 10.40 < close 10.60) does.
     expect(summary.symbols['600000.SH']).toMatchObject({ rows_written: 2, ohlc_violations: 1, parse_error_rows: 0 });
   });
 
+  it('takes volume and amount units from the vendor the header shows, unless manifest.json declares them', async () => {
+    // One day's trading: 1,000 shares (10 lots) for 10,300 yuan, a VWAP of 10.30 inside [9.90, 10.80].
+    const bar = '2024-03-04,10.00,10.80,9.90,10.50';
+    const vendors = {
+      // akshare's stock_zh_a_hist: 成交量 in lots (手), 成交额 in yuan.
+      akshare: `日期,开盘,最高,最低,收盘,成交量,成交额\n${bar},10,10300\n`,
+      // tushare's daily: vol in lots, amount in thousand yuan.
+      tushare: `ts_code,trade_date,open,high,low,close,vol,amount\n600000.SH,${bar.replace(/-/g, '')},10,10.3\n`,
+      // baostock, zipline, Quandl: shares and yuan.
+      baostock: `date,open,high,low,close,volume,amount\n${bar},1000,10300\n`,
+    };
+    for (const [vendor, csv] of Object.entries(vendors)) {
+      const dir = temp.make();
+      writeFiles(dir, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': csv });
+      expect((await analyze(dir)).symbols['600000.SH'], vendor).toMatchObject({
+        rows_written: 1,
+        vwap_out_of_range_rows: 0,
+      });
+    }
+    // A Chinese-headed export counted in shares says so in its manifest; without one it reads as lots, 100× off.
+    const inShares = `日期,开盘,最高,最低,收盘,成交量,成交额\n${bar},1000,10300\n`;
+    const declared = temp.make();
+    writeFiles(declared, {
+      'calendar.csv': CALENDAR,
+      'manifest.json': JSON.stringify({ volume_unit: 'share', amount_unit: 'yuan' }),
+      'daily/600000.SH.csv': inShares,
+    });
+    expect((await analyze(declared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 0 });
+    const undeclared = temp.make();
+    writeFiles(undeclared, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': inShares });
+    expect((await analyze(undeclared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 1 });
+  });
+
   it('decodes a GB18030 header the same as its UTF-8 twin', async () => {
     const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf2cb3c9bdbbb6ee0a', 'hex');
     expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');
-    const body = '2024-03-04,10,11,9.5,10.5,100,1000\n2024-03-05,10.5,11,10,10.8,100,1060\n';
+    const body = '2024-03-04,10,11,9.5,10.5,1,1000\n2024-03-05,10.5,11,10,10.8,1,1060\n';
     const gbDir = temp.make();
     writeFiles(gbDir, { 'calendar.csv': CALENDAR, 'daily/000001.SZ.csv': Buffer.concat([header, Buffer.from(body)]) });
     const utfDir = temp.make();

@@ -1,6 +1,6 @@
 import type { AnalyzerSetup } from '../analyzerSetup';
 import { bomLength, decodeText } from '../decodeText';
-import { resolveHeaderColumns, type CanonicalColumn } from '../headerColumns';
+import { resolveHeaderColumns, unitMultipliers, type CanonicalColumn } from '../headerColumns';
 import { parseDateField } from '../parseDateField';
 import { INVALID_NUMBER, parseNumberField } from '../parseNumberField';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from '../scanCsvLine';
@@ -45,15 +45,13 @@ export function readCsvDiffHeader(bytes: Uint8Array, units: CsvUnits): CsvDiffHe
   const names = decodeText(bytes.subarray(headerStart, headerEnd)).text.split(',');
   const header = resolveHeaderColumns(names);
   if (header.indexes.date < 0) return null;
-  const tushare = header.tushareUnits;
   return {
     headerStart,
     headerEnd,
     bodyStart: Math.min(bytes.length, end + 1),
     dateCol: header.indexes.date,
     columns: Int32Array.from(DIFF_FIELDS, (field) => header.indexes[COLUMN_OF[field]]),
-    volumeMul: (units.volumeUnit ?? (tushare ? 'lot' : 'share')) === 'lot' ? 100 : 1,
-    amountMul: (units.amountUnit ?? (tushare ? 'thousand_yuan' : 'yuan')) === 'thousand_yuan' ? 1000 : 1,
+    ...unitMultipliers(header, units),
     fields: createFieldRanges(Math.max(64, header.fieldCount)),
   };
 }
