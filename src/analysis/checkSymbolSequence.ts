@@ -19,6 +19,8 @@ export interface SequenceInput {
   readonly limitSteps: LimitSteps;
   /** Non-A-share symbol: a breach is a return beyond ±50% and there are no limit hits. */
   readonly genericLimit: boolean;
+  /** The prices already carry the declared splits (see HeaderColumns): counted, never applied to the reference. */
+  readonly splitsInPrices: boolean;
   /** Listing day and the trading days without a limit after it; the judgements they may cover are deferred. */
   readonly ipo: { readonly listDay: number; readonly freeDays: number } | null;
   readonly counts: SymbolCounts;
@@ -50,7 +52,8 @@ let traceFlags = new Uint8Array(0);
  * - the limit reference is `pre_close` when given; else the previous valid close × f_prev / f_t when the adjustment
  *   factor changed (a missing adj_factor carries the previous one forward); else the previous valid close less a
  *   declared dividend, divided by a declared split ratio (the exchange's ex-rights price), so a declared action is
- *   never a breach. A gap is spanned by one return;
+ *   never a breach. Prices that already carry their splits (`splitsInPrices`) are not divided again. A gap is spanned
+ *   by one return;
  * - a declared action counts on every valid row that declares it (a split and a dividend on one row count two);
  * - a stale run is ≥ 5 valid rows with volume > 0 and the same close, zero-volume rows skipped, not run-breaking.
  * Judgements on the first trading days after an IPO are deferred: whether they fall in the no-limit window depends on
@@ -60,6 +63,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
   const { table, presentAt, validRowAt, counts, limitSteps, genericLimit } = input;
   const { open, high, low, close, volume, factor, preClose, split, dividend } = table;
   const capacity = input.maxDay - input.minDay + 1;
+  const applySplits = input.splitsInPrices ? 0 : 1;
   if (traceDays.length < capacity) {
     traceDays = new Int32Array(capacity * 2);
     traceFlags = new Uint8Array(capacity * 2);
@@ -107,7 +111,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     // has only ever seen small integers is recompiled when the first real ratio arrives.
     const splits = (rawSplit > 0 ? 1 : 0) & (rawSplit !== 1 ? 1 : 0);
     const dividends = rawDividend > 0 ? 1 : 0;
-    const r = splits === 1 ? rawSplit : 1;
+    const r = (splits & applySplits) === 1 ? rawSplit : 1;
     const d = dividends === 1 ? rawDividend : 0;
     actions += splits + dividends;
     let flag: number = Valid | (v === 0 ? ZeroVolume : 0);

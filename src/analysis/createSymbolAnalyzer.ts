@@ -86,7 +86,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     return { issues, counts: createEmptySymbolCounts(), board: boardForSymbol(info.symbol) };
   }
 
-  function sequence(info: SymbolInfo, board: Board, counts: SymbolCounts) {
+  function sequence(info: SymbolInfo, board: Board, counts: SymbolCounts, splitsInPrices: boolean) {
     const freeDays = info.listDay >= 0 ? ipoFreeDaysFor(board, info.listDay) : 0;
     const ipo = freeDays > 0 ? { listDay: info.listDay, freeDays } : null;
     const result = checkSymbolSequence({
@@ -97,6 +97,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       maxDay: ws.maxDay,
       limitSteps: limitStepsFor(board, info.isSt),
       genericLimit: board === 'other',
+      splitsInPrices,
       ipo,
       counts,
       notes,
@@ -154,7 +155,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
         counts.unsorted = 1;
         sample(CheckCode.UnsortedFile, -1, 0, 'rows are not in ascending date order');
       }
-      const { result, ipo } = sequence(info, board, counts);
+      const { result, ipo } = sequence(info, board, counts, read.splitsInPrices);
       flushIssueNotes(notes);
       return settle({ info, board, encoding: read.encoding, counts, notApplicable: [], sequence: result, ipo, issues });
     },
@@ -162,7 +163,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       if (!calendar || !dayCounts) throw new Error('A qlib bundle always carries its calendar.');
       const { issues, counts, board } = begin(info);
       const read = readQlibRows(fields, calendar.days, ws, counts, notes);
-      const { result, ipo } = sequence(info, board, counts);
+      const { result, ipo } = sequence(info, board, counts, false);
       flushIssueNotes(notes);
       const notApplicable = read.notApplicable;
       return complete(

@@ -56,7 +56,15 @@ export interface HeaderColumns {
   readonly missing: readonly CanonicalColumn[];
   /** The units this vendor's header implies (see unitMultipliers); a manifest's declared units take precedence. */
   readonly impliedUnits: CsvVolumeAmountUnits;
+  /**
+   * The prices already carry the declared splits: yfinance's `Stock Splits` column comes with Yahoo's split-adjusted
+   * prices, where zipline's `split` and Quandl's `split_ratio` come with raw ones.
+   */
+  readonly splitsInPrices: boolean;
 }
+
+// Split columns of exports whose prices are already split-adjusted (yfinance).
+const SPLIT_ADJUSTED_ALIASES: ReadonlySet<string> = new Set(['stock splits', 'stock_splits']);
 
 export interface CsvVolumeAmountUnits {
   readonly volumeUnit: 'share' | 'lot';
@@ -66,18 +74,23 @@ export interface CsvVolumeAmountUnits {
 export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
   const indexes = Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, -1])) as ColumnIndexes;
   const raw = new Set<string>();
+  let splitAlias = '';
   names.forEach((name, index) => {
     const key = name.trim().replace(/^"|"$/g, '').trim().toLowerCase();
     raw.add(key);
     const column = LOOKUP.get(key);
     // The first matching column wins, like a reader that takes the first occurrence of a duplicated header.
-    if (column !== undefined && indexes[column] === -1) indexes[column] = index;
+    if (column !== undefined && indexes[column] === -1) {
+      indexes[column] = index;
+      if (column === 'split') splitAlias = key;
+    }
   });
   return {
     indexes,
     fieldCount: names.length,
     missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
     impliedUnits: impliedUnits(raw),
+    splitsInPrices: SPLIT_ADJUSTED_ALIASES.has(splitAlias),
   };
 }
 

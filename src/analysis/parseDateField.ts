@@ -5,15 +5,18 @@ const DASH = 45;
 const SLASH = 47;
 
 /**
- * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`, optionally followed by
- * ` 00:00:00` (exports that write midnight timestamps). Returns a day number, or -1 when the field is not a date
- * (or lies outside 1970–2099).
+ * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`, optionally followed by a
+ * midnight time ` 00:00:00` or `T00:00:00` (exports that write timestamps), which may carry a UTC offset (`-04:00`,
+ * `+08:00`, `Z`: yfinance writes its daily bars at midnight in the exchange's time zone, so the date as written is the
+ * trading date). Returns a day number, or -1 when the field is not a date (or lies outside 1970–2099).
  */
 export function parseDateField(bytes: Uint8Array, start: number, end: number): number {
   let length = end - start;
+  if ((length === 25 || length === 23) && isUtcOffset(bytes, start + length - 6)) length -= 6;
+  else if ((length === 20 || length === 18) && bytes[start + length - 1] === UTC_Z) length -= 1;
   if (length === 19 || length === 17) {
     // Accept only a midnight time part; any other time of day is not a daily bar.
-    if (!isMidnightSuffix(bytes, end - 9)) return -1;
+    if (!isMidnightSuffix(bytes, start + length - 9)) return -1;
     length -= 9;
   }
   if (length === 10) {
@@ -65,8 +68,25 @@ function readDigits(bytes: Uint8Array, at: number, count: number): number {
 }
 
 const MIDNIGHT = [32, 48, 48, 58, 48, 48, 58, 48, 48]; // " 00:00:00"
+const ISO_T = 84;
+const UTC_Z = 90;
+const PLUS = 43;
+const COLON = 58;
 
+/** ` 00:00:00` or `T00:00:00` at `at`. */
 function isMidnightSuffix(bytes: Uint8Array, at: number): boolean {
-  for (let i = 0; i < MIDNIGHT.length; i++) if (bytes[at + i] !== MIDNIGHT[i]) return false;
+  if (bytes[at] !== MIDNIGHT[0] && bytes[at] !== ISO_T) return false;
+  for (let i = 1; i < MIDNIGHT.length; i++) if (bytes[at + i] !== MIDNIGHT[i]) return false;
   return true;
+}
+
+/** `+HH:MM` or `-HH:MM` at `at`. */
+function isUtcOffset(bytes: Uint8Array, at: number): boolean {
+  const sign = bytes[at];
+  return (
+    (sign === PLUS || sign === DASH) &&
+    bytes[at + 3] === COLON &&
+    readDigits(bytes, at + 1, 2) >= 0 &&
+    readDigits(bytes, at + 4, 2) >= 0
+  );
 }

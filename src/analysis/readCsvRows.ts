@@ -35,7 +35,7 @@ export function readCsvRows(
   options: CsvReadOptions,
   counts: SymbolCounts,
   notes: IssueNotes,
-): { encoding: TextEncodingName; unsorted: boolean } {
+): { encoding: TextEncodingName; unsorted: boolean; splitsInPrices: boolean } {
   const { table, firstRowAt, validRowAt } = ws;
   const { lineNumbers, tradingDays, seenDays } = options;
   // Header: the first non-blank line, decoded as UTF-8 or GB18030 (Chinese headers).
@@ -171,7 +171,7 @@ export function readCsvRows(
   counts.out_of_calendar_rows += offCalendarRows;
   noteCsvEvents(events, kept, table, notes);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
-  return { encoding: decoded.encoding, unsorted };
+  return { encoding: decoded.encoding, unsorted, splitsInPrices: header.splitsInPrices };
 }
 
 /** Rows that met checks 1–3: kind bits (1 parse error, 2 duplicate, 4 conflicting, 8 off calendar), day, line. */

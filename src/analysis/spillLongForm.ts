@@ -160,7 +160,13 @@ function readHeader(state: FileState, headerBytes: Buffer): void {
   state.lineNo = 1;
   state.symbolCol = header.indexes.symbol;
   // Everything the per-symbol analysis reads from a header; equal layouts parse every row the same way.
-  state.layout = JSON.stringify([decoded.encoding, header.fieldCount, header.impliedUnits, header.indexes]);
+  state.layout = JSON.stringify([
+    decoded.encoding,
+    header.fieldCount,
+    header.impliedUnits,
+    header.splitsInPrices,
+    header.indexes,
+  ]);
   // A range for every header column, so a symbol column far to the right is still read.
   state.fields = createFieldRanges(Math.max(64, header.fieldCount));
 }

@@ -52,6 +52,28 @@ describe('declared corporate actions', () => {
     expect(summary.bundle).toMatchObject({ declared_actions: 2, generic_rule_symbols: 2, cn_a_rule_symbols: 0 });
   });
 
+  it("yfinance: Yahoo's prices already carry the split its Stock Splits column declares, so it is counted, not applied", async () => {
+    // Apple's 4-for-1 of 2020-08-31 as yfinance's history() writes it: split-adjusted prices, midnight New York dates.
+    const rows = (splitHeader: string) =>
+      `Date,Open,High,Low,Close,Volume,Dividends,${splitHeader}\n` +
+      '2020-08-27 00:00:00-04:00,127.14,127.49,123.83,125.01,155552400,0.0,0.0\n' +
+      '2020-08-28 00:00:00-04:00,126.01,126.44,124.58,124.81,187630000,0.0,0.0\n' +
+      '2020-08-31 00:00:00-04:00,127.58,131.00,126.00,129.04,225702700,0.0,4.0\n' +
+      '2020-09-01 00:00:00-04:00,132.76,134.80,130.53,134.18,151948100,0.0,0.0\n';
+    const yahoo = temp.make();
+    writeFiles(yahoo, { 'daily/AAPL.csv': rows('Stock Splits') });
+    expect((await analyze(yahoo)).symbols['AAPL']).toMatchObject({
+      rows_written: 4,
+      parse_error_rows: 0,
+      declared_actions: 1,
+      limit_breaches: 0,
+    });
+    // The same prices under zipline's `split`, which comes with raw prices: the reference is 124.81 / 4, a breach.
+    const raw = temp.make();
+    writeFiles(raw, { 'daily/AAPL.csv': rows('split') });
+    expect((await analyze(raw)).symbols['AAPL']).toMatchObject({ declared_actions: 1, limit_breaches: 1 });
+  });
+
   it('zipline csvdir: dividend and split columns (0 and 1 mean none) on an A-share under its ±10% limit', async () => {
     const dir = temp.make();
     const header = 'date,open,high,low,close,volume,dividend,split';

@@ -41,7 +41,24 @@ describe('field parsers', () => {
     expect(date('20240229')).toBe('2024-02-29');
     expect(date('2024/02/29')).toBe('2024-02-29');
     expect(date('2024-02-29 00:00:00')).toBe('2024-02-29');
-    for (const bad of ['2023-02-29', '2024-13-01', '2024-1-5', '2024-02-29 15:00:00', '29/02/2024', '']) {
+    // Midnight in a stated time zone (yfinance writes its daily bars so) and ISO 8601's T: the date as written.
+    expect(date('2020-08-31 00:00:00-04:00')).toBe('2020-08-31');
+    expect(date('2024-02-29 00:00:00+08:00')).toBe('2024-02-29');
+    expect(date('2024-02-29T00:00:00')).toBe('2024-02-29');
+    expect(date('2024-02-29T00:00:00Z')).toBe('2024-02-29');
+    expect(date('20240229 00:00:00+08:00')).toBe('2024-02-29');
+    for (const bad of [
+      '2023-02-29',
+      '2024-13-01',
+      '2024-1-5',
+      '2024-02-29 15:00:00',
+      '2020-08-31 09:30:00-04:00',
+      '2020-08-31 00:00:00*04:00',
+      '2020-08-31 00:00:00-4:000',
+      '2020-08-31 00:00:00X',
+      '29/02/2024',
+      '',
+    ]) {
       expect(date(bad), bad).toBeNull();
     }
     expect(toDayNumber(1970, 1, 1)).toBe(0);
