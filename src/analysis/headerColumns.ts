@@ -85,6 +85,9 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
       if (column === 'split') splitAlias = key;
     }
   });
+  // pandas writes an unnamed index as a first column with an empty name: a price table indexed by date (JoinQuant's
+  // get_price(...).to_csv()) has its dates there.
+  if (indexes.date === -1 && names.length > 1 && names[0]!.trim().replace(/^"|"$/g, '').trim() === '') indexes.date = 0;
   return {
     indexes,
     fieldCount: names.length,

@@ -70,6 +70,32 @@ describe('csv-daily layouts and dialects', () => {
     expect((await analyze(undeclared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 1 });
   });
 
+  it("reads pandas' unnamed index column as the date (JoinQuant's get_price(...).to_csv()), a named date first", async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'calendar.csv': CALENDAR,
+      'daily/600000.XSHG.csv':
+        ',open,close,high,low,volume,money\n' +
+        '2024-03-04,7.03,7.07,7.11,7.00,35873400.0,253908211.0\n' +
+        '2024-03-05,7.07,7.13,7.16,7.05,42562800.0,302974523.0\n',
+      // An unnamed row number before a named date column: the named one is the date.
+      'daily/600001.SH.csv':
+        ',date,open,high,low,close,volume\n0,2024-03-04,10,11,9,10,100\n1,2024-03-05,10,11,9,10.2,100\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['600000.SH']).toMatchObject({
+      rows_written: 2,
+      parse_error_rows: 0,
+      vwap_out_of_range_rows: 0,
+      first_date: '2024-03-04',
+    });
+    expect(summary.symbols['600001.SH']).toMatchObject({
+      rows_written: 2,
+      parse_error_rows: 0,
+      last_date: '2024-03-05',
+    });
+  });
+
   it('decodes a GB18030 header the same as its UTF-8 twin', async () => {
     const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf2cb3c9bdbbb6ee0a', 'hex');
     expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');
