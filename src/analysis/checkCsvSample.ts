@@ -2,7 +2,7 @@ import { AppError, ErrorCode } from '../errors';
 import type { StageLog } from '../stages/progress';
 import { formatCount } from './bundleStats';
 import { decodeText } from './decodeText';
-import { REQUIRED_COLUMNS, resolveHeaderColumns, type ColumnIndexes } from './headerColumns';
+import { REQUIRED_COLUMNS, resolveHeaderColumns, skipHeaderContinuation, type ColumnIndexes } from './headerColumns';
 import { readHead, type CsvLayout } from './locateBundle';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
@@ -66,8 +66,9 @@ function checkHead(head: Buffer, complete: boolean, long: boolean): ColumnIndexe
   }
   if (long && header.indexes.symbol < 0) return 'the header has no symbol column';
   const fields = createFieldRanges();
-  let pos = firstBreak < 0 ? head.length : firstBreak + 1;
-  let lineNo = 1;
+  const body = skipHeaderContinuation(head, firstBreak < 0 ? head.length : firstBreak + 1, head.length, header);
+  let pos = body.pos;
+  let lineNo = 1 + body.lines;
   let rows = 0;
   while (rows < SAMPLE_ROWS && pos < head.length) {
     const lineEnd = head.indexOf(10, pos);

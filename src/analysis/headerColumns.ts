@@ -61,6 +61,11 @@ export interface HeaderColumns {
    * prices, where zipline's `split` and Quandl's `split_ratio` come with raw ones.
    */
   readonly splitsInPrices: boolean;
+  /**
+   * yfinance's `download()` writes a three-line header, `Price,Close,High,…` over `Ticker,AAPL,…` and `Date,,…`, with
+   * the dates in the first column: the two continuation lines to skip (see skipHeaderContinuation), else 0.
+   */
+  readonly continuationLines: number;
 }
 
 // Split columns of exports whose prices are already split-adjusted (yfinance).
@@ -86,16 +91,48 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     }
   });
   // pandas writes an unnamed index as a first column with an empty name: a price table indexed by date (JoinQuant's
-  // get_price(...).to_csv()) has its dates there.
-  if (indexes.date === -1 && names.length > 1 && names[0]!.trim().replace(/^"|"$/g, '').trim() === '') indexes.date = 0;
+  // get_price(...).to_csv()) has its dates there; under yfinance's `Price` header too (its index is named a line later).
+  const first = names.length > 1 ? names[0]!.trim().replace(/^"|"$/g, '').trim().toLowerCase() : null;
+  const yfinanceDownload = first === 'price' && indexes.date === -1;
+  if (indexes.date === -1 && (first === '' || yfinanceDownload)) indexes.date = 0;
   return {
     indexes,
     fieldCount: names.length,
     missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
     impliedUnits: impliedUnits(raw),
     splitsInPrices: SPLIT_ADJUSTED_ALIASES.has(splitAlias),
+    continuationLines: yfinanceDownload ? 2 : 0,
   };
 }
+
+const CONTINUATION_NAMES = new Set(['ticker', 'date']);
+
+/**
+ * Skips the header's continuation lines from `pos` (the line after the header), each only when its first field is
+ * one yfinance writes there (`Ticker`, `Date`); returns where the data begins and how many lines were skipped.
+ */
+export function skipHeaderContinuation(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  header: HeaderColumns,
+): { pos: number; lines: number } {
+  let lines = 0;
+  while (lines < header.continuationLines && pos < end) {
+    let lineEnd = pos;
+    while (lineEnd < end && bytes[lineEnd] !== NEWLINE) lineEnd++;
+    let fieldEnd = pos;
+    while (fieldEnd < lineEnd && bytes[fieldEnd] !== COMMA) fieldEnd++;
+    const name = Buffer.from(bytes.buffer, bytes.byteOffset + pos, fieldEnd - pos).toString('latin1');
+    if (!CONTINUATION_NAMES.has(name.trim().toLowerCase())) break;
+    pos = Math.min(end, lineEnd + 1);
+    lines++;
+  }
+  return { pos, lines };
+}
+
+const NEWLINE = 10;
+const COMMA = 44;
 
 /**
  * Volume and amount units by vendor, from the header: tushare's `daily` (`ts_code` with `vol`) gives lots (手) and

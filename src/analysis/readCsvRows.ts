@@ -1,7 +1,7 @@
 import { CheckCode } from './checkCodes';
 import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
-import { resolveHeaderColumns, unitMultipliers } from './headerColumns';
+import { resolveHeaderColumns, skipHeaderContinuation, unitMultipliers } from './headerColumns';
 import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
@@ -50,7 +50,9 @@ export function readCsvRows(
   lineNo++;
   const decoded = decodeText(bytes.subarray(pos, headerEnd));
   const header = resolveHeaderColumns(decoded.text.replace(/\r?\n$/, '').split(','));
-  pos = headerEnd;
+  const body = skipHeaderContinuation(bytes, headerEnd, end, header);
+  pos = body.pos;
+  lineNo += body.lines;
   // Every header column needs a stored range, or a required column past the capacity would read as missing.
   if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
   const lineAt = (n: number): number => (lineNumbers ? (lineNumbers[n - 1] ?? n) : n);

@@ -96,6 +96,23 @@ describe('csv-daily layouts and dialects', () => {
     });
   });
 
+  it("reads yfinance download()'s three-line header (Price, Ticker, Date) with the dates in the first column", async () => {
+    const dir = temp.make();
+    writeFiles(dir, {
+      'daily/AAPL.csv':
+        'Price,Close,High,Low,Open,Volume\n' +
+        'Ticker,AAPL,AAPL,AAPL,AAPL,AAPL\n' +
+        'Date,,,,,\n' +
+        '2024-01-02,185.64,188.44,183.89,187.15,82488700\n' +
+        '2024-01-03,184.25,185.88,183.43,184.22,58414500\n',
+      // The same header without its continuation lines: the next line is data, not skipped.
+      'daily/MSFT.csv': 'Price,Close,High,Low,Open,Volume\n2024-01-02,370.87,375.90,366.77,373.86,25258600\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['AAPL']).toMatchObject({ rows_written: 2, parse_error_rows: 0, first_date: '2024-01-02' });
+    expect(summary.symbols['MSFT']).toMatchObject({ rows_written: 1, parse_error_rows: 0 });
+  });
+
   it('decodes a GB18030 header the same as its UTF-8 twin', async () => {
     const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf2cb3c9bdbbb6ee0a', 'hex');
     expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');

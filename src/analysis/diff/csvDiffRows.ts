@@ -1,6 +1,6 @@
 import type { AnalyzerSetup } from '../analyzerSetup';
 import { bomLength, decodeText } from '../decodeText';
-import { resolveHeaderColumns, unitMultipliers, type CanonicalColumn } from '../headerColumns';
+import { resolveHeaderColumns, skipHeaderContinuation, unitMultipliers, type CanonicalColumn } from '../headerColumns';
 import { parseDateField } from '../parseDateField';
 import { INVALID_NUMBER, parseNumberField } from '../parseNumberField';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from '../scanCsvLine';
@@ -48,7 +48,7 @@ export function readCsvDiffHeader(bytes: Uint8Array, units: CsvUnits): CsvDiffHe
   return {
     headerStart,
     headerEnd,
-    bodyStart: Math.min(bytes.length, end + 1),
+    bodyStart: skipHeaderContinuation(bytes, Math.min(bytes.length, end + 1), bytes.length, header).pos,
     dateCol: header.indexes.date,
     columns: Int32Array.from(DIFF_FIELDS, (field) => header.indexes[COLUMN_OF[field]]),
     ...unitMultipliers(header, units),
