@@ -62,6 +62,12 @@ export interface HeaderColumns {
    */
   readonly splitsInPrices: boolean;
   /**
+   * The prices are adjusted and the factor turns them back into raw ones (raw = price ÷ factor, raw volume = volume ×
+   * factor): a column named `factor`, as JoinQuant's get_price and qlib's CSV sources write it. tushare's `adj_factor`
+   * comes with raw prices.
+   */
+  readonly pricesAdjusted: boolean;
+  /**
    * yfinance's `download()` writes a three-line header, `Price,Close,High,…` over `Ticker,AAPL,…` and `Date,,…`, with
    * the dates in the first column: the two continuation lines to skip (see skipHeaderContinuation), else 0.
    */
@@ -80,6 +86,7 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
   const indexes = Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, -1])) as ColumnIndexes;
   const raw = new Set<string>();
   let splitAlias = '';
+  let factorAlias = '';
   names.forEach((name, index) => {
     const key = name.trim().replace(/^"|"$/g, '').trim().toLowerCase();
     raw.add(key);
@@ -88,6 +95,7 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     if (column !== undefined && indexes[column] === -1) {
       indexes[column] = index;
       if (column === 'split') splitAlias = key;
+      if (column === 'adj_factor') factorAlias = key;
     }
   });
   // pandas writes an unnamed index as a first column with an empty name: a price table indexed by date (JoinQuant's
@@ -101,6 +109,7 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
     impliedUnits: impliedUnits(raw),
     splitsInPrices: SPLIT_ADJUSTED_ALIASES.has(splitAlias),
+    pricesAdjusted: factorAlias === 'factor',
     continuationLines: yfinanceDownload ? 2 : 0,
   };
 }

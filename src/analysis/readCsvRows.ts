@@ -6,6 +6,7 @@ import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
+import { roundHalfUp } from './roundHalfUp';
 import { ensureRowCapacity, sameRowValues, type RowTable } from './rowTable';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import type { SymbolWorkspace } from './symbolWorkspace';
@@ -172,6 +173,7 @@ export function readCsvRows(
   counts.conflicting_duplicates += conflicts;
   counts.out_of_calendar_rows += offCalendarRows;
   noteCsvEvents(events, kept, table, notes);
+  if (header.pricesAdjusted) toRawPrices(table);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
   return { encoding: decoded.encoding, unsorted, splitsInPrices: header.splitsInPrices };
 }
@@ -187,6 +189,30 @@ interface CsvEvents {
 
 // Reused from one file to the next (each thread has its own module state).
 let csvEvents = createCsvEvents(1024);
+
+/**
+ * Adjusted prices back to raw ones, as the exchange traded them (the limits apply to those): prices ÷ factor and
+ * volume × factor, rounded to 0.001 as the qlib reader does. A row without a usable factor takes the one before it in
+ * the file (the first usable one for the rows before any).
+ */
+function toRawPrices(table: RowTable): void {
+  const { open, high, low, close, preClose, volume, factor } = table;
+  let f = NaN;
+  for (let row = 0; row < table.length && !(f > 0 && f < Infinity); row++) f = factor[row]!;
+  if (!(f > 0 && f < Infinity)) return;
+  for (let row = 0; row < table.length; row++) {
+    const own = factor[row]!;
+    f = own > 0 && own < Infinity ? own : f;
+    factor[row] = f;
+    const scale = 1000 / f;
+    open[row] = roundHalfUp(open[row]! * scale) / 1000;
+    high[row] = roundHalfUp(high[row]! * scale) / 1000;
+    low[row] = roundHalfUp(low[row]! * scale) / 1000;
+    close[row] = roundHalfUp(close[row]! * scale) / 1000;
+    preClose[row] = roundHalfUp(preClose[row]! * scale) / 1000;
+    volume[row] = roundHalfUp(volume[row]! * f * 1000) / 1000;
+  }
+}
 
 function createCsvEvents(capacity: number): CsvEvents {
   return {

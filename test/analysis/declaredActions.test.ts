@@ -74,6 +74,31 @@ describe('declared corporate actions', () => {
     expect((await analyze(raw)).symbols['AAPL']).toMatchObject({ declared_actions: 1, limit_breaches: 1 });
   });
 
+  it("JoinQuant's and qlib's `factor` comes with adjusted prices: read back to raw, a 10-for-10 bonus is no breach", async () => {
+    // Forward-adjusted prices around a 10-for-10 bonus issue (the factor goes 0.5 → 1): raw closes 20.00, 10.20, 10.25.
+    const rows = (factorHeader: string, withPreClose: boolean) =>
+      `,open,close,high,low,volume,money,${factorHeader}${withPreClose ? ',pre_close' : ''}\n` +
+      `2024-03-04,9.90,10.00,10.05,9.85,200000.0,2000000.0,0.5${withPreClose ? ',9.95' : ''}\n` +
+      `2024-03-05,10.10,10.20,10.30,10.00,400000.0,4080000.0,1.0${withPreClose ? ',10.00' : ''}\n` +
+      `2024-03-06,10.20,10.25,10.40,10.15,380000.0,3895000.0,1.0${withPreClose ? ',10.20' : ''}\n`;
+    for (const withPreClose of [true, false]) {
+      const dir = temp.make();
+      writeFiles(dir, { 'daily/600000.XSHG.csv': rows('factor', withPreClose) });
+      expect((await analyze(dir)).symbols['600000.SH'], `pre_close ${withPreClose}`).toMatchObject({
+        rows_written: 3,
+        parse_error_rows: 0,
+        vwap_out_of_range_rows: 0,
+        adj_factor_changes: 1,
+        limit_breaches: 0,
+      });
+    }
+    // The same numbers under tushare's `adj_factor`, which comes with raw prices: 10.00 → 10.20 against a reference of
+    // 10.00 × 0.5 / 1 is +104 %, a breach.
+    const raw = temp.make();
+    writeFiles(raw, { 'daily/600000.XSHG.csv': rows('adj_factor', false) });
+    expect((await analyze(raw)).symbols['600000.SH']).toMatchObject({ adj_factor_changes: 1, limit_breaches: 1 });
+  });
+
   it('zipline csvdir: dividend and split columns (0 and 1 mean none) on an A-share under its ±10% limit', async () => {
     const dir = temp.make();
     const header = 'date,open,high,low,close,volume,dividend,split';
