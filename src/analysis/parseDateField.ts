@@ -5,7 +5,8 @@ const DASH = 45;
 const SLASH = 47;
 
 /**
- * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`, optionally followed by a
+ * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` (month and day may drop their zero padding,
+ * `2024/3/4`, as spreadsheets save them) or `YYYYMMDD`, optionally followed by a
  * midnight time ` 00:00:00` or `T00:00:00` (exports that write timestamps), which may carry a UTC offset (`-04:00`,
  * `+08:00`, `Z`: yfinance writes its daily bars at midnight in the exchange's time zone, so the date as written is the
  * trading date). Returns a day number, or -1 when the field is not a date (or lies outside 1970–2099).
@@ -32,10 +33,25 @@ export function parseDateField(bytes: Uint8Array, start: number, end: number): n
     const year = readDigits(bytes, start, 4);
     const month = readDigits(bytes, start + 4, 2);
     const day = readDigits(bytes, start + 6, 2);
-    if (year < 0 || month < 0 || day < 0) return -1;
-    return dayOf(year, month, day);
+    if (year >= 0 && month >= 0 && day >= 0) return dayOf(year, month, day);
   }
-  return -1;
+  return length === 8 || length === 9 ? unpaddedDate(bytes, start, start + length) : -1;
+}
+
+/** `2024/3/4` or `2024-03-4`: a month and day without their zero padding, as a spreadsheet saves them. */
+function unpaddedDate(bytes: Uint8Array, start: number, end: number): number {
+  const sep = bytes[start + 4];
+  if (sep !== DASH && sep !== SLASH) return -1;
+  const second = bytes.indexOf(sep, start + 5);
+  if (second < 0 || second >= end) return -1;
+  const monthDigits = second - start - 5;
+  const dayDigits = end - second - 1;
+  if (monthDigits < 1 || monthDigits > 2 || dayDigits < 1 || dayDigits > 2) return -1;
+  const year = readDigits(bytes, start, 4);
+  const month = readDigits(bytes, start + 5, monthDigits);
+  const day = readDigits(bytes, second + 1, dayDigits);
+  if (year < 0 || month < 0 || day < 0) return -1;
+  return dayOf(year, month, day);
 }
 
 // The day number of the first of every month from 1970 to 2099 and the month's length: a date is two lookups, not
