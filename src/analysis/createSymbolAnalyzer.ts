@@ -7,6 +7,7 @@ import { createIssueNotes, flushIssueNotes } from './issueNotes';
 import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
 import { ipoFreeDaysFor, limitStepsFor, ruleSetFor } from './limitRules';
+import type { IpoWindow } from './placeOnCalendar';
 import {
   createEmptySymbolCounts,
   toSymbolMetrics,
@@ -55,7 +56,7 @@ interface Pending {
   readonly counts: SymbolCounts;
   readonly notApplicable: readonly SymbolCountMetric[];
   readonly sequence: SequenceResult;
-  readonly ipo: { listDay: number; freeDays: number } | null;
+  readonly ipo: IpoWindow | null;
   readonly issues: SymbolIssues;
 }
 
@@ -87,8 +88,12 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   }
 
   function sequence(info: SymbolInfo, board: Board, counts: SymbolCounts, splitsInPrices: boolean) {
-    const freeDays = info.listDay >= 0 ? ipoFreeDaysFor(board, info.listDay) : 0;
-    const ipo = freeDays > 0 ? { listDay: info.listDay, freeDays } : null;
+    // Without a listing date (qlib binary, or no instruments.csv) a symbol is taken to have listed on its first day;
+    // placeOnCalendar drops that guess when the first day is the calendar's first (the data simply starts there).
+    const inferred = info.listDay < 0;
+    const listDay = inferred ? ws.minDay : info.listDay;
+    const freeDays = listDay >= 0 && listDay <= ws.maxDay ? ipoFreeDaysFor(board, listDay) : 0;
+    const ipo = freeDays > 0 ? { listDay, freeDays, inferred } : null;
     const result = checkSymbolSequence({
       table: ws.table,
       presentAt: ws.presentAt,

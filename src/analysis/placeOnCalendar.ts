@@ -5,10 +5,17 @@ import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import { LimitKind } from './judgeLimit';
 import type { SymbolCounts } from './metricNames';
 
+/** A listing's trading days without a limit; `inferred` when the listing day is the symbol's first day of data. */
+export interface IpoWindow {
+  readonly listDay: number;
+  readonly freeDays: number;
+  readonly inferred: boolean;
+}
+
 export interface PlacementInput {
   readonly trace: DayTrace;
   readonly deferred: readonly DeferredLimit[];
-  readonly ipo: { readonly listDay: number; readonly freeDays: number } | null;
+  readonly ipo: IpoWindow | null;
   readonly calendar: CalendarIndex;
   readonly counts: SymbolCounts;
   readonly days: DayCounts;
@@ -114,7 +121,9 @@ function placeDeferred(input: PlacementInput, cals: Int32Array): void {
   const { trace, calendar, counts, days, notes } = input;
   if (input.deferred.length === 0 || input.ipo === null) return;
   const listIndex = calendar.indexOnOrAfter(input.ipo.listDay);
-  const freeUntil = listIndex < 0 ? -1 : listIndex + input.ipo.freeDays;
+  // A symbol whose data starts on the calendar's first day did not list there as far as the bundle can tell.
+  const listed = listIndex > 0 || (listIndex === 0 && !input.ipo.inferred);
+  const freeUntil = listed ? listIndex + input.ipo.freeDays : -1;
   let chain = false;
   let prevAt = -2;
   for (const item of input.deferred) {
