@@ -18,6 +18,8 @@ const firstLine = new Int32Array(DAY_LIMIT).fill(-1);
 const newSeen = new Uint8Array(DAY_LIMIT);
 const oldValues = new Float64Array(DIFF_FIELDS.length);
 const newValues = new Float64Array(DIFF_FIELDS.length);
+const oldTol = new Float64Array(DIFF_FIELDS.length);
+const newTol = new Float64Array(DIFF_FIELDS.length);
 // Lines compared in one go while the files agree: doubled after each agreeing run, back to the minimum after a miss.
 const MIN_RUN = 16;
 const MAX_RUN = 4096;
@@ -89,9 +91,9 @@ export function compareCsvFiles(
     if (first === copyOf) return diff.same(day);
     const [from, to] = [lineStart[first]!, lineEndAt[first]!];
     if (sameHeader && newBytes.compare(oldBytes, from, to, start, end) === 0) return diff.same(day);
-    const oldTol = readLineValues(oldBytes, from, to, oh, oldValues);
-    const newTol = readLineValues(newBytes, start, end, nh, newValues);
-    diff.compare(day, oldValues, newValues, oldTol, newTol);
+    const oldFactorTol = readLineValues(oldBytes, from, to, oh, oldValues, oldTol);
+    const newFactorTol = readLineValues(newBytes, start, end, nh, newValues, newTol);
+    diff.compare(day, oldValues, newValues, oldFactorTol, newFactorTol, oldTol, newTol);
   };
 
   const newLength = newBytes.length;

@@ -16,9 +16,18 @@ export interface SymbolDiffBuilder {
   same(day: number): void;
   /**
    * Compares one date present in both bundles. Values are in DIFF_FIELDS order, raw (see DIFF_FIELDS); the factor
-   * tolerances are each factor's own rounding, absolute (half a unit of the last decimal written, or float32's).
+   * tolerances are each factor's own rounding, absolute (half a unit of the last decimal written, or float32's);
+   * `oldTol` and `newTol`, by field, how far a raw value read back from an adjusted one may be off (see readLineValues).
    */
-  compare(day: number, old: Float64Array, next: Float64Array, oldFactorTol: number, newFactorTol: number): void;
+  compare(
+    day: number,
+    old: Float64Array,
+    next: Float64Array,
+    oldFactorTol: number,
+    newFactorTol: number,
+    oldTol?: Float64Array,
+    newTol?: Float64Array,
+  ): void;
   finish(symbol: string, change: Exclude<SymbolChange, 'unchanged'> | null): SymbolDiff;
 }
 
@@ -60,12 +69,13 @@ export function createSymbolDiff(relative: number): SymbolDiffBuilder {
     added: (count = 1) => void (rowsAdded += count),
     removed: (count = 1) => void (rowsRemoved += count),
     same,
-    compare(day, old, next, oldFactorTol, newFactorTol) {
+    compare(day, old, next, oldFactorTol, newFactorTol, oldTol, newTol) {
       let raw = false;
       for (let field = 0; field < FACTOR; field++) {
         const a = old[field]!;
         const b = next[field]!;
         if (sameValue(a, b, relative)) continue;
+        if (Math.abs(a - b) <= (oldTol?.[field] ?? 0) + (newTol?.[field] ?? 0)) continue;
         raw = true;
         sample(day, field, a, b);
       }

@@ -20,6 +20,8 @@ export interface CsvDiffHeader {
   readonly columns: Int32Array;
   readonly volumeMul: number;
   readonly amountMul: number;
+  /** Adjusted prices with their factor (see HeaderColumns.pricesAdjusted): read back to raw ones, as the analysis does. */
+  readonly pricesAdjusted: boolean;
   /** Field ranges of the line last scanned (sized for every header column). */
   readonly fields: FieldRanges;
 }
@@ -52,6 +54,7 @@ export function readCsvDiffHeader(bytes: Uint8Array, units: CsvUnits): CsvDiffHe
     dateCol: header.indexes.date,
     columns: Int32Array.from(DIFF_FIELDS, (field) => header.indexes[COLUMN_OF[field]]),
     ...unitMultipliers(header, units),
+    pricesAdjusted: header.pricesAdjusted,
     fields: createFieldRanges(Math.max(64, header.fieldCount)),
   };
 }
@@ -84,7 +87,8 @@ export function lineDay(bytes: Uint8Array, start: number, end: number, header: C
 /**
  * Parses a line's DIFF_FIELDS into `out` (NaN where a column is absent or empty, -Infinity where it is not a number),
  * with the units applied; returns the factor's rounding as written (half a unit of its last decimal; 0 for an integer
- * or no factor).
+ * or no factor). Adjusted prices are read back to raw ones (÷ factor, volume × factor), and `tol` gets how far each
+ * raw value may be off from the rounding of the adjusted one (0 for values read as written).
  */
 export function readLineValues(
   bytes: Uint8Array,
@@ -92,11 +96,13 @@ export function readLineValues(
   end: number,
   header: CsvDiffHeader,
   out: Float64Array,
+  tol: Float64Array,
 ): number {
   const { fields, columns } = header;
   scanCsvLine(bytes, start, end, fields);
   let factorTol = 0;
   for (let i = 0; i < DIFF_FIELDS.length; i++) {
+    tol[i] = 0;
     const column = columns[i]!;
     if (column < 0 || column >= fields.count) {
       out[i] = NaN;
@@ -107,9 +113,24 @@ export function readLineValues(
     const value = parseNumberField(bytes, from, to);
     out[i] = value === INVALID_NUMBER ? value : value * (i === 4 ? header.volumeMul : i === 5 ? header.amountMul : 1);
     if (i === FACTOR) factorTol = roundingOf(bytes, from, to);
+    else if (header.pricesAdjusted) tol[i] = roundingOf(bytes, from, to) * (i === 4 ? header.volumeMul : 1);
+  }
+  const factor = out[FACTOR]!;
+  if (header.pricesAdjusted && factor > 0 && factor < Infinity) {
+    for (const i of PRICE_FIELDS) {
+      out[i] = out[i]! / factor;
+      tol[i] = tol[i]! / factor;
+    }
+    out[VOLUME] = out[VOLUME]! * factor;
+    tol[VOLUME] = tol[VOLUME]! * factor;
   }
   return factorTol;
 }
+
+const PRICE_FIELDS = (['open', 'high', 'low', 'close', 'pre_close'] as const).map((field) =>
+  DIFF_FIELDS.indexOf(field),
+);
+const VOLUME = DIFF_FIELDS.indexOf('volume');
 
 /** Half a unit of the last decimal written (`1.234` → 0.0005); 0 for an integer, which is taken as exact. */
 function roundingOf(bytes: Uint8Array, start: number, end: number): number {

@@ -15,6 +15,8 @@ export interface DayRows {
   values: Float64Array;
   /** Rounding of each row's factor as stored, absolute. */
   factorTol: Float64Array;
+  /** By row and field: how far a raw value read back from an adjusted one may be off (see readLineValues). */
+  tol: Float64Array;
 }
 
 export function createDayRows(capacity = 4096): DayRows {
@@ -23,6 +25,7 @@ export function createDayRows(capacity = 4096): DayRows {
     days: new Int32Array(capacity),
     values: new Float64Array(capacity * WIDTH),
     factorTol: new Float64Array(capacity),
+    tol: new Float64Array(capacity * WIDTH),
   };
 }
 
@@ -33,7 +36,8 @@ function ensureCapacity(rows: DayRows, capacity: number): void {
   grown.days.set(rows.days);
   grown.values.set(rows.values);
   grown.factorTol.set(rows.factorTol);
-  Object.assign(rows, { days: grown.days, values: grown.values, factorTol: grown.factorTol });
+  grown.tol.set(rows.tol);
+  Object.assign(rows, { days: grown.days, values: grown.values, factorTol: grown.factorTol, tol: grown.tol });
 }
 
 const QLIB_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'amount', 'factor'] as const;
@@ -100,6 +104,7 @@ export function collectQlibRows(fields: ReadonlyMap<string, Uint8Array>, calenda
     factorTol[row] = hasFactor ? factor * FLOAT32_ROUNDING : 0;
     row++;
   }
+  into.tol.fill(0, 0, row * WIDTH); // qlib values are compared relative to their float32 rounding instead
   into.length = row;
 }
 
@@ -124,9 +129,11 @@ export function collectCsvRows(bytes: Buffer, units: CsvUnits, into: DayRows): v
   lines.sort((a, b) => a.day - b.day);
   ensureCapacity(into, lines.length);
   const row = new Float64Array(WIDTH);
+  const rowTol = new Float64Array(WIDTH);
   for (const [i, line] of lines.entries()) {
-    into.factorTol[i] = readLineValues(bytes, line.start, line.end, header, row);
+    into.factorTol[i] = readLineValues(bytes, line.start, line.end, header, row, rowTol);
     into.values.set(row, i * WIDTH);
+    into.tol.set(rowTol, i * WIDTH);
     into.days[i] = line.day;
   }
   into.length = lines.length;
@@ -152,6 +159,8 @@ export function compareDayRows(old: DayRows, next: DayRows, diff: SymbolDiffBuil
         next.values.subarray(j * WIDTH, j * WIDTH + WIDTH),
         old.factorTol[i]!,
         next.factorTol[j]!,
+        old.tol.subarray(i * WIDTH, i * WIDTH + WIDTH),
+        next.tol.subarray(j * WIDTH, j * WIDTH + WIDTH),
       );
       i++;
       j++;

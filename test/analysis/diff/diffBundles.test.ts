@@ -137,6 +137,53 @@ describe('diffBundles finds exactly the changes the generator booked', () => {
     expect(same.totals).toMatchObject({ symbols_unchanged: 17, rows_added: 0, days_added: 0 });
   });
 
+  it("forward-adjusted prices (JoinQuant's factor) re-adjusted after a bonus issue are re-adjusted, not restated", async () => {
+    const [oldDir, newDir] = [join(root, 'fq-old'), join(root, 'fq-new')];
+    const header = ',open,high,low,close,volume,money,factor';
+    const bar = (day: string, price: string, volume: number, money: number, factor: string): string =>
+      `${day},${price},${price},${price},${price},${volume},${money},${factor}`;
+    const files = (rows: Record<string, string[]>): Record<string, string> =>
+      Object.fromEntries(Object.entries(rows).map(([name, lines]) => [name, `${[header, ...lines].join('\n')}\n`]));
+    const write = async (dir: string, contents: Record<string, string>): Promise<void> => {
+      for (const [name, text] of Object.entries(contents)) await dirSink(dir)(`daily/${name}`, Buffer.from(text));
+    };
+    await write(
+      oldDir,
+      files({
+        '600000.XSHG.csv': [
+          bar('2024-03-04', '10.23', 1000, 10230, '1.0'),
+          bar('2024-03-05', '10.31', 1000, 10310, '1.0'),
+        ],
+        '600001.XSHG.csv': [
+          bar('2024-03-04', '10.23', 1000, 10230, '1.0'),
+          bar('2024-03-05', '10.31', 1000, 10310, '1.0'),
+        ],
+      }),
+    );
+    // A 10-for-10 on 2024-03-06 halves the history (rounded to the fen: 5.115 → 5.12) and doubles its volume. The
+    // second symbol's 2024-03-04 also changed: 5.25 is a raw 10.50, a restatement.
+    await write(
+      newDir,
+      files({
+        '600000.XSHG.csv': [
+          bar('2024-03-04', '5.12', 2000, 10230, '0.5'),
+          bar('2024-03-05', '5.16', 2000, 10310, '0.5'),
+          bar('2024-03-06', '5.20', 1000, 5200, '1.0'),
+        ],
+        '600001.XSHG.csv': [
+          bar('2024-03-04', '5.25', 2000, 10230, '0.5'),
+          bar('2024-03-05', '5.16', 2000, 10310, '0.5'),
+          bar('2024-03-06', '5.20', 1000, 5200, '1.0'),
+        ],
+      }),
+    );
+    const diff = await diffBundles(oldDir, newDir, ctx(), { workers: 0 });
+    expect(bySymbol(diff)).toMatchObject({
+      '600000.SH': { readjusted: true, rows_restated: 0, rows_added: 1 },
+      '600001.SH': { readjusted: true, rows_restated: 1, first_restated_date: '2024-03-04' },
+    });
+  });
+
   it('stops with CANCELLED when the signal is aborted', async () => {
     const pair = pairs.get('csv-daily')!;
     const controller = new AbortController();
