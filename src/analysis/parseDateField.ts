@@ -6,10 +6,10 @@ const SLASH = 47;
 
 /**
  * Parses a date field straight from bytes: `YYYY-MM-DD`, `YYYY/MM/DD` (month and day may drop their zero padding,
- * `2024/3/4`, as spreadsheets save them) or `YYYYMMDD`, optionally followed by a
- * midnight time ` 00:00:00` or `T00:00:00` (exports that write timestamps), which may carry a UTC offset (`-04:00`,
- * `+08:00`, `Z`: yfinance writes its daily bars at midnight in the exchange's time zone, so the date as written is the
- * trading date). Returns a day number, or -1 when the field is not a date (or lies outside 1970–2099).
+ * `2024/3/4`, as spreadsheets save them) or `YYYYMMDD`, optionally followed by a midnight time ` 00:00:00` or
+ * `T00:00:00` (exports that write timestamps), which may carry a UTC offset (`-04:00`, `+08:00`, `Z`: yfinance writes
+ * its daily bars at midnight in the exchange's time zone, so the date as written is the trading date). Returns a day
+ * number, or -1 when the field is not a date (or lies outside 1970–2099).
  */
 export function parseDateField(bytes: Uint8Array, start: number, end: number): number {
   let length = end - start;
