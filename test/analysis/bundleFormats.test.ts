@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
@@ -8,16 +6,10 @@ import { getCurrentAnalysis } from '../../src/analysis/getCurrentAnalysis';
 import { openDatabase } from '../../src/db/openDatabase';
 import { isAppError } from '../../src/errors';
 import { createTempDirs, createTestContext } from './analysisTestKit';
+import { writeTree } from './bundleTrees';
 
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
-
-function writeFiles(root: string, files: Record<string, string | Buffer>): void {
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), data);
-  }
-}
 
 const CALENDAR = 'date\n2024-03-04\n2024-03-05\n2024-03-06\n2024-03-07\n2024-03-08\n';
 const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
@@ -25,7 +17,7 @@ const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext()
 describe('csv-daily layouts and dialects', () => {
   it('matches Chinese headers by name, not position (akshare orders open, close, high, low)', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': CALENDAR,
       'daily/600000.SH.csv':
         '日期,股票代码,开盘,收盘,最高,最低,成交量,成交额\n' +
@@ -50,7 +42,7 @@ describe('csv-daily layouts and dialects', () => {
     };
     for (const [vendor, csv] of Object.entries(vendors)) {
       const dir = temp.make();
-      writeFiles(dir, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': csv });
+      await writeTree(dir, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': csv });
       expect((await analyze(dir)).symbols['600000.SH'], vendor).toMatchObject({
         rows_written: 1,
         vwap_out_of_range_rows: 0,
@@ -59,20 +51,20 @@ describe('csv-daily layouts and dialects', () => {
     // A Chinese-headed export counted in shares says so in its manifest; without one it reads as lots, 100× off.
     const inShares = `日期,开盘,最高,最低,收盘,成交量,成交额\n${bar},1000,10300\n`;
     const declared = temp.make();
-    writeFiles(declared, {
+    await writeTree(declared, {
       'calendar.csv': CALENDAR,
       'manifest.json': JSON.stringify({ volume_unit: 'share', amount_unit: 'yuan' }),
       'daily/600000.SH.csv': inShares,
     });
     expect((await analyze(declared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 0 });
     const undeclared = temp.make();
-    writeFiles(undeclared, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': inShares });
+    await writeTree(undeclared, { 'calendar.csv': CALENDAR, 'daily/600000.SH.csv': inShares });
     expect((await analyze(undeclared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 1 });
   });
 
   it("reads pandas' unnamed index column as the date (JoinQuant's get_price(...).to_csv()), a named date first", async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': CALENDAR,
       'daily/600000.XSHG.csv':
         ',open,close,high,low,volume,money\n' +
@@ -98,7 +90,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it("reads yfinance download()'s three-line header (Price, Ticker, Date) with the dates in the first column", async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'daily/AAPL.csv':
         'Price,Close,High,Low,Open,Volume\n' +
         'Ticker,AAPL,AAPL,AAPL,AAPL,AAPL\n' +
@@ -118,9 +110,12 @@ describe('csv-daily layouts and dialects', () => {
     expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');
     const body = '2024-03-04,10,11,9.5,10.5,1,1000\n2024-03-05,10.5,11,10,10.8,1,1060\n';
     const gbDir = temp.make();
-    writeFiles(gbDir, { 'calendar.csv': CALENDAR, 'daily/000001.SZ.csv': Buffer.concat([header, Buffer.from(body)]) });
+    await writeTree(gbDir, {
+      'calendar.csv': CALENDAR,
+      'daily/000001.SZ.csv': Buffer.concat([header, Buffer.from(body)]),
+    });
     const utfDir = temp.make();
-    writeFiles(utfDir, {
+    await writeTree(utfDir, {
       'calendar.csv': CALENDAR,
       'daily/000001.SZ.csv': `日期,开盘,最高,最低,收盘,成交量,成交额\n${body}`,
     });
@@ -137,7 +132,7 @@ describe('csv-daily layouts and dialects', () => {
       '2024/03/05,10.5,11,10,10.8,100\r\n' +
       '2024-03-06 00:00:00,10.8,11,10,10.9,100\r\n' +
       '2024-03-07 09:30:00,10.9,11,10,10.7,100\r\n';
-    writeFiles(dir, { 'calendar.csv': CALENDAR, 'daily/300750.SZ.csv.gz': gzipSync(Buffer.from(csv)) });
+    await writeTree(dir, { 'calendar.csv': CALENDAR, 'daily/300750.SZ.csv.gz': gzipSync(Buffer.from(csv)) });
     const metrics = (await analyze(dir)).symbols['300750.SZ']!;
     // An intraday timestamp is not a daily bar: a parse error without a usable date.
     expect(metrics).toMatchObject({
@@ -151,7 +146,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it('reads a long-form file with a symbol column, tushare units and newest-first order', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': CALENDAR,
       // vol in lots (手) and amount in thousand yuan: VWAP = 10.5 * 1000 / (10 * 100) = 10.5, inside [9.9, 10.8].
       'daily.csv':
@@ -168,7 +163,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it('descends through a single top-level folder and ignores macOS and Windows litter', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'export/bundle/calendar.csv': CALENDAR,
       'export/bundle/daily/688001.SH.csv': 'date,open,high,low,close,volume\n2024-03-04,10,11,9,10,100\n',
       'export/bundle/daily/.DS_Store': 'x',
@@ -181,7 +176,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it('derives the calendar from the union of dates when calendar.csv is absent, never counting weekends', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'daily/600000.SH.csv':
         'date,open,high,low,close,volume\n2024-03-04,10,11,9,10,100\n2024-03-06,10,11,9,10.2,100\n',
       'daily/600001.SH.csv': 'date,open,high,low,close,volume\n2024-03-05,10,11,9,10,100\n2024-03-09,10,11,9,10,100\n',
@@ -202,7 +197,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it('counts every row of a file without the required columns as a parse error', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': CALENDAR,
       'daily/600000.SH.csv': 'date,open,close\n2024-03-04,10,10.5\n2024-03-05,10,10.5\n',
     });
@@ -211,7 +206,7 @@ describe('csv-daily layouts and dialects', () => {
 
   it('rejects a directory without data files with BUNDLE_INVALID', async () => {
     const dir = temp.make();
-    writeFiles(dir, { 'readme.txt': 'hello', 'other/notes.txt': 'x' });
+    await writeTree(dir, { 'readme.txt': 'hello', 'other/notes.txt': 'x' });
     await expect(analyze(dir)).rejects.toSatisfy((error) => isAppError(error, 'BUNDLE_INVALID'));
   });
 });

@@ -1,18 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { createTempDirs, createTestContext } from './analysisTestKit';
+import { writeTree } from './bundleTrees';
 
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
-
-function writeFiles(root: string, files: Record<string, string>): void {
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), data);
-  }
-}
 
 const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
 
@@ -32,7 +24,7 @@ const quandlRows = (ticker: string, declare: boolean): string[] => [
 describe('declared corporate actions', () => {
   it('Quandl WIKI long form: a declared 7:1 split and dividend are no breach; the same jump undeclared is', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'WIKI_PRICES.csv': [QUANDL_HEADER, ...quandlRows('AAPL', true), ...quandlRows('AAPX', false)].join('\n') + '\n',
     });
     const summary = await analyze(dir);
@@ -61,7 +53,7 @@ describe('declared corporate actions', () => {
       '2020-08-31 00:00:00-04:00,127.58,131.00,126.00,129.04,225702700,0.0,4.0\n' +
       '2020-09-01 00:00:00-04:00,132.76,134.80,130.53,134.18,151948100,0.0,0.0\n';
     const yahoo = temp.make();
-    writeFiles(yahoo, { 'daily/AAPL.csv': rows('Stock Splits') });
+    await writeTree(yahoo, { 'daily/AAPL.csv': rows('Stock Splits') });
     expect((await analyze(yahoo)).symbols['AAPL']).toMatchObject({
       rows_written: 4,
       parse_error_rows: 0,
@@ -70,7 +62,7 @@ describe('declared corporate actions', () => {
     });
     // The same prices under zipline's `split`, which comes with raw prices: the reference is 124.81 / 4, a breach.
     const raw = temp.make();
-    writeFiles(raw, { 'daily/AAPL.csv': rows('split') });
+    await writeTree(raw, { 'daily/AAPL.csv': rows('split') });
     expect((await analyze(raw)).symbols['AAPL']).toMatchObject({ declared_actions: 1, limit_breaches: 1 });
   });
 
@@ -83,7 +75,7 @@ describe('declared corporate actions', () => {
       `2024-03-06,10.20,10.25,10.40,10.15,380000.0,3895000.0,1.0${withPreClose ? ',10.20' : ''}\n`;
     for (const withPreClose of [true, false]) {
       const dir = temp.make();
-      writeFiles(dir, { 'daily/600000.XSHG.csv': rows('factor', withPreClose) });
+      await writeTree(dir, { 'daily/600000.XSHG.csv': rows('factor', withPreClose) });
       expect((await analyze(dir)).symbols['600000.SH'], `pre_close ${withPreClose}`).toMatchObject({
         rows_written: 3,
         parse_error_rows: 0,
@@ -95,7 +87,7 @@ describe('declared corporate actions', () => {
     // The same numbers under tushare's `adj_factor`, which comes with raw prices: 10.00 → 10.20 against a reference of
     // 10.00 × 0.5 / 1 is +104 %, a breach.
     const raw = temp.make();
-    writeFiles(raw, { 'daily/600000.XSHG.csv': rows('adj_factor', false) });
+    await writeTree(raw, { 'daily/600000.XSHG.csv': rows('adj_factor', false) });
     expect((await analyze(raw)).symbols['600000.SH']).toMatchObject({ adj_factor_changes: 1, limit_breaches: 1 });
   });
 
@@ -111,7 +103,7 @@ describe('declared corporate actions', () => {
         `2024-03-07,4.40,4.45,4.38,4.42,2000,0,${split}`,
         '2024-03-08,4.42,4.48,4.40,4.45,2000,0,1',
       ].join('\n');
-    writeFiles(dir, {
+    await writeTree(dir, {
       'daily/600000.SH.csv': `${header}\n${rows('1.30', '2')}\n`,
       'daily/600001.SH.csv': `${header}\n${rows('0', '1')}\n`,
     });
@@ -124,7 +116,7 @@ describe('declared corporate actions', () => {
 
   it("tushare's dividend fields: cash_div_tax and stk_div (bonus shares per share, so 10-for-10 is a ratio of 2)", async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'daily/000001.SZ.csv':
         'trade_date,open,high,low,close,vol,cash_div_tax,stk_div\n' +
         '20240304,20.00,20.20,19.80,20.00,100,,\n' +
@@ -138,7 +130,7 @@ describe('declared corporate actions', () => {
 
   it('a change of adj_factor on the same row is the adjustment: the declared split is counted, not applied twice', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'daily/600000.SH.csv':
         'date,open,high,low,close,volume,adj_factor,split\n' +
         '2024-03-04,10.00,10.10,9.90,10.00,1000,1,1\n' +

@@ -1,18 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { createTempDirs, createTestContext } from './analysisTestKit';
+import { qlibBin, writeTree } from './bundleTrees';
 
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
-
-function writeFiles(root: string, files: Record<string, string | Buffer>): void {
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), data);
-  }
-}
 
 const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
 
@@ -27,18 +19,11 @@ function csv(firstDay: number, closes: readonly number[]): string {
   return ['date,open,high,low,close,volume', ...rows].join('\n') + '\n';
 }
 
-function dayBin(start: number, values: readonly number[]): Buffer {
-  const bytes = Buffer.alloc(4 * (values.length + 1));
-  bytes.writeFloatLE(start, 0);
-  values.forEach((value, i) => bytes.writeFloatLE(value, 4 * (i + 1)));
-  return bytes;
-}
-
 function qlibFeatures(dir: string, start: number, closes: readonly number[]): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
   for (const field of ['open', 'high', 'low', 'close'])
-    files[`features/${dir}/${field}.day.bin`] = dayBin(start, closes);
-  files[`features/${dir}/volume.day.bin`] = dayBin(
+    files[`features/${dir}/${field}.day.bin`] = qlibBin(start, closes);
+  files[`features/${dir}/volume.day.bin`] = qlibBin(
     start,
     closes.map(() => 1000),
   );
@@ -48,7 +33,7 @@ function qlibFeatures(dir: string, start: number, closes: readonly number[]): Re
 describe('IPO no-limit windows', () => {
   it('applies the window from instruments.csv list_date: no breach inside it, a breach after it', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': ['date', ...DAYS].join('\n') + '\n',
       'instruments.csv': 'symbol,list_date\n688001.SH,2024-03-05\n',
       'daily/688001.SH.csv': csv(1, IPO_CLOSES),
@@ -58,7 +43,7 @@ describe('IPO no-limit windows', () => {
 
   it('without a listing date, takes a symbol that starts after the calendar begins to have listed on its first day', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendar.csv': ['date', ...DAYS].join('\n') + '\n',
       'daily/688001.SH.csv': csv(1, IPO_CLOSES),
       // The same closes from the calendar's first day: nothing says it listed then, so +150% is a breach too.
@@ -71,7 +56,7 @@ describe('IPO no-limit windows', () => {
 
   it('does the same for qlib binary, which carries no listing dates', async () => {
     const dir = temp.make();
-    writeFiles(dir, {
+    await writeTree(dir, {
       'calendars/day.txt': DAYS.join('\n') + '\n',
       ...qlibFeatures('sh688001', 1, IPO_CLOSES),
       ...qlibFeatures('sh688002', 0, IPO_CLOSES),

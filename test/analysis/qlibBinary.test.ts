@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundle, analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
@@ -15,6 +14,7 @@ import { createZipWriter } from '../../scripts/zip/createZipWriter';
 import { QLIB_EXPRESSIBLE_FAMILIES } from '../../scripts/bundleGenerator/defectFamilies';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTempDirs, createTestContext } from './analysisTestKit';
+import { qlibBin, writeTree } from './bundleTrees';
 
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
@@ -28,34 +28,19 @@ const NOT_IN_QLIB = [
   'declared_actions',
 ];
 
-/** A qlib `<field>.day.bin`: float32 LE, the calendar index of the first value, then the values. */
-function dayBin(start: number, values: readonly number[]): Buffer {
-  const bytes = Buffer.alloc(4 * (values.length + 1));
-  bytes.writeFloatLE(start, 0);
-  values.forEach((value, i) => bytes.writeFloatLE(value, 4 * (i + 1)));
-  return bytes;
-}
-
-function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), data);
-  }
-}
-
 /** One symbol's fields from raw closes: adjusted = raw × factor, volume ÷ factor, o=h=l=c. */
 function qlibSymbol(closes: readonly number[], factors: readonly number[], start = 0): Record<string, Buffer> {
   const adjusted = closes.map((close, i) => close * factors[i]!);
   return {
-    'open.day.bin': dayBin(start, adjusted),
-    'high.day.bin': dayBin(start, adjusted),
-    'low.day.bin': dayBin(start, adjusted),
-    'close.day.bin': dayBin(start, adjusted),
-    'volume.day.bin': dayBin(
+    'open.day.bin': qlibBin(start, adjusted),
+    'high.day.bin': qlibBin(start, adjusted),
+    'low.day.bin': qlibBin(start, adjusted),
+    'close.day.bin': qlibBin(start, adjusted),
+    'volume.day.bin': qlibBin(
       start,
       factors.map((f) => 1000 / f),
     ),
-    'factor.day.bin': dayBin(start, factors),
+    'factor.day.bin': qlibBin(start, factors),
   };
 }
 
@@ -96,7 +81,7 @@ describe('qlib binary bundles', () => {
   it('checks limits on raw prices (adjusted ÷ factor) with the board rules of SH, SZ and BJ names, generic otherwise', async () => {
     const dir = temp.make();
     const steady = [1, 1, 1, 1, 1];
-    writeTree(dir, {
+    await writeTree(dir, {
       'calendars/day.txt': CALENDAR,
       'instruments/all.txt': 'SH600000\t2024-03-04\t2024-03-08\n',
       // A 2:1 split folded into the factor: raw 10 → 5, adjusted continuous. Not a breach.
@@ -198,11 +183,11 @@ describe('qlib binary bundles', () => {
   it('reports unreadable and mismatched field files as issues without failing the symbol', async () => {
     const dir = temp.make();
     const files = qlibSymbol([10, 10.1, 10.2, 10.3, 10.2], [1, 1, 1, 1, 1]);
-    writeTree(dir, {
+    await writeTree(dir, {
       'calendars/day.txt': CALENDAR,
       ...prefixed('sh600000', { ...files, 'amount.day.bin': Buffer.from([1, 2, 3]) }),
       // close starts a day later than the other fields, and runs past the calendar's end.
-      ...prefixed('sh600001', { ...files, 'close.day.bin': dayBin(1, [10, 10.1, 10.2, 10.3, 10.2]) }),
+      ...prefixed('sh600001', { ...files, 'close.day.bin': qlibBin(1, [10, 10.1, 10.2, 10.3, 10.2]) }),
     });
     const db = openDatabase(':memory:');
     try {
