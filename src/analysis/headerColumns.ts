@@ -87,8 +87,8 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
   const raw = new Set<string>();
   let splitAlias = '';
   let factorAlias = '';
-  names.forEach((name, index) => {
-    const key = name.trim().replace(/^"|"$/g, '').trim().toLowerCase();
+  const keys = names.map((name) => name.trim().replace(/^"|"$/g, '').trim().toLowerCase());
+  keys.forEach((key, index) => {
     raw.add(key);
     const column = LOOKUP.get(key);
     // The first matching column wins, like a reader that takes the first occurrence of a duplicated header.
@@ -100,7 +100,7 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
   });
   // pandas writes an unnamed index as a first column with an empty name: a price table indexed by date (JoinQuant's
   // get_price(...).to_csv()) has its dates there; under yfinance's `Price` header too (its index is named a line later).
-  const first = names.length > 1 ? names[0]!.trim().replace(/^"|"$/g, '').trim().toLowerCase() : null;
+  const first = keys.length > 1 ? keys[0] : null;
   const yfinanceDownload = first === 'price' && indexes.date === -1;
   if (indexes.date === -1 && (first === '' || yfinanceDownload)) indexes.date = 0;
   return {

@@ -25,8 +25,8 @@ export interface SymbolDiffBuilder {
     next: Float64Array,
     oldFactorTol: number,
     newFactorTol: number,
-    oldTol?: Float64Array,
-    newTol?: Float64Array,
+    oldTol: Float64Array,
+    newTol: Float64Array,
   ): void;
   finish(symbol: string, change: Exclude<SymbolChange, 'unchanged'> | null): SymbolDiff;
 }
@@ -75,7 +75,7 @@ export function createSymbolDiff(relative: number): SymbolDiffBuilder {
         const a = old[field]!;
         const b = next[field]!;
         if (sameValue(a, b, relative)) continue;
-        if (Math.abs(a - b) <= (oldTol?.[field] ?? 0) + (newTol?.[field] ?? 0)) continue;
+        if (Math.abs(a - b) <= oldTol[field]! + newTol[field]!) continue;
         raw = true;
         sample(day, field, a, b);
       }
