@@ -6,7 +6,7 @@ import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
-import { roundHalfUp } from './roundHalfUp';
+import { rawPriceOf, rawScale, rawVolumeOf } from './rawValues';
 import { ensureRowCapacity, sameRowValues, type RowTable } from './rowTable';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import type { SymbolWorkspace } from './symbolWorkspace';
@@ -192,7 +192,7 @@ let csvEvents = createCsvEvents(1024);
 
 /**
  * Adjusted prices back to raw ones, as the exchange traded them (the limits apply to those): prices ÷ factor and
- * volume × factor, rounded to 0.001 as the qlib reader does. A row without a usable factor takes the one before it in
+ * volume × factor, rounded as the qlib reader does (see rawValues). A row without a usable factor takes the one before it in
  * the file (the first usable one for the rows before any).
  */
 function toRawPrices(table: RowTable): void {
@@ -204,13 +204,13 @@ function toRawPrices(table: RowTable): void {
     const own = factor[row]!;
     f = own > 0 && own < Infinity ? own : f;
     factor[row] = f;
-    const scale = 1000 / f;
-    open[row] = roundHalfUp(open[row]! * scale) / 1000;
-    high[row] = roundHalfUp(high[row]! * scale) / 1000;
-    low[row] = roundHalfUp(low[row]! * scale) / 1000;
-    close[row] = roundHalfUp(close[row]! * scale) / 1000;
-    preClose[row] = roundHalfUp(preClose[row]! * scale) / 1000;
-    volume[row] = roundHalfUp(volume[row]! * f * 1000) / 1000;
+    const scale = rawScale(f);
+    open[row] = rawPriceOf(open[row]!, scale);
+    high[row] = rawPriceOf(high[row]!, scale);
+    low[row] = rawPriceOf(low[row]!, scale);
+    close[row] = rawPriceOf(close[row]!, scale);
+    preClose[row] = rawPriceOf(preClose[row]!, scale);
+    volume[row] = rawVolumeOf(volume[row]!, f);
   }
 }
 
