@@ -77,6 +77,13 @@ export interface LimitSteps {
 
 const STEPS = new Map<string, LimitSteps>();
 
+// Every board's steps are made before any analysis runs: when the loops' optimised code has seen only one board's
+// arrays and a second board's are created later, V8 widens the field's type and throws that code away.
+for (const board of ['sh_main', 'sz_main', 'chinext', 'star', 'bj', 'other'] as const) {
+  limitStepsFor(board, false);
+  limitStepsFor(board, true);
+}
+
 /**
  * A board's and ST status's rule changes, newest first, for limitPercentAt: the per-day loop asks for every row, so
  * the few changes are compared directly. Data rather than a function per board, so that the loop's call always goes
