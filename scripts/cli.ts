@@ -1,21 +1,21 @@
 // People's command line: `market-data` (bin/market-data.js) or `npm run cli -- …`: analyze, diff, make-bundle, submit
 // (USAGE).
 import { isAppError } from '../src/errors';
-import { runAnalyzeCommand } from './cli/analyzeCommand';
-import { runDiffCommand } from './cli/diffCommand';
-import { runMakeBundleCommand } from './cli/makeBundleCommand';
-import { runSubmitCommand } from './cli/submitCommand';
 import { USAGE, UsageError } from './cli/usageError';
+
+// Each command's modules load only when it runs, so a command starts without loading the others'.
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
-    if (command === 'analyze') await runAnalyzeCommand(rest, controller.signal);
-    else if (command === 'diff') await runDiffCommand(rest, controller.signal);
-    else if (command === 'make-bundle') await runMakeBundleCommand(rest);
-    else if (command === 'submit') return await runSubmitCommand(rest, controller.signal);
+    if (command === 'analyze')
+      await (await import('./cli/analyzeCommand.js')).runAnalyzeCommand(rest, controller.signal);
+    else if (command === 'diff') await (await import('./cli/diffCommand.js')).runDiffCommand(rest, controller.signal);
+    else if (command === 'make-bundle') await (await import('./cli/makeBundleCommand.js')).runMakeBundleCommand(rest);
+    else if (command === 'submit')
+      return await (await import('./cli/submitCommand.js')).runSubmitCommand(rest, controller.signal);
     else if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;

@@ -1,7 +1,17 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export const WORKER_FILE = join(__dirname, 'analysisWorker.js');
+
+/**
+ * Default worker count: one per core (at most 2 — the writer stays on the main thread), and none when this module is
+ * not running from compiled JavaScript (tests load the TypeScript sources, which a worker cannot execute).
+ */
+export function defaultWorkerCount(): number {
+  return __filename.endsWith('.js') && existsSync(WORKER_FILE) ? Math.min(2, availableParallelism()) : 0;
+}
 
 // Workers started ahead of an analysis, waiting to be taken, each with the listener that drops it if it fails first.
 const waiting = new Map<Worker, () => void>();

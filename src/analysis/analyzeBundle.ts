@@ -5,7 +5,7 @@ import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { LIMIT_RULES_VERSION } from './limitRules';
 import type { BundleSummary, BundleTotals, SymbolMetrics } from './metricNames';
 import { runBundleAnalysis, type BundleInput } from './runBundleAnalysis';
-import { defaultWorkerCount } from './runSymbolJobs';
+import { defaultWorkerCount } from './analysisWorkerPool';
 
 // 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
 const ANALYZER_VERSION = '2.0.0';

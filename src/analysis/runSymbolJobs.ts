@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorCode as ErrorCodeType } from '../errors';
 import { cancelledError, throwIfCancelled } from '../stages/stageContext';
@@ -34,14 +33,6 @@ export interface SymbolJobsResult {
   readonly days: DayCounts;
   /** The calendar the checks ran on: the setup's, or the union of every weekday date seen. */
   readonly calendar: Int32Array;
-}
-
-/**
- * Default worker count: one per core (at most 2 — the writer stays on the main thread), and none when this module is
- * not running from compiled JavaScript (tests load the TypeScript sources, which a worker cannot execute).
- */
-export function defaultWorkerCount(): number {
-  return __filename.endsWith('.js') && existsSync(WORKER_FILE) ? Math.min(2, availableParallelism()) : 0;
 }
 
 /**
