@@ -1,4 +1,5 @@
 import { CheckCode } from './checkCodes';
+import { unitsFromRows } from './amountDecades';
 import { checkRowValues } from './checkRowValues';
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
 import { resolveHeaderColumns, skipHeaderContinuation, unitMultipliers } from './headerColumns';
@@ -62,7 +63,6 @@ export function readCsvRows(
   }
   const ix = header.indexes;
   const usable = header.missing.length === 0;
-  const units = unitMultipliers(header, options);
   // Column indexes and the field ranges as locals: the loop below runs once per row.
   const [dateCol, openCol, highCol, lowCol, closeCol, volumeCol] = [
     ix.date,
@@ -174,6 +174,10 @@ export function readCsvRows(
   counts.out_of_calendar_rows += offCalendarRows;
   noteCsvEvents(events, kept, table, notes);
   if (header.pricesAdjusted) toRawPrices(table);
+  // Units manifest.json declares are taken as they are; otherwise the rows may outvote the header's.
+  const headerUnits = unitMultipliers(header, options);
+  const declared = options.volumeUnit !== null || options.amountUnit !== null;
+  const units = declared ? headerUnits : unitsFromRows(table, headerUnits);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
   return { encoding: decoded.encoding, unsorted, splitsInPrices: header.splitsInPrices };
 }

@@ -62,6 +62,41 @@ describe('csv-daily layouts and dialects', () => {
     expect((await analyze(undeclared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 1 });
   });
 
+  it('takes the units from the rows when most of them say another unit than the header and nothing declares one', async () => {
+    const days = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'];
+    // Each day 1,000 shares (10 lots) for 10,300 yuan, a VWAP of 10.30 inside [9.90, 10.80]; `amounts` by day.
+    const rows = (volume: number, amounts: readonly number[]) =>
+      days.map((day, i) => `${day},10.00,10.80,9.90,10.50,${volume},${amounts[i]}\n`).join('');
+    const yuan = days.map(() => 10300);
+    const vwapRows = async (tree: Record<string, string>) => {
+      const dir = temp.make();
+      await writeTree(dir, { 'calendar.csv': CALENDAR, ...tree });
+      return (await analyze(dir)).symbols['600000.SH']!.vwap_out_of_range_rows;
+    };
+    const chinese = '日期,开盘,最高,最低,收盘,成交量,成交额\n';
+    const english = 'date,open,high,low,close,volume,amount\n';
+    // A Chinese-headed export counted in shares, and an English-headed one counted in lots.
+    expect(await vwapRows({ 'daily/600000.SH.csv': chinese + rows(1000, yuan) })).toBe(0);
+    expect(await vwapRows({ 'daily/600000.SH.csv': english + rows(10, yuan) })).toBe(0);
+    // What manifest.json declares is taken as it is, even against the rows.
+    const lots = JSON.stringify({ volume_unit: 'lot', amount_unit: 'yuan' });
+    expect(await vwapRows({ 'manifest.json': lots, 'daily/600000.SH.csv': chinese + rows(1000, yuan) })).toBe(5);
+    // Rows that mostly agree with the header keep its units; the one 100× off is still out of range.
+    const oneOff = [10300, 10300, 103, 10300, 10300];
+    expect(await vwapRows({ 'daily/600000.SH.csv': chinese + rows(10, oneOff) })).toBe(1);
+    // A power of ten no vendor writes is no unit: every row stays out of range.
+    expect(
+      await vwapRows({
+        'daily/600000.SH.csv':
+          english +
+          rows(
+            1000,
+            days.map(() => 0.0103),
+          ),
+      }),
+    ).toBe(5);
+  });
+
   it("reads pandas' unnamed index column as the date (JoinQuant's get_price(...).to_csv()), a named date first", async () => {
     const dir = temp.make();
     await writeTree(dir, {

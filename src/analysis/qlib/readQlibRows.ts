@@ -1,10 +1,10 @@
 import { endianness } from 'node:os';
+import { countDecade, createDecadeCounts, medianDecade, type DecadeCounts } from '../amountDecades';
 import { CheckCode } from '../checkCodes';
 import { checkRowValues } from '../checkRowValues';
 import { Note, noteIssue, type IssueNotes } from '../issueNotes';
 import type { SymbolCountMetric, SymbolCounts } from '../metricNames';
 import { rawPriceOf, rawScale, rawVolumeOf } from '../rawValues';
-import { roundHalfUp } from '../roundHalfUp';
 import { ensureRowCapacity } from '../rowTable';
 import type { SymbolWorkspace } from '../symbolWorkspace';
 
@@ -85,7 +85,7 @@ export function readQlibRows(
     factor: alignQlibSeries(series.get('factor'), first, last),
   };
   const start = table.length;
-  const decades = new Int32Array(DECADES);
+  const decades = createDecadeCounts();
   const written = copyQlibDays(aligned, calendar, first, missing.length === 0, ws, notes, decades);
   // What the format never carries, filled once per symbol rather than per row.
   table.line.fill(0, start, table.length);
@@ -94,7 +94,7 @@ export function readQlibRows(
   table.dividend.fill(NaN, start, table.length);
   if (!series.has('factor')) table.factor.fill(NaN, start, table.length);
   counts.rows_written += written;
-  const units = { amountMul: medianDecade(decades), volumeMul: 1 };
+  const units = { amountMul: 10 ** (medianDecade(decades).decade ?? 0), volumeMul: 1 };
   checkRowValues(table, start, null, validRowAt, units, counts, notes);
   return { notApplicable };
 }
@@ -126,7 +126,7 @@ function copyQlibDays(
   complete: boolean,
   ws: SymbolWorkspace,
   notes: IssueNotes,
-  decades: Int32Array,
+  decades: DecadeCounts,
 ): number {
   const { open, high, low, close, volume, amount, factor: factors } = fields;
   const { table, presentAt } = ws;
@@ -179,8 +179,7 @@ function copyQlibDays(
     tFactor[row] = factor;
     // Every 32nd row is plenty for a median (about 80 of a 10-year symbol), and log10 is not free.
     if ((row & 31) === 0 && whole === 1 && a > 0 && rawVolume > 0 && rawClose > 0) {
-      const decade = roundHalfUp(Math.log10((rawClose * rawVolume) / a)) + DECADE_ZERO;
-      if (decade >= 0 && decade < DECADES) decades[decade]!++;
+      countDecade(decades, rawClose, rawVolume, a);
     }
     row += whole;
   }
@@ -211,26 +210,6 @@ export function alignQlibSeries(series: QlibSeries | undefined, first: number, l
 function firstFinite(values: Float32Array): number | undefined {
   for (const value of values) if (value > 0 && value < Infinity) return value;
   return undefined;
-}
-
-// Powers of ten from 1e-10 to 1e10 are told apart; a unit outside them is no unit.
-const DECADES = 21;
-const DECADE_ZERO = 10;
-
-/**
- * The power of ten nearest the median row's close × volume / amount: the unit that turns amount / volume into a
- * price (the median, so a few unit errors do not move it). Rows are counted per power of ten, no sort needed.
- */
-function medianDecade(decades: Int32Array): number {
-  let total = 0;
-  for (const count of decades) total += count;
-  if (total === 0) return 1;
-  let seen = 0;
-  for (let decade = 0; decade < DECADES; decade++) {
-    seen += decades[decade]!;
-    if (seen * 2 > total) return 10 ** (decade - DECADE_ZERO);
-  }
-  return 1;
 }
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
