@@ -19,18 +19,19 @@ export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 
 export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
 
-// Header aliases of the CSV layouts in the wild (English and the Chinese headers of akshare-style exports), matched
-// case-insensitively after trimming. Columns are matched by name, never by position:
-// akshare orders them open, close, high, low.
+// Header aliases of the CSV layouts in the wild (English, the Chinese headers of akshare-style exports, and the names
+// terminal exports such as Wind's and Choice's use, 开盘价 or 成交金额), matched case-insensitively after trimming and
+// after taking off a unit note (see UNIT_NOTE). Columns are matched by name, never by position: akshare orders them
+// open, close, high, low.
 const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
-  date: ['date', 'trade_date', 'tradedate', 'datetime', '日期'],
-  open: ['open', '开盘'],
-  high: ['high', '最高'],
-  low: ['low', '最低'],
-  close: ['close', '收盘'],
+  date: ['date', 'trade_date', 'tradedate', 'datetime', '日期', '交易日期'],
+  open: ['open', '开盘', '开盘价'],
+  high: ['high', '最高', '最高价'],
+  low: ['low', '最低', '最低价'],
+  close: ['close', '收盘', '收盘价'],
   volume: ['volume', 'vol', '成交量'],
-  amount: ['amount', 'money', 'turnover', 'total_turnover', '成交额'],
-  pre_close: ['pre_close', 'preclose', 'prev_close', '昨收'],
+  amount: ['amount', 'money', 'turnover', 'total_turnover', '成交额', '成交金额'],
+  pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '昨收盘'],
   adj_factor: ['adj_factor', 'factor'],
   // Declared corporate actions. A split ratio r means new price = old price / r (zipline csvdir `split`, Quandl WIKI
   // `split_ratio`, yfinance `Stock Splits`: 7 for Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none). tushare's
@@ -39,7 +40,7 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   split: ['split', 'split_ratio', 'stock splits', 'stock_splits', 'splits'],
   stock_dividend: ['stk_div'],
   dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'cash_div_tax', 'cash_div'],
-  symbol: ['symbol', 'ts_code', 'code', '股票代码', 'ticker', 'order_book_id', 'instrument'],
+  symbol: ['symbol', 'ts_code', 'code', '股票代码', '证券代码', '代码', 'ticker', 'order_book_id', 'instrument'],
 };
 
 const LOOKUP = new Map<string, CanonicalColumn>(
@@ -79,15 +80,32 @@ const SPLIT_ADJUSTED_ALIASES: ReadonlySet<string> = new Set(['stock splits', 'st
 
 export interface CsvVolumeAmountUnits {
   readonly volumeUnit: 'share' | 'lot';
-  readonly amountUnit: 'yuan' | 'thousand_yuan';
+  readonly amountUnit: 'yuan' | 'thousand_yuan' | 'ten_thousand_yuan';
 }
+
+// A unit written into a column's name, `成交量(股)` or `成交额（千元）`, as Chinese terminal exports do: the name is
+// matched without it, and for volume and amount it is the file's own statement of the unit.
+const UNIT_NOTE = /\s*[(（]\s*([^()（）]+?)\s*[)）]$/;
+const VOLUME_NOTES: Readonly<Record<string, CsvVolumeAmountUnits['volumeUnit']>> = { 股: 'share', 手: 'lot' };
+const AMOUNT_NOTES: Readonly<Record<string, CsvVolumeAmountUnits['amountUnit']>> = {
+  元: 'yuan',
+  千元: 'thousand_yuan',
+  万元: 'ten_thousand_yuan',
+};
 
 export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
   const indexes = Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, -1])) as ColumnIndexes;
   const raw = new Set<string>();
   let splitAlias = '';
   let factorAlias = '';
-  const keys = names.map((name) => name.trim().replace(/^"|"$/g, '').trim().toLowerCase());
+  const unitNotes = new Map<number, string>();
+  const keys = names.map((name, index) => {
+    const key = name.trim().replace(/^"|"$/g, '').trim().toLowerCase();
+    const note = LOOKUP.has(key) ? null : UNIT_NOTE.exec(key);
+    if (note === null) return key;
+    unitNotes.set(index, note[1]!);
+    return key.slice(0, note.index);
+  });
   keys.forEach((key, index) => {
     raw.add(key);
     const column = LOOKUP.get(key);
@@ -107,7 +125,7 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     indexes,
     fieldCount: names.length,
     missing: REQUIRED_COLUMNS.filter((column) => indexes[column] === -1),
-    impliedUnits: impliedUnits(raw),
+    impliedUnits: impliedUnits(raw, unitNotes.get(indexes.volume), unitNotes.get(indexes.amount)),
     splitsInPrices: SPLIT_ADJUSTED_ALIASES.has(splitAlias),
     pricesAdjusted: factorAlias === 'factor',
     continuationLines: yfinanceDownload ? 2 : 0,
@@ -144,15 +162,34 @@ const NEWLINE = 10;
 const COMMA = 44;
 
 /**
- * Volume and amount units by vendor, from the header: tushare's `daily` (`ts_code` with `vol`) gives lots (手) and
- * thousand yuan; akshare's `stock_zh_a_hist` (Chinese headers, `成交量`) gives lots and yuan; anything else, shares and
- * yuan (baostock, JoinQuant, zipline, Quandl, and akshare's English-headed `stock_zh_a_daily`).
+ * Volume and amount units from the header: a unit note on the column's name (see UNIT_NOTE) when it has one, else by
+ * vendor: tushare's `daily` (`ts_code` with `vol`) gives lots (手) and thousand yuan; akshare's `stock_zh_a_hist`
+ * (Chinese headers, `成交量`) gives lots and yuan; anything else, shares and yuan (baostock, JoinQuant, zipline, Quandl,
+ * and akshare's English-headed `stock_zh_a_daily`).
  */
-function impliedUnits(names: ReadonlySet<string>): CsvVolumeAmountUnits {
+function impliedUnits(
+  names: ReadonlySet<string>,
+  volumeNote: string | undefined,
+  amountNote: string | undefined,
+): CsvVolumeAmountUnits {
+  const vendor = vendorUnits(names);
+  return {
+    volumeUnit: (volumeNote !== undefined ? VOLUME_NOTES[volumeNote] : undefined) ?? vendor.volumeUnit,
+    amountUnit: (amountNote !== undefined ? AMOUNT_NOTES[amountNote] : undefined) ?? vendor.amountUnit,
+  };
+}
+
+function vendorUnits(names: ReadonlySet<string>): CsvVolumeAmountUnits {
   if (names.has('ts_code') && names.has('vol')) return { volumeUnit: 'lot', amountUnit: 'thousand_yuan' };
   if (names.has('成交量')) return { volumeUnit: 'lot', amountUnit: 'yuan' };
   return { volumeUnit: 'share', amountUnit: 'yuan' };
 }
+
+const AMOUNT_MULTIPLIERS: Readonly<Record<CsvVolumeAmountUnits['amountUnit'], number>> = {
+  yuan: 1,
+  thousand_yuan: 1000,
+  ten_thousand_yuan: 10_000,
+};
 
 /** Multipliers that turn a file's volume into shares and its amount into yuan: declared units first, else implied. */
 export function unitMultipliers(
@@ -161,5 +198,5 @@ export function unitMultipliers(
 ): { volumeMul: number; amountMul: number } {
   const volumeUnit = declared.volumeUnit ?? header.impliedUnits.volumeUnit;
   const amountUnit = declared.amountUnit ?? header.impliedUnits.amountUnit;
-  return { volumeMul: volumeUnit === 'lot' ? 100 : 1, amountMul: amountUnit === 'thousand_yuan' ? 1000 : 1 };
+  return { volumeMul: volumeUnit === 'lot' ? 100 : 1, amountMul: AMOUNT_MULTIPLIERS[amountUnit] };
 }

@@ -62,6 +62,37 @@ describe('csv-daily layouts and dialects', () => {
     expect((await analyze(undeclared)).symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 1 });
   });
 
+  it("reads terminal exports' names and the units noted in them (成交量(股), 成交金额（万元）)", async () => {
+    const dir = temp.make();
+    await writeTree(dir, {
+      'calendar.csv': CALENDAR,
+      // Wind-style: units in ASCII parentheses; the shares noted overrule the lots a Chinese header otherwise implies.
+      'daily/600000.SH.csv':
+        '日期,代码,开盘价(元),最高价(元),最低价(元),收盘价(元),成交量(股),成交额(元)\n' +
+        '2024-03-04,600000.SH,10.00,10.80,9.90,10.50,1000,10300\n',
+      // Choice-style: full-width parentheses, lots and ten thousand yuan.
+      'daily/600001.SH.csv':
+        '交易日期,开盘价,最高价,最低价,收盘价,前收盘价,成交量（手）,成交金额（万元）\n' +
+        '2024-03-04,10.00,10.80,9.90,10.50,10.00,10,1.03\n' +
+        '2024-03-05,10.00,10.80,9.90,10.50,9.00,10,1.03\n',
+    });
+    const summary = await analyze(dir);
+    for (const [symbol, rows] of [
+      ['600000.SH', 1],
+      ['600001.SH', 2],
+    ] as const) {
+      expect(summary.symbols[symbol], symbol).toMatchObject({
+        rows_written: rows,
+        parse_error_rows: 0,
+        ohlc_violations: 0,
+        vwap_out_of_range_rows: 0,
+      });
+    }
+    // 前收盘价 is the limit reference: the second day's 10.50 is past 9.00's 10 % limit of 9.90 (against the previous
+    // close, 10.50, it would be no move at all).
+    expect(summary.symbols['600001.SH']).toMatchObject({ limit_breaches: 1 });
+  });
+
   it('takes the units from the rows when most of them say another unit than the header and nothing declares one', async () => {
     const days = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'];
     // Each day 1,000 shares (10 lots) for 10,300 yuan, a VWAP of 10.30 inside [9.90, 10.80]; `amounts` by day.
