@@ -1,11 +1,11 @@
 import { AppError, ErrorCode } from '../errors';
 import type { StageLog } from '../stages/progress';
 import { formatCount } from './bundleStats';
-import { decodeText } from './decodeText';
-import { REQUIRED_COLUMNS, resolveHeaderColumns, skipHeaderContinuation, type ColumnIndexes } from './headerColumns';
+import { REQUIRED_COLUMNS, type ColumnIndexes } from './headerColumns';
 import { readHead, type CsvLayout } from './locateBundle';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
+import { readHeaderBlock } from './readHeaderBlock';
 import { createFieldRanges, isBlankLine, scanCsvLine } from './scanCsvLine';
 
 const SAMPLE_FILES = 16;
@@ -53,22 +53,19 @@ function spread<T>(items: readonly T[], count: number): T[] {
 
 /** The header's columns, or what is wrong with the head of the file. */
 function checkHead(head: Buffer, complete: boolean, long: boolean): ColumnIndexes | string {
-  const firstBreak = head.indexOf(10);
-  const headerEnd = firstBreak < 0 ? head.length : firstBreak;
-  const headerText = decodeText(head.subarray(0, headerEnd)).text.replace(/\r$/, '');
-  if (headerText.trim() === '') return 'the file is empty';
-  const header = resolveHeaderColumns(headerText.split(','));
+  const block = readHeaderBlock(head);
+  const { header } = block;
+  if (block.text.trim() === '') return 'the file is empty';
   if (header.missing.length > 0) {
-    const firstField = Buffer.from(headerText.split(',')[0]!.trim(), 'latin1');
+    const firstField = Buffer.from(block.text.split(',')[0]!.trim(), 'latin1');
     return parseDateField(firstField, 0, firstField.length) >= 0
       ? 'no header row (the first line is data)'
       : `the header lacks ${header.missing.join(', ')}`;
   }
   if (long && header.indexes.symbol < 0) return 'the header has no symbol column';
   const fields = createFieldRanges();
-  const body = skipHeaderContinuation(head, firstBreak < 0 ? head.length : firstBreak + 1, head.length, header);
-  let pos = body.pos;
-  let lineNo = 1 + body.lines;
+  let pos = block.bodyStart;
+  let lineNo = block.lines;
   let rows = 0;
   while (rows < SAMPLE_ROWS && pos < head.length) {
     const lineEnd = head.indexOf(10, pos);

@@ -70,7 +70,7 @@ export interface HeaderColumns {
   readonly pricesAdjusted: boolean;
   /**
    * yfinance's `download()` writes a three-line header, `Price,Close,High,…` over `Ticker,AAPL,…` and `Date,,…`, with
-   * the dates in the first column: the two continuation lines to skip (see skipHeaderContinuation), else 0.
+   * the dates in the first column: the two continuation lines to skip (see readHeaderBlock), else 0.
    */
   readonly continuationLines: number;
 }
@@ -131,35 +131,6 @@ export function resolveHeaderColumns(names: readonly string[]): HeaderColumns {
     continuationLines: yfinanceDownload ? 2 : 0,
   };
 }
-
-const CONTINUATION_NAMES = new Set(['ticker', 'date']);
-
-/**
- * Skips the header's continuation lines from `pos` (the line after the header), each only when its first field is
- * one yfinance writes there (`Ticker`, `Date`); returns where the data begins and how many lines were skipped.
- */
-export function skipHeaderContinuation(
-  bytes: Uint8Array,
-  pos: number,
-  end: number,
-  header: HeaderColumns,
-): { pos: number; lines: number } {
-  let lines = 0;
-  while (lines < header.continuationLines && pos < end) {
-    let lineEnd = pos;
-    while (lineEnd < end && bytes[lineEnd] !== NEWLINE) lineEnd++;
-    let fieldEnd = pos;
-    while (fieldEnd < lineEnd && bytes[fieldEnd] !== COMMA) fieldEnd++;
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + pos, fieldEnd - pos).toString('latin1');
-    if (!CONTINUATION_NAMES.has(name.trim().toLowerCase())) break;
-    pos = Math.min(end, lineEnd + 1);
-    lines++;
-  }
-  return { pos, lines };
-}
-
-const NEWLINE = 10;
-const COMMA = 44;
 
 /**
  * Volume and amount units from the header: a unit note on the column's name (see UNIT_NOTE) when it has one, else by

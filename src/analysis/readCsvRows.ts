@@ -1,13 +1,14 @@
 import { CheckCode } from './checkCodes';
 import { unitsFromRows } from './amountDecades';
 import { checkRowValues } from './checkRowValues';
-import { bomLength, decodeText, type TextEncodingName } from './decodeText';
-import { resolveHeaderColumns, skipHeaderContinuation, unitMultipliers } from './headerColumns';
+import type { TextEncodingName } from './decodeText';
+import { unitMultipliers } from './headerColumns';
 import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import type { SymbolCounts } from './metricNames';
 import { INVALID_NUMBER, parseNumberField } from './parseNumberField';
 import { parseDateField } from './parseDateField';
 import { rawPriceOf, rawScale, rawVolumeOf } from './rawValues';
+import { readHeaderBlock } from './readHeaderBlock';
 import { ensureRowCapacity, sameRowValues, type RowTable } from './rowTable';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import type { SymbolWorkspace } from './symbolWorkspace';
@@ -40,21 +41,11 @@ export function readCsvRows(
 ): { encoding: TextEncodingName; unsorted: boolean; splitsInPrices: boolean } {
   const { table, firstRowAt, validRowAt } = ws;
   const { lineNumbers, tradingDays, seenDays } = options;
-  // Header: the first non-blank line, decoded as UTF-8 or GB18030 (Chinese headers).
-  let pos = bomLength(bytes);
+  const block = readHeaderBlock(bytes);
+  const { header } = block;
   const end = bytes.length;
-  let lineNo = 0;
-  while (pos < end && isBlankLine(bytes, pos, end)) {
-    pos = nextLine(bytes, pos, end);
-    lineNo++;
-  }
-  const headerEnd = nextLine(bytes, pos, end);
-  lineNo++;
-  const decoded = decodeText(bytes.subarray(pos, headerEnd));
-  const header = resolveHeaderColumns(decoded.text.replace(/\r?\n$/, '').split(','));
-  const body = skipHeaderContinuation(bytes, headerEnd, end, header);
-  pos = body.pos;
-  lineNo += body.lines;
+  let pos = block.bodyStart;
+  let lineNo = block.lines;
   // Every header column needs a stored range, or a required column past the capacity would read as missing.
   if (header.fieldCount > fields.starts.length) fields = createFieldRanges(header.fieldCount);
   const lineAt = (n: number): number => (lineNumbers ? (lineNumbers[n - 1] ?? n) : n);
@@ -179,7 +170,7 @@ export function readCsvRows(
   const declared = options.volumeUnit !== null || options.amountUnit !== null;
   const units = declared ? headerUnits : unitsFromRows(table, headerUnits);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
-  return { encoding: decoded.encoding, unsorted, splitsInPrices: header.splitsInPrices };
+  return { encoding: block.encoding, unsorted, splitsInPrices: header.splitsInPrices };
 }
 
 /** Rows that met checks 1–3: kind bits (1 parse error, 2 duplicate, 4 conflicting, 8 off calendar), day, line. */

@@ -112,6 +112,16 @@ describe('inspectBundleTree measures the bundles it accepts', () => {
     expect(stats).toEqual({ layout: 'csv-daily', symbols: 3, rows: 16, lastDate: '2024-01-09' });
   });
 
+  it('reads a header as the analysis does: after a byte-order mark and blank lines, unit notes in its names', async () => {
+    // The sample check used to take the first line as the header, and refused what the analysis reads.
+    const { stats, logs } = await inspect({
+      'daily/600000.SH.csv': `\uFEFF\n\r\n${HEADER}\n${rowsFrom(2, 3).join('\n')}\n`,
+      'daily/600001.SH.csv': `日期,开盘价(元),最高价(元),最低价(元),收盘价(元),成交量(股)\n${rowsFrom(2, 2).join('\n')}\n`,
+    });
+    expect(stats).toMatchObject({ layout: 'csv-daily', symbols: 2, lastDate: '2024-01-04' });
+    expect(logs.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+  });
+
   it('counts the same from what the extraction saw as from the files on disk', async () => {
     const files = await syntheticFiles(12, 60);
     const archive = await writeZip(join(temp.make(), 'bundle.zip'), files);

@@ -1,9 +1,9 @@
 import type { AnalyzerSetup } from '../analyzerSetup';
-import { bomLength, decodeText } from '../decodeText';
-import { resolveHeaderColumns, skipHeaderContinuation, unitMultipliers, type CanonicalColumn } from '../headerColumns';
+import { unitMultipliers, type CanonicalColumn } from '../headerColumns';
 import { parseDateField } from '../parseDateField';
 import { INVALID_NUMBER, parseNumberField } from '../parseNumberField';
-import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from '../scanCsvLine';
+import { readHeaderBlock } from '../readHeaderBlock';
+import { createFieldRanges, scanCsvLine, type FieldRanges } from '../scanCsvLine';
 import { DIFF_FIELDS, FACTOR, type DiffField } from './diffTypes';
 
 export type CsvUnits = Pick<AnalyzerSetup, 'volumeUnit' | 'amountUnit'>;
@@ -39,18 +39,12 @@ const COLUMN_OF: Readonly<Record<DiffField, CanonicalColumn>> = {
 
 /** Reads the header as the analysis does (first non-blank line, UTF-8 or GB18030, aliases); null without a date column. */
 export function readCsvDiffHeader(bytes: Uint8Array, units: CsvUnits): CsvDiffHeader | null {
-  let pos = bomLength(bytes);
-  while (pos < bytes.length && isBlankLine(bytes, pos, bytes.length)) pos = lineEnd(bytes, pos) + 1;
-  const headerStart = pos;
-  const end = lineEnd(bytes, pos);
-  const headerEnd = end > headerStart && bytes[end - 1] === 13 ? end - 1 : end;
-  const names = decodeText(bytes.subarray(headerStart, headerEnd)).text.split(',');
-  const header = resolveHeaderColumns(names);
+  const { header, start, end, bodyStart } = readHeaderBlock(bytes);
   if (header.indexes.date < 0) return null;
   return {
-    headerStart,
-    headerEnd,
-    bodyStart: skipHeaderContinuation(bytes, Math.min(bytes.length, end + 1), bytes.length, header).pos,
+    headerStart: start,
+    headerEnd: end,
+    bodyStart,
     dateCol: header.indexes.date,
     columns: Int32Array.from(DIFF_FIELDS, (field) => header.indexes[COLUMN_OF[field]]),
     ...unitMultipliers(header, units),
