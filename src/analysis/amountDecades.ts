@@ -35,12 +35,25 @@ export function medianDecade(decades: DecadeCounts): { decade: number | null; ro
   return { decade: null, rows };
 }
 
-// The units vendors write, as that power of ten: shares and yuan 0, lots -2, thousand yuan 3, lots and thousand yuan
+// The units vendors write, by that power of ten: shares and yuan 0, lots -2, thousand yuan 3, lots and thousand yuan
 // 1, ten thousand yuan (万元) 4, lots and ten thousand yuan 2.
-const VENDOR_DECADES: ReadonlySet<number> = new Set([0, -2, 3, 1, 4, 2]);
+const VENDOR_UNITS: ReadonlyMap<number, string> = new Map([
+  [0, 'volume in shares, amount in yuan'],
+  [-2, 'volume in lots, amount in yuan'],
+  [3, 'volume in shares, amount in thousand yuan'],
+  [1, 'volume in lots, amount in thousand yuan'],
+  [4, 'volume in shares, amount in ten thousand yuan'],
+  [2, 'volume in lots, amount in ten thousand yuan'],
+]);
 // Rows sampled per file, and how many must count before they outvote the header.
 const SAMPLED_ROWS = 64;
 const MIN_ROWS = 5;
+
+/** The VWAP units a CSV file is read in, and what its rows showed when they outvoted its header (else null). */
+export interface RowUnits {
+  readonly units: VwapUnits;
+  readonly outvoted: string | null;
+}
 
 /**
  * VWAP units for a CSV file whose units nothing declares: the ones its header implies (`implied`), unless the median
@@ -48,7 +61,7 @@ const MIN_ROWS = 5;
  * English-headed one in lots, then reads as what it is rather than as every row a VWAP defect; a file whose rows
  * mostly agree with its header keeps it, and the rows that do not are still out of range.
  */
-export function unitsFromRows(table: RowTable, implied: VwapUnits): VwapUnits {
+export function unitsFromRows(table: RowTable, implied: VwapUnits): RowUnits {
   const { close, volume, amount } = table;
   const decades = createDecadeCounts();
   const step = Math.max(1, Math.floor(table.length / SAMPLED_ROWS));
@@ -59,7 +72,9 @@ export function unitsFromRows(table: RowTable, implied: VwapUnits): VwapUnits {
     if (c > 0 && v > 0 && a > 0) countDecade(decades, c, v, a);
   }
   const { decade, rows } = medianDecade(decades);
-  if (decade === null || rows < MIN_ROWS || !VENDOR_DECADES.has(decade)) return implied;
+  const shown = decade === null ? undefined : VENDOR_UNITS.get(decade);
+  if (decade === null || rows < MIN_ROWS || shown === undefined) return { units: implied, outvoted: null };
   const impliedDecade = Math.round(Math.log10(implied.amountMul / implied.volumeMul));
-  return decade === impliedDecade ? implied : { amountMul: 10 ** decade, volumeMul: 1 };
+  if (decade === impliedDecade) return { units: implied, outvoted: null };
+  return { units: { amountMul: 10 ** decade, volumeMul: 1 }, outvoted: shown };
 }

@@ -28,6 +28,8 @@ export interface SymbolAnalysis {
   readonly isSt: boolean;
   readonly ruleSet: RuleSet;
   readonly encoding: TextEncodingName;
+  /** A CSV file read in the units its rows showed rather than its header's (see unitsFromRows): those units. */
+  readonly unitsFromRows: string | null;
   readonly metrics: SymbolMetrics;
   readonly maxStaleRun: number;
   readonly issues: SampledIssue[];
@@ -53,6 +55,7 @@ interface Pending {
   readonly info: SymbolInfo;
   readonly board: Board;
   readonly encoding: TextEncodingName;
+  readonly unitsFromRows: string | null;
   readonly counts: SymbolCounts;
   readonly notApplicable: readonly SymbolCountMetric[];
   readonly sequence: SequenceResult;
@@ -127,6 +130,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       isSt: info.isSt,
       ruleSet,
       encoding: pending.encoding,
+      unitsFromRows: pending.unitsFromRows,
       metrics: toSymbolMetrics(counts, dates, ruleSet, pending.notApplicable),
       maxStaleRun,
       issues: pending.issues.issues,
@@ -162,7 +166,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       }
       const { result, ipo } = sequence(info, board, counts, read.splitsInPrices);
       flushIssueNotes(notes);
-      return settle({ info, board, encoding: read.encoding, counts, notApplicable: [], sequence: result, ipo, issues });
+      const { encoding, unitsFromRows } = read;
+      return settle({ info, board, encoding, unitsFromRows, counts, notApplicable: [], sequence: result, ipo, issues });
     },
     analyzeQlib(info, fields) {
       if (!calendar || !dayCounts) throw new Error('A qlib bundle always carries its calendar.');
@@ -172,7 +177,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       flushIssueNotes(notes);
       const notApplicable = read.notApplicable;
       return complete(
-        { info, board, encoding: 'utf-8', counts, notApplicable, sequence: result, ipo, issues },
+        { info, board, encoding: 'utf-8', unitsFromRows: null, counts, notApplicable, sequence: result, ipo, issues },
         calendar,
         dayCounts,
       );

@@ -24,6 +24,15 @@ export interface CsvReadOptions {
   readonly lineNumbers?: Uint32Array;
 }
 
+/** What reading a file found beyond its rows. */
+export interface CsvRead {
+  readonly encoding: TextEncodingName;
+  readonly unsorted: boolean;
+  readonly splitsInPrices: boolean;
+  /** The units the file's rows showed when they outvoted its header's (see unitsFromRows), else null. */
+  readonly unitsFromRows: string | null;
+}
+
 let fields: FieldRanges = createFieldRanges();
 
 /**
@@ -38,7 +47,7 @@ export function readCsvRows(
   options: CsvReadOptions,
   counts: SymbolCounts,
   notes: IssueNotes,
-): { encoding: TextEncodingName; unsorted: boolean; splitsInPrices: boolean } {
+): CsvRead {
   const { table, firstRowAt, validRowAt } = ws;
   const { lineNumbers, tradingDays, seenDays } = options;
   const block = readHeaderBlock(bytes);
@@ -168,9 +177,9 @@ export function readCsvRows(
   // Units manifest.json declares are taken as they are; otherwise the rows may outvote the header's.
   const headerUnits = unitMultipliers(header, options);
   const declared = options.volumeUnit !== null || options.amountUnit !== null;
-  const units = declared ? headerUnits : unitsFromRows(table, headerUnits);
+  const { units, outvoted } = declared ? { units: headerUnits, outvoted: null } : unitsFromRows(table, headerUnits);
   checkRowValues(table, 0, tradingDays, validRowAt, units, counts, notes);
-  return { encoding: block.encoding, unsorted, splitsInPrices: header.splitsInPrices };
+  return { encoding: block.encoding, unsorted, splitsInPrices: header.splitsInPrices, unitsFromRows: outvoted };
 }
 
 /** Rows that met checks 1–3: kind bits (1 parse error, 2 duplicate, 4 conflicting, 8 off calendar), day, line. */

@@ -121,6 +121,8 @@ async function analyzeLayout(
   const symbols: Record<string, SymbolMetrics> = {};
   let encoding: 'utf-8' | 'gb18030' = 'utf-8';
   let read = 0;
+  // Files read in the units their rows showed rather than their headers': the first of them, and how many.
+  const outvoted: { first: { symbol: string; units: string } | null; count: number } = { first: null, count: 0 };
   const step = total === null ? 100 : Math.max(1, Math.floor(total / 100));
   const report = (): void =>
     ctx.onProgress({
@@ -149,10 +151,24 @@ async function analyzeLayout(
         encoding = 'gb18030';
         ctx.log('WARNING', `${result.symbol}: not valid UTF-8; decoded as GB18030.`);
       }
+      if (result.unitsFromRows !== null) {
+        outvoted.first ??= { symbol: result.symbol, units: result.unitsFromRows };
+        outvoted.count++;
+      }
       options.onSymbol?.(result);
     },
   );
   throwIfCancelled(ctx.signal, 'Analysis');
+  if (outvoted.first !== null) {
+    const { symbol, units } = outvoted.first;
+    const more = outvoted.count - 1;
+    const others = more > 0 ? ` (and ${more} more symbol${more === 1 ? '' : 's'})` : '';
+    ctx.log(
+      'WARNING',
+      `${symbol}${others}: most rows show ${units}, not the units the header implies, so the rows were read in ` +
+        "theirs (units declared in manifest.json's volume_unit and amount_unit are never overruled).",
+    );
+  }
   const { calendar, days } = run;
 
   const ordered: Record<string, SymbolMetrics> = {};

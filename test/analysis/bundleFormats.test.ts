@@ -106,8 +106,21 @@ describe('csv-daily layouts and dialects', () => {
     };
     const chinese = '日期,开盘,最高,最低,收盘,成交量,成交额\n';
     const english = 'date,open,high,low,close,volume,amount\n';
-    // A Chinese-headed export counted in shares, and an English-headed one counted in lots.
-    expect(await vwapRows({ 'daily/600000.SH.csv': chinese + rows(1000, yuan) })).toBe(0);
+    // A Chinese-headed export counted in shares, and an English-headed one counted in lots; the analysis says so.
+    const ctx = createTestContext();
+    const dir = temp.make();
+    await writeTree(dir, {
+      'calendar.csv': CALENDAR,
+      'daily/600000.SH.csv': chinese + rows(1000, yuan),
+      'daily/600001.SH.csv': chinese + rows(1000, yuan),
+    });
+    const summary = await analyzeBundleToSummary(dir, ctx, { workers: 0 });
+    expect(summary.symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 0 });
+    expect(ctx.logs.filter((line) => line.includes('most rows show'))).toEqual([
+      expect.stringMatching(
+        /^WARNING 600000\.SH \(and 1 more symbol\): most rows show volume in shares, amount in yuan/,
+      ),
+    ]);
     expect(await vwapRows({ 'daily/600000.SH.csv': english + rows(10, yuan) })).toBe(0);
     // What manifest.json declares is taken as it is, even against the rows.
     const lots = JSON.stringify({ volume_unit: 'lot', amount_unit: 'yuan' });
