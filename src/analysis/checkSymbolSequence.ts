@@ -2,7 +2,6 @@ import { DAY_LIMIT } from './dayNumbers';
 import { TraceFlag, type DayTrace, type DeferredLimit } from './dayTrace';
 import type { IssueNotes } from './issueNotes';
 import { limitKind, LimitKind } from './judgeLimit';
-import { limitPercentAt, type LimitSteps } from './limitRules';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 import { countSequenceEvents, SequenceEvent, sequenceEventBuffer } from './sequenceEvents';
@@ -15,8 +14,8 @@ export interface SequenceInput {
   readonly validRowAt: Int32Array;
   readonly minDay: number;
   readonly maxDay: number;
-  /** The symbol's limit rules by date (limitPercentAt gives the percent, NaN where no rule applies). */
-  readonly limitSteps: LimitSteps;
+  /** By day number: the limit percent that day, NaN where no rule applies (see fillLimitPercents). */
+  readonly limitPercents: Float64Array;
   /** Non-A-share symbol: a breach is a return beyond ±50% and there are no limit hits. */
   readonly genericLimit: boolean;
   /** The prices already carry the declared splits (see HeaderColumns): counted, never applied to the reference. */
@@ -60,7 +59,7 @@ let traceFlags = new Uint8Array(0);
  * the calendar. Missing days and per-day tallies are left to placeOnCalendar.
  */
 export function checkSymbolSequence(input: SequenceInput): SequenceResult {
-  const { table, presentAt, validRowAt, counts, limitSteps, genericLimit } = input;
+  const { table, presentAt, validRowAt, counts, limitPercents, genericLimit } = input;
   const { open, high, low, close, volume, factor, preClose, split, dividend } = table;
   const capacity = input.maxDay - input.minDay + 1;
   const applySplits = input.splitsInPrices ? 0 : 1;
@@ -133,7 +132,7 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
       const adjusted = (previousClose * prevFactor) / f;
       const exRights = (previousClose - d) / r;
       ref = pre > 0 ? pre : factorChanged ? adjusted : exRights;
-      const kind = limitKind(c, ref, limitPercentAt(limitSteps, day), genericLimit);
+      const kind = limitKind(c, ref, limitPercents[day]!, genericLimit);
       const deferrable =
         (ipoDeferrable > 0 ? 1 : 0) & (day >= listDay ? 1 : 0) & (sinceListing < ipoDeferrable ? 1 : 0);
       const counted = deferrable === 0 ? 1 : 0;

@@ -3,10 +3,11 @@ import { CheckCode, type SampledIssue } from './checkCodes';
 import { checkSymbolSequence, type SequenceResult } from './checkSymbolSequence';
 import { createIssueSampler, type SymbolIssues } from './createIssueSampler';
 import { createDayCounts, type DayCounts } from './dayCounts';
+import { fillLimitPercents } from './fillLimitPercents';
 import { createIssueNotes, flushIssueNotes } from './issueNotes';
 import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
-import { ipoFreeDaysFor, limitStepsFor, ruleSetFor } from './limitRules';
+import { ipoFreeDaysFor, ruleSetFor, symbolLimitSteps } from './limitRules';
 import type { IpoWindow } from './placeOnCalendar';
 import {
   createEmptySymbolCounts,
@@ -97,13 +98,14 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
     const listDay = inferred ? ws.minDay : info.listDay;
     const freeDays = listDay >= 0 && listDay <= ws.maxDay ? ipoFreeDaysFor(board, listDay) : 0;
     const ipo = freeDays > 0 ? { listDay, freeDays, inferred } : null;
+    fillLimitPercents(ws.limitPercents, ws.minDay, ws.maxDay, symbolLimitSteps(board, info.isSt), ws.table);
     const result = checkSymbolSequence({
       table: ws.table,
       presentAt: ws.presentAt,
       validRowAt: ws.validRowAt,
       minDay: ws.minDay,
       maxDay: ws.maxDay,
-      limitSteps: limitStepsFor(board, info.isSt),
+      limitPercents: ws.limitPercents,
       genericLimit: board === 'other',
       splitsInPrices,
       ipo,

@@ -13,6 +13,7 @@ const CANONICAL_COLUMNS = [
   'stock_dividend',
   'dividend',
   'symbol',
+  'is_st',
 ] as const;
 
 export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
@@ -41,6 +42,8 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   stock_dividend: ['stk_div'],
   dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'cash_div_tax', 'cash_div'],
   symbol: ['symbol', 'ts_code', 'code', '股票代码', '证券代码', '代码', 'ticker', 'order_book_id', 'instrument'],
+  // A row's own ST status (baostock's `isST`, 1 or 0): that day's limit is the ST one. Without it, instruments.csv's.
+  is_st: ['isst', 'is_st'],
 };
 
 const LOOKUP = new Map<string, CanonicalColumn>(

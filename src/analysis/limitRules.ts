@@ -76,12 +76,13 @@ export interface LimitSteps {
 }
 
 const STEPS = new Map<string, LimitSteps>();
+const SYMBOL_STEPS = new Map<string, SymbolLimitSteps>();
 
 // Every board's steps are made before any analysis runs: when the loops' optimised code has seen only one board's
 // arrays and a second board's are created later, V8 widens the field's type and throws that code away.
 for (const board of ['sh_main', 'sz_main', 'chinext', 'star', 'bj', 'other'] as const) {
-  limitStepsFor(board, false);
-  limitStepsFor(board, true);
+  symbolLimitSteps(board, false);
+  symbolLimitSteps(board, true);
 }
 
 /**
@@ -99,6 +100,23 @@ export function limitStepsFor(board: Board, isSt: boolean): LimitSteps {
     percents: Float64Array.from(rules, (rule) => (isSt ? rule.stPercent : rule.percent)),
   };
   STEPS.set(key, steps);
+  return steps;
+}
+
+/** A symbol's limit steps: its own (ST or not, as instruments.csv says), and the two a row's own ST flag picks from. */
+export interface SymbolLimitSteps {
+  readonly symbol: LimitSteps;
+  readonly plain: LimitSteps;
+  readonly st: LimitSteps;
+}
+
+export function symbolLimitSteps(board: Board, isSt: boolean): SymbolLimitSteps {
+  const key = `${board}:${isSt}`;
+  let steps = SYMBOL_STEPS.get(key);
+  if (!steps) {
+    steps = { symbol: limitStepsFor(board, isSt), plain: limitStepsFor(board, false), st: limitStepsFor(board, true) };
+    SYMBOL_STEPS.set(key, steps);
+  }
   return steps;
 }
 

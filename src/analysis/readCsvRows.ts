@@ -75,6 +75,7 @@ export function readCsvRows(
   const [amountCol, preCloseCol, factorCol] = [ix.amount, ix.pre_close, ix.adj_factor];
   const [splitCol, bonusCol, dividendCol] = [ix.split, ix.stock_dividend, ix.dividend];
   const declaresActions = splitCol >= 0 || bonusCol >= 0 || dividendCol >= 0;
+  const stCol = ix.is_st;
   const ranges = fields;
   const { starts, ends } = ranges;
   let previousDay = -1;
@@ -135,6 +136,7 @@ export function readCsvRows(
     table.amount[row] = orMissing(field(amountCol));
     table.preClose[row] = orMissing(field(preCloseCol));
     table.factor[row] = orMissing(field(factorCol));
+    table.st[row] = orMissing(field(stCol));
     if (declaresActions) {
       const split = orMissing(field(splitCol));
       const bonus = orMissing(field(bonusCol));

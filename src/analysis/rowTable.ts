@@ -18,6 +18,8 @@ export interface RowTable {
   split: Float64Array;
   /** Declared cash dividend per share on its ex-date; NaN when none is declared. */
   dividend: Float64Array;
+  /** The row's own ST status, 1 or 0; NaN when the file does not say (the symbol's then applies). */
+  st: Float64Array;
 }
 
 export function createRowTable(capacity = 4096): RowTable {
@@ -35,6 +37,7 @@ export function createRowTable(capacity = 4096): RowTable {
     factor: new Float64Array(capacity),
     split: new Float64Array(capacity),
     dividend: new Float64Array(capacity),
+    st: new Float64Array(capacity),
   };
 }
 
@@ -54,6 +57,7 @@ export function ensureRowCapacity(table: RowTable, rows = 1): void {
   table.factor = grow(table.factor, new Float64Array(size));
   table.split = grow(table.split, new Float64Array(size));
   table.dividend = grow(table.dividend, new Float64Array(size));
+  table.st = grow(table.st, new Float64Array(size));
 }
 
 function grow<T extends Int32Array | Float64Array>(old: T, next: T): T {
@@ -73,7 +77,8 @@ export function sameRowValues(table: RowTable, a: number, b: number): boolean {
     same(table.preClose[a], table.preClose[b]) &&
     same(table.factor[a], table.factor[b]) &&
     same(table.split[a], table.split[b]) &&
-    same(table.dividend[a], table.dividend[b])
+    same(table.dividend[a], table.dividend[b]) &&
+    same(table.st[a], table.st[b])
   );
 }
 

@@ -1,7 +1,6 @@
 import { countLimitOutcome, type DeferredLimit } from './dayTrace';
 import { Note, noteIssue, type IssueNotes } from './issueNotes';
 import { judgeLimit } from './judgeLimit';
-import { limitPercentAt, type LimitSteps } from './limitRules';
 import type { SymbolCounts } from './metricNames';
 import type { RowTable } from './rowTable';
 
@@ -60,7 +59,7 @@ export interface EventContext {
   readonly validRowAt: Int32Array;
   /** The day after the last one the loop ran over. */
   readonly maxDay: number;
-  readonly limitSteps: LimitSteps;
+  readonly limitPercents: Float64Array;
   readonly genericLimit: boolean;
   readonly counts: SymbolCounts;
   readonly notes: IssueNotes;
@@ -77,7 +76,7 @@ export function countSequenceEvents(
   traceDays: Int32Array,
   context: EventContext,
 ): DeferredLimit[] {
-  const { table, validRowAt, counts, notes, limitSteps, genericLimit } = context;
+  const { table, validRowAt, counts, notes, limitPercents, genericLimit } = context;
   const deferred: DeferredLimit[] = [];
   for (let i = 0; i < count; i++) {
     const mask = events.mask[i]!;
@@ -98,7 +97,7 @@ export function countSequenceEvents(
     }
     if ((mask & (SequenceEvent.Breach | SequenceEvent.Deferred)) !== 0) {
       const close = table.close[row]!;
-      const outcome = judgeLimit(close, events.ref[i]!, limitPercentAt(limitSteps, day), genericLimit);
+      const outcome = judgeLimit(close, events.ref[i]!, limitPercents[day]!, genericLimit);
       const prevUpBreach = events.prevUpBreach[i] === 1;
       if ((mask & SequenceEvent.Deferred) !== 0) {
         deferred.push({ at, day, line, close, outcome, prevUpBreach });

@@ -13,6 +13,8 @@ export interface SymbolWorkspace {
   readonly validRowAt: Int32Array;
   /** The first row read for that day (on or off the calendar), else -1: later ones are duplicates. */
   readonly firstRowAt: Int32Array;
+  /** The limit percent that day, written for the present days' range before the sequence checks (fillLimitPercents). */
+  readonly limitPercents: Float64Array;
   /** Range of present days (minDay > maxDay when none). */
   minDay: number;
   maxDay: number;
@@ -33,6 +35,7 @@ export function createSymbolWorkspace(): SymbolWorkspace {
     presentAt,
     validRowAt,
     firstRowAt,
+    limitPercents: new Float64Array(DAY_LIMIT),
     minDay: DAY_LIMIT,
     maxDay: -1,
     markPresent(day) {

@@ -93,6 +93,33 @@ describe('csv-daily layouts and dialects', () => {
     expect(summary.symbols['600001.SH']).toMatchObject({ limit_breaches: 1 });
   });
 
+  it("judges each row by its own ST flag when the file has one (baostock's isST), else by instruments.csv", async () => {
+    const dir = temp.make();
+    await writeTree(dir, {
+      'calendar.csv': CALENDAR,
+      // instruments.csv says ST; the rows say when it was.
+      'instruments.csv': 'symbol,is_st\n600000.SH,1\n600001.SH,1\n',
+      'daily/600000.SH.csv':
+        'date,code,open,high,low,close,preclose,volume,amount,adjustflag,turn,tradestatus,pctChg,isST\n' +
+        '2024-03-04,sh.600000,10.00,10.20,9.90,10.00,10.00,1000,10000,3,0.1,1,0.0,1\n' +
+        // ST: +5 % is the limit-up, +6.7 % a breach.
+        '2024-03-05,sh.600000,10.00,10.60,10.00,10.50,10.00,1000,10400,3,0.1,1,5.0,1\n' +
+        '2024-03-06,sh.600000,10.50,11.20,10.50,11.20,10.50,1000,11000,3,0.1,1,6.67,1\n' +
+        // No longer ST: +9.8 % is inside the 10 % limit.
+        '2024-03-07,sh.600000,11.20,12.30,11.20,12.30,11.20,1000,12000,3,0.1,1,9.82,0\n',
+      // The same moves without the column: instruments.csv's ST applies to every day.
+      'daily/600001.SH.csv':
+        'date,open,high,low,close,preclose,volume,amount\n' +
+        '2024-03-04,10.00,10.20,9.90,10.00,10.00,1000,10000\n' +
+        '2024-03-05,10.00,10.60,10.00,10.50,10.00,1000,10400\n' +
+        '2024-03-06,10.50,11.20,10.50,11.20,10.50,1000,11000\n' +
+        '2024-03-07,11.20,12.30,11.20,12.30,11.20,1000,12000\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['600000.SH']).toMatchObject({ limit_up_hits: 1, limit_breaches: 1 });
+    expect(summary.symbols['600001.SH']).toMatchObject({ limit_up_hits: 1, limit_breaches: 2 });
+  });
+
   it('takes the units from the rows when most of them say another unit than the header and nothing declares one', async () => {
     const days = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'];
     // Each day 1,000 shares (10 lots) for 10,300 yuan, a VWAP of 10.30 inside [9.90, 10.80]; `amounts` by day.

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDayNumber, toDayNumber } from '../../src/analysis/dayNumbers';
-import { limitPercentOn, limitPriceFen } from '../../src/analysis/limitRules';
+import { DAY_LIMIT, formatDayNumber, toDayNumber } from '../../src/analysis/dayNumbers';
+import { fillLimitPercents } from '../../src/analysis/fillLimitPercents';
+import { limitPercentOn, limitPriceFen, symbolLimitSteps } from '../../src/analysis/limitRules';
 import { parseDateField } from '../../src/analysis/parseDateField';
 import { INVALID_NUMBER, parseNumberField } from '../../src/analysis/parseNumberField';
+import { createRowTable } from '../../src/analysis/rowTable';
 import { createFieldRanges, scanCsvLine } from '../../src/analysis/scanCsvLine';
 import { boardForSymbol, canonicalizeSymbol } from '../../src/analysis/symbolCodes';
 
@@ -101,6 +103,29 @@ describe('A-share rules', () => {
     expect(limitPercentOn('sh_main', true, day('2024-01-02'))).toBe(5);
     expect(limitPercentOn('star', false, day('2019-07-19'))).toBeNull();
     expect(limitPercentOn('bj', false, day('2024-01-02'))).toBe(30);
+  });
+
+  it('fills the per-day limit percents the loops read with what the rule table gives for each day', () => {
+    const percents = new Float64Array(DAY_LIMIT);
+    const table = createRowTable();
+    const [from, to] = [toDayNumber(2008, 1, 2), toDayNumber(2024, 6, 28)];
+    for (const board of ['sh_main', 'sz_main', 'chinext', 'star', 'bj', 'other'] as const) {
+      for (const isSt of [false, true]) {
+        // Windows across every rule change, and windows inside one rule's span.
+        for (const [first, last] of [
+          [from, to],
+          [toDayNumber(2020, 8, 20), toDayNumber(2020, 8, 28)],
+          [toDayNumber(2023, 4, 10), toDayNumber(2023, 4, 10)],
+        ] as const) {
+          percents.fill(-1);
+          fillLimitPercents(percents, first, last, symbolLimitSteps(board, isSt), table);
+          for (let d = first; d <= last; d++) {
+            expect(percents[d], `${board} ${isSt} ${formatDayNumber(d)}`).toBe(limitPercentOn(board, isSt, d) ?? NaN);
+          }
+          expect([percents[first - 1], percents[last + 1]]).toEqual([-1, -1]);
+        }
+      }
+    }
   });
 
   it('canonicalises vendor symbol spellings and finds the board by code prefix', () => {

@@ -92,6 +92,7 @@ export function readQlibRows(
   table.preClose.fill(NaN, start, table.length);
   table.split.fill(NaN, start, table.length);
   table.dividend.fill(NaN, start, table.length);
+  table.st.fill(NaN, start, table.length);
   if (!series.has('factor')) table.factor.fill(NaN, start, table.length);
   counts.rows_written += written;
   const units = { amountMul: 10 ** (medianDecade(decades).decade ?? 0), volumeMul: 1 };
