@@ -78,17 +78,16 @@ export interface LimitSteps {
 const STEPS = new Map<string, LimitSteps>();
 const SYMBOL_STEPS = new Map<string, SymbolLimitSteps>();
 
-// Every board's steps are made before any analysis runs: when the loops' optimised code has seen only one board's
-// arrays and a second board's are created later, V8 widens the field's type and throws that code away.
+// Every board's steps are made before any analysis runs: when optimised code that reads them has seen only one
+// board's arrays and a second board's are created later, V8 widens the field's type and throws that code away.
 for (const board of ['sh_main', 'sz_main', 'chinext', 'star', 'bj', 'other'] as const) {
   symbolLimitSteps(board, false);
   symbolLimitSteps(board, true);
 }
 
 /**
- * A board's and ST status's rule changes, newest first, for limitPercentAt: the per-day loop asks for every row, so
- * the few changes are compared directly. Data rather than a function per board, so that the loop's call always goes
- * to the same function (a call site that meets a new function target is recompiled).
+ * A board's and ST status's rule changes, newest first, as typed arrays: limitPercentAt compares the few changes
+ * directly, and fillLimitPercents turns them into a percent per day for the per-day loops.
  */
 export function limitStepsFor(board: Board, isSt: boolean): LimitSteps {
   const key = `${board}:${isSt}`;
