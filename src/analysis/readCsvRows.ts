@@ -10,7 +10,7 @@ import { parseDateField } from './parseDateField';
 import { rawPriceOf, rawScale, rawVolumeOf } from './rawValues';
 import { readHeaderBlock } from './readHeaderBlock';
 import { ensureRowCapacity, sameRowValues, type RowTable } from './rowTable';
-import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
+import { createFieldRanges, isBlankLine, lineEnd, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import type { SymbolWorkspace } from './symbolWorkspace';
 
 export interface CsvReadOptions {
@@ -93,7 +93,7 @@ export function readCsvRows(
 
   while (pos < end) {
     if (isBlankLine(bytes, pos, end)) {
-      pos = nextLine(bytes, pos, end);
+      pos = lineEnd(bytes, pos) + 1;
       lineNo++;
       continue;
     }
@@ -250,11 +250,6 @@ function noteCsvEvents(events: CsvEvents, count: number, table: RowTable, notes:
       noteIssue(notes, (kind & 4) !== 0 ? Note.ConflictingDuplicate : Note.DuplicateDate, day, line, firstLine);
     } else noteIssue(notes, Note.OffCalendar, day, line);
   }
-}
-
-function nextLine(bytes: Uint8Array, pos: number, end: number): number {
-  const at = bytes.indexOf(10, pos);
-  return at < 0 || at >= end ? end : at + 1;
 }
 
 function orMissing(value: number): number {

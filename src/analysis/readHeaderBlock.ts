@@ -1,6 +1,6 @@
 import { bomLength, decodeText, type TextEncodingName } from './decodeText';
 import { resolveHeaderColumns, type HeaderColumns } from './headerColumns';
-import { isBlankLine } from './scanCsvLine';
+import { isBlankLine, lineEnd } from './scanCsvLine';
 
 /** A CSV file's header block: the header line and whatever belongs to it before the data. */
 export interface HeaderBlock {
@@ -20,18 +20,19 @@ export interface HeaderBlock {
 /**
  * Reads the header block of CSV bytes, one way for the analysis, the install's sample check and the diff: the first
  * non-blank line after a UTF-8 byte-order mark, decoded as UTF-8 or GB18030, its columns resolved (headerColumns), and
- * the continuation lines yfinance's download() writes under it. Only the bytes before `end` are looked at (the head
- * of a file). Bytes with no non-blank line give an empty header, which lacks every required column.
+ * the continuation lines yfinance's download() writes under it. Bytes with no non-blank line give an empty header,
+ * which lacks every required column.
  */
-export function readHeaderBlock(bytes: Uint8Array, end = bytes.length): HeaderBlock {
+export function readHeaderBlock(bytes: Uint8Array): HeaderBlock {
+  const end = bytes.length;
   let pos = bomLength(bytes);
   let lines = 0;
   while (pos < end && isBlankLine(bytes, pos, end)) {
-    pos = lineBreakAt(bytes, pos, end) + 1;
+    pos = lineEnd(bytes, pos) + 1;
     lines++;
   }
   const start = Math.min(pos, end);
-  const lineBreak = lineBreakAt(bytes, start, end);
+  const lineBreak = lineEnd(bytes, start);
   const headerEnd = lineBreak > start && bytes[lineBreak - 1] === CR ? lineBreak - 1 : lineBreak;
   const decoded = decodeText(bytes.subarray(start, headerEnd));
   const header = resolveHeaderColumns(decoded.text.split(','));
@@ -47,16 +48,9 @@ export function readHeaderBlock(bytes: Uint8Array, end = bytes.length): HeaderBl
   };
 }
 
-const LF = 10;
 const CR = 13;
 const COMMA = 44;
 const CONTINUATION_NAMES = new Set(['ticker', 'date']);
-
-/** Index of the line break ending the line at `pos`, or `end` when the line runs to it. */
-function lineBreakAt(bytes: Uint8Array, pos: number, end: number): number {
-  const at = bytes.indexOf(LF, pos);
-  return at < 0 || at >= end ? end : at;
-}
 
 /**
  * Skips the header's continuation lines from `pos` (the line after the header), each only when its first field is
@@ -70,12 +64,12 @@ function skipContinuationLines(
 ): { pos: number; lines: number } {
   let lines = 0;
   while (lines < header.continuationLines && pos < end) {
-    const lineEnd = lineBreakAt(bytes, pos, end);
+    const lineBreak = lineEnd(bytes, pos);
     let fieldEnd = pos;
-    while (fieldEnd < lineEnd && bytes[fieldEnd] !== COMMA) fieldEnd++;
+    while (fieldEnd < lineBreak && bytes[fieldEnd] !== COMMA) fieldEnd++;
     const name = Buffer.from(bytes.buffer, bytes.byteOffset + pos, fieldEnd - pos).toString('latin1');
     if (!CONTINUATION_NAMES.has(name.trim().toLowerCase())) break;
-    pos = Math.min(end, lineEnd + 1);
+    pos = Math.min(end, lineBreak + 1);
     lines++;
   }
   return { pos, lines };

@@ -72,3 +72,9 @@ export function isBlankLine(bytes: Uint8Array, pos: number, end: number): boolea
   const b = bytes[pos];
   return b === LF || (b === CR && (pos + 1 >= end || bytes[pos + 1] === LF));
 }
+
+/** Position of the line break ending the line at `pos` (or the end of the bytes). */
+export function lineEnd(bytes: Uint8Array, pos: number): number {
+  const at = bytes.indexOf(LF, pos);
+  return at < 0 ? bytes.length : at;
+}

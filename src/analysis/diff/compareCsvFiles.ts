@@ -1,6 +1,7 @@
 import { DAY_LIMIT } from '../dayNumbers';
 import type { SymbolDiffBuilder } from './createSymbolDiff';
-import { lineDay, lineEnd, readCsvDiffHeader, readLineValues, type CsvDiffHeader, type CsvUnits } from './csvDiffRows';
+import { lineEnd } from '../scanCsvLine';
+import { lineDay, readCsvDiffHeader, readLineValues, type CsvDiffHeader, type CsvUnits } from './csvDiffRows';
 import { DIFF_FIELDS } from './diffTypes';
 
 /** Marks, by day number, the dates that have a row (for calendars derived from the rows); null when not needed. */

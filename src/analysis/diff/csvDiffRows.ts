@@ -53,12 +53,6 @@ export function readCsvDiffHeader(bytes: Uint8Array, units: CsvUnits): CsvDiffHe
   };
 }
 
-/** Position of the line break ending the line at `pos` (or the end of the bytes). */
-export function lineEnd(bytes: Uint8Array, pos: number): number {
-  const at = bytes.indexOf(10, pos);
-  return at < 0 ? bytes.length : at;
-}
-
 /**
  * The day number of a line's date, or -1 (blank line, no readable date). A date in the first column, unquoted, is
  * read without splitting the rest of the line.

@@ -1,7 +1,8 @@
 import { DAY_LIMIT } from '../dayNumbers';
 import { alignQlibSeries, decodeQlibSeries, type QlibSeries } from '../qlib/readQlibRows';
 import type { SymbolDiffBuilder } from './createSymbolDiff';
-import { lineDay, lineEnd, readCsvDiffHeader, readLineValues, type CsvUnits } from './csvDiffRows';
+import { lineEnd } from '../scanCsvLine';
+import { lineDay, readCsvDiffHeader, readLineValues, type CsvUnits } from './csvDiffRows';
 import { DIFF_FIELDS } from './diffTypes';
 
 const WIDTH = DIFF_FIELDS.length;
