@@ -147,19 +147,9 @@ describe('diffBundles finds exactly the changes the generator booked', () => {
     const write = async (dir: string, contents: Record<string, string>): Promise<void> => {
       for (const [name, text] of Object.entries(contents)) await dirSink(dir)(`daily/${name}`, Buffer.from(text));
     };
-    await write(
-      oldDir,
-      files({
-        '600000.XSHG.csv': [
-          bar('2024-03-04', '10.23', 1000, 10230, '1.0'),
-          bar('2024-03-05', '10.31', 1000, 10310, '1.0'),
-        ],
-        '600001.XSHG.csv': [
-          bar('2024-03-04', '10.23', 1000, 10230, '1.0'),
-          bar('2024-03-05', '10.31', 1000, 10310, '1.0'),
-        ],
-      }),
-    );
+    // Both symbols' histories start the same.
+    const before = [bar('2024-03-04', '10.23', 1000, 10230, '1.0'), bar('2024-03-05', '10.31', 1000, 10310, '1.0')];
+    await write(oldDir, files({ '600000.XSHG.csv': before, '600001.XSHG.csv': before }));
     // A 10-for-10 on 2024-03-06 halves the history (rounded to the fen: 5.115 → 5.12) and doubles its volume. The
     // second symbol's 2024-03-04 also changed: 5.25 is a raw 10.50, a restatement.
     await write(
