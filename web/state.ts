@@ -47,14 +47,21 @@ export function notify(): void {
   for (const listener of listeners) listener(state);
 }
 
+/** How far a task has come: pending, running, finished. A report never moves a task back. */
+function phase(task: Task): number {
+  if (task.status === 'pending') return 0;
+  return task.status === 'running' ? 1 : 2;
+}
+
 /**
- * Takes in a task as some answer or event reported it. Answers may arrive out of order (a poll that left before an
- * event arrived), so a finished task never becomes active again and an active task's progress never goes back.
+ * Takes in a task as some answer or event reported it. Answers may arrive out of order (the 201 of a submit, or the
+ * 409 of a second click, can arrive after the event stream reported the task running), so a task never goes back from
+ * finished to active or from running to pending, and an active task's progress never goes back.
  * Returns the previous state of the task.
  */
 export function upsertTask(task: Task): Task | undefined {
   const known = state.tasks.get(task.task_id);
-  if (known !== undefined && !isActive(known) && isActive(task)) return known;
+  if (known !== undefined && phase(known) > phase(task)) return known;
   const merged =
     known !== undefined && isActive(known) && isActive(task) && known.progress > task.progress
       ? { ...task, progress: known.progress }

@@ -9,49 +9,12 @@ import { pollUntil, startAppHost, type AppHost } from '../integration/appHost';
 import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from '../integration/apiClient';
 import { startBundleServer, type BundleServer } from '../integration/bundleServer';
 import { launchChromium, openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
+import { explained } from './explainFailure';
+import { readFrames, recordFrames } from './recordFrames';
 
 const MUTEX = '已有任务正在运行，请等待完成后再试';
 const LONG = { timeout: 60_000 };
-
-/** What the page showed over time, recorded inside the page on every change of the current-task panel. */
-interface Frame {
-  heading: string;
-  progress: number;
-  step: string | null;
-  /** The steps marked current or done, in order. */
-  reached: string[];
-  logLines: number;
-}
-
-// The functions passed to page.evaluate run in the page; this project type-checks tests without the DOM library,
-// hence `globalThis as any` inside them.
-function recordFrames(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const page = globalThis as any;
-    const frames: Frame[] = [];
-    page.frames_ = frames;
-    const take = (): void => {
-      const doc = page.document;
-      frames.push({
-        heading: doc.querySelector('#current .task-heading')?.textContent ?? '',
-        progress: Number(doc.querySelector('#current [role=progressbar]')?.getAttribute('aria-valuenow') ?? -1),
-        step: doc.querySelector('#current [aria-current=step]')?.textContent ?? null,
-        reached: [...doc.querySelectorAll('#current .step-current, #current .step-done')].map(
-          (el: any) => el.textContent as string,
-        ),
-        logLines: doc.querySelectorAll('#logs .log-line').length,
-      });
-    };
-    new page.MutationObserver(take).observe(page.document.body, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      characterData: true,
-    });
-  });
-}
-
-const readFrames = (page: Page): Promise<Frame[]> => page.evaluate(() => (globalThis as any).frames_ as Frame[]);
+const STEP = { timeout: 25_000 };
 
 describe('the dashboard in Chromium, against the app on the devhost', () => {
   let dir: string;
@@ -147,10 +110,19 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     await recordFrames(page);
     await current(page).getByRole('button', { name: '下载/更新数据' }).dblclick();
     await expect.poll(() => current(page).getByRole('alert').textContent()).toBe(MUTEX);
-    await expect.poll(() => current(page).locator('.task-heading .badge').textContent(), LONG).toBe('运行中');
+    const badge = current(page).locator('.task-heading .badge');
+    // Each wait is bounded below the test's timeout, so a stall fails with the server's view of the task.
+    const until = (status: string) =>
+      explained(
+        `the badge to read ${status}`,
+        () => expect.poll(() => badge.textContent(), STEP).toBe(status),
+        api,
+        reader,
+      );
+    await until('运行中');
     await watched.screenshot('running');
     server.setRate(256 * 1024);
-    await expect.poll(() => current(page).locator('.task-heading .badge').textContent(), LONG).toBe('成功');
+    await until('成功');
     await watched.screenshot('succeeded');
 
     const tasks = (await api.call('GET', '/api/market-data/tasks', { token: reader })).json.tasks;
