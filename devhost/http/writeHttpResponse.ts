@@ -66,7 +66,6 @@ function waitForDrain(res: ServerResponse): Promise<void> {
 }
 
 /**
-/**
  * Writes status, headers, cookies and the body. Streamed (apps with HTTP streams): chunk by chunk, flushed as it comes,
  * so server-sent events reach the client incrementally, and cancelled if the client goes away. Buffered (other apps):
  * the library hands the host the whole body, so nothing is sent before the body is complete. When `stopping` aborts
