@@ -111,13 +111,13 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     await current(page).getByRole('button', { name: '下载/更新数据' }).dblclick();
     await expect.poll(() => current(page).getByRole('alert').textContent()).toBe(MUTEX);
     const badge = current(page).locator('.task-heading .badge');
-    // Each wait is bounded below the test's timeout, so a stall fails with the server's view of the task.
+    // Each wait is bounded below the test's timeout, so a stall fails with the server's and the page's view.
     const until = (status: string) =>
       explained(
         `the badge to read ${status}`,
-        () => expect.poll(() => badge.textContent(), STEP).toBe(status),
-        api,
-        reader,
+        () => expect.poll(() => badge.textContent({ timeout: 2_000 }), STEP).toBe(status),
+        { api, token: reader, page },
+        STEP.timeout + 2_000,
       );
     await until('运行中');
     await watched.screenshot('running');

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import type { createApiClient } from '../integration/apiClient';
 
 type ApiClient = ReturnType<typeof createApiClient>;
@@ -28,16 +29,49 @@ async function describeTasks(api: ApiClient, token: string): Promise<string> {
 
 const text = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Whether the page still runs scripts, and what its current-task panel and live status say. */
+async function describePage(page: Page): Promise<string> {
+  const probe = page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const read = (selector: string): string => doc.querySelector(selector)?.textContent ?? '(none)';
+    return `heading "${read('#current .task-heading')}", live status "${read('#live-status')}"`;
+  });
+  const answer = await Promise.race([probe, new Promise<null>((resolve) => setTimeout(resolve, 3_000, null))]);
+  return answer === null ? 'the page ran no script within 3 s' : `the page shows ${answer}`;
+}
+
+export interface FailureContext {
+  readonly api: ApiClient;
+  /** A token that may read tasks and logs. */
+  readonly token: string;
+  readonly page: Page;
+}
+
 /**
- * Awaits one step of a browser scenario; when it fails, the error names the step and adds how the server saw the
- * newest tasks at that moment, so a failure on CI can be read without running it again.
+ * Awaits one step of a browser scenario, for at most `timeoutMs` (a poll waits for each read it makes, so a read that
+ * never answers would otherwise hang it until the test's own timeout, which says nothing). When the step fails, the
+ * error names it and adds how the server saw the newest tasks and what the page showed, so a failure on CI can be read
+ * without running it again.
  */
-export async function explained<T>(what: string, step: () => Promise<T>, api: ApiClient, token: string): Promise<T> {
+export async function explained<T>(
+  what: string,
+  step: () => Promise<T>,
+  context: FailureContext,
+  timeoutMs: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    return await step();
+    return await Promise.race([step(), deadline]);
   } catch (error) {
-    const state = await describeTasks(api, token).catch((reason: unknown) => `the API did not answer: ${text(reason)}`);
-    const message = text(error);
-    throw new Error(`${what}: ${message}\nThe server's view then:\n${state}`, { cause: error });
+    const server = await describeTasks(context.api, context.token).catch(
+      (reason: unknown) => `the API did not answer: ${text(reason)}`,
+    );
+    const page = await describePage(context.page).catch((reason: unknown) => `the page: ${text(reason)}`);
+    throw new Error(`${what}: ${text(error)}\nThe server's view then:\n${server}\nAnd ${page}.`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -77,9 +77,9 @@ describe('the dashboard in Chromium, when answers arrive after the events they p
     const api = createApiClient(host.url);
     await explained(
       'the badge to read 成功',
-      () => expect.poll(() => badge.textContent(), STEP).toBe('成功'),
-      api,
-      reader,
+      () => expect.poll(() => badge.textContent({ timeout: 2_000 }), STEP).toBe('成功'),
+      { api, token: reader, page },
+      STEP.timeout + 2_000,
     );
     const tasks = (await api.call('GET', '/api/market-data/tasks', { token: reader })).json.tasks;
     expect(tasks).toHaveLength(1);
