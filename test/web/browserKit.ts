@@ -51,6 +51,9 @@ export async function openDashboard(
   options: OpenOptions = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+  // Reads and actions give up after 15 s instead of Playwright's 30 s: a poll waits for each read it makes, so one
+  // read that never answers would otherwise use up a poll's whole time.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message: ConsoleMessage) => {
