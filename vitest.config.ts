@@ -10,6 +10,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A poll that waits on a server round trip (a 409, the event stream going live) gets 5 s, not vitest's 1 s: on a
+    // loaded CI machine one round trip can take longer than a second.
+    expect: { poll: { timeout: 5_000 } },
     // Two cores: end-to-end files start real hosts, so keep parallelism modest.
     maxWorkers: 2,
     fileParallelism: true,
