@@ -54,7 +54,7 @@ function phase(task: Task): number {
 }
 
 /**
- * Takes in a task as some answer or event reported it. Answers may arrive out of order (the 201 of a submit, or the
+ * Takes in a task as some answer or event reported it. Answers may arrive out of order (the 202 of a submit, or the
  * 409 of a second click, can arrive after the event stream reported the task running), so a task never goes back from
  * finished to active or from running to pending, and an active task's progress never goes back.
  * Returns the previous state of the task.
