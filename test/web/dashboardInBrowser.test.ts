@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/openDatabase';
 import { createTaskStore } from '../../src/tasks/taskStore';
-import { pollUntil, startAppHost, type AppHost } from '../integration/appHost';
-import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from '../integration/apiClient';
-import { startBundleServer, type BundleServer } from '../integration/bundleServer';
-import { launchChromium, openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
+import { pollUntil, type AppHost } from '../integration/appHost';
+import { tokenFor } from '../integration/apiClient';
+import type { BundleServer } from '../integration/bundleServer';
+import { openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
+import { startBrowserScene, type BrowserScene } from './browserScene';
 import { explained } from './explainFailure';
 import { readFrames, recordFrames } from './recordFrames';
 
@@ -18,26 +17,18 @@ const LONG = { timeout: 45_000 };
 const STEP = { timeout: 25_000 };
 
 describe('the dashboard in Chromium, against the app on the devhost', () => {
-  let dir: string;
+  let scene: BrowserScene | undefined;
   let host: AppHost;
   let server: BundleServer;
   let browser: Browser;
-  let api: ReturnType<typeof createApiClient>;
+  let api: BrowserScene['api'];
   let writer: string;
   let reader: string;
   let opened: WatchedPage | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'mdt-browser-'));
-    server = await startBundleServer({ filePath: makeBundle(dir, 100, 250), acceptRanges: true });
-    host = await startAppHost({
-      dataDir: path.join(dir, 'data'),
-      env: { AUTH_JWT_SECRET: TEST_SECRET, MARKET_DATA_BUNDLE_URL: server.url },
-    });
-    api = createApiClient(host.url);
-    browser = await launchChromium();
-    writer = await tokenFor(['MarketData.Write'], { ttlSeconds: 3600 });
-    reader = await tokenFor([]);
+    scene = await startBrowserScene('mdt-browser-');
+    ({ host, server, browser, api, writer, reader } = scene);
   });
 
   afterEach(async () => {
@@ -46,10 +37,7 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await scene?.stop();
   });
 
   async function open(options: OpenOptions): Promise<WatchedPage> {
@@ -176,7 +164,7 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
 
   it('shows a log line and an error containing markup as text, and runs nothing', async () => {
     const payload = '<img src=x onerror="window.__pwned=1">';
-    const db = openDatabase(path.join(dir, 'data', 'market_data.sqlite3'));
+    const db = openDatabase(path.join(scene!.dataDir, 'market_data.sqlite3'));
     const store = createTaskStore(db);
     db.transaction(() => {
       const task = store.createTask({ taskType: 'analyze', source: 'manual' });

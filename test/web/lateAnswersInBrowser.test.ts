@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { APIResponse, Browser } from 'playwright-core';
+import type { APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from '../integration/appHost';
-import { createApiClient, makeBundle, TEST_SECRET, tokenFor } from '../integration/apiClient';
-import { startBundleServer, type BundleServer } from '../integration/bundleServer';
-import { launchChromium, openDashboard } from './browserKit';
+import { openDashboard } from './browserKit';
+import { startBrowserScene, type BrowserScene } from './browserScene';
 import { explained } from './explainFailure';
 import { readFrames, recordFrames } from './recordFrames';
 
@@ -15,33 +10,18 @@ const STEP = { timeout: 10_000 };
 const MUTEX = '已有任务正在运行，请等待完成后再试';
 
 describe('the dashboard in Chromium, when answers arrive after the events they predate', () => {
-  let dir: string;
-  let host: AppHost;
-  let server: BundleServer;
-  let browser: Browser;
-  let writer: string;
-  let reader: string;
+  let scene: BrowserScene;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'mdt-browser-late-'));
-    server = await startBundleServer({ filePath: makeBundle(dir, 100, 250), acceptRanges: true });
-    host = await startAppHost({
-      dataDir: path.join(dir, 'data'),
-      env: { AUTH_JWT_SECRET: TEST_SECRET, MARKET_DATA_BUNDLE_URL: server.url },
-    });
-    browser = await launchChromium();
-    writer = await tokenFor(['MarketData.Write'], { ttlSeconds: 3600 });
-    reader = await tokenFor([]);
+    scene = await startBrowserScene('mdt-browser-late-');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await scene?.stop();
   });
 
   it('a submit answered (202, and 409 for the second click) only after the task runs never shows it pending again', async () => {
+    const { server, host, browser, api, writer, reader } = scene;
     server.setRate(32 * 1024);
     // Both submits reach the server at once; their answers (the task as accepted, pending, and the 409 naming the
     // active task, pending or running) are held back until the page has shown the task running from the event stream.
@@ -74,7 +54,6 @@ describe('the dashboard in Chromium, when answers arrive after the events they p
     expect(await badge.textContent()).toBe('运行中');
 
     server.setRate(undefined);
-    const api = createApiClient(host.url);
     await explained(
       'the badge to read 成功',
       () => expect.poll(() => badge.textContent({ timeout: 2_000 }), STEP).toBe('成功'),
