@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { createApiClient } from '../integration/apiClient';
 
 type ApiClient = ReturnType<typeof createApiClient>;
@@ -53,7 +54,7 @@ export interface FailureContext {
  * error names it and adds how the server saw the newest tasks and what the page showed, so a failure on CI can be read
  * without running it again.
  */
-export async function explained<T>(
+async function explained<T>(
   what: string,
   step: () => Promise<T>,
   context: FailureContext,
@@ -74,4 +75,22 @@ export async function explained<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Polls a locator's text until it equals `expected`, for at most `timeoutMs`, each read giving up after 2 s; a failure
+ * is explained as `explained` does.
+ */
+export function untilText(
+  locator: Locator,
+  expected: string,
+  context: FailureContext,
+  timeoutMs: number,
+): Promise<void> {
+  return explained(
+    `the text to read ${expected}`,
+    () => expect.poll(() => locator.textContent({ timeout: 2_000 }), { timeout: timeoutMs }).toBe(expected),
+    context,
+    timeoutMs + 2_000,
+  );
 }

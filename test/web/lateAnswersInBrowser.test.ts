@@ -2,7 +2,7 @@ import type { APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDashboard } from './browserKit';
 import { startBrowserScene, type BrowserScene } from './browserScene';
-import { explained } from './explainFailure';
+import { untilText } from './explainFailure';
 import { readFrames, recordFrames } from './recordFrames';
 
 /** Every wait is bounded so that the five of them stay within the test's timeout. */
@@ -54,12 +54,7 @@ describe('the dashboard in Chromium, when answers arrive after the events they p
     expect(await badge.textContent()).toBe('运行中');
 
     server.setRate(undefined);
-    await explained(
-      'the badge to read 成功',
-      () => expect.poll(() => badge.textContent({ timeout: 2_000 }), STEP).toBe('成功'),
-      { api, token: reader, page },
-      STEP.timeout + 2_000,
-    );
+    await untilText(badge, '成功', { api, token: reader, page }, STEP.timeout);
     const tasks = (await api.call('GET', '/api/market-data/tasks', { token: reader })).json.tasks;
     expect(tasks).toHaveLength(1);
     const badges = (await readFrames(page))
