@@ -3,7 +3,8 @@ import { ACTIONS, type ActionSpec } from './actions.js';
 import type { Task } from './apiTypes.js';
 import { h, setAttr, setText } from './dom.js';
 import { t } from './i18n.js';
-import { state } from './state.js';
+import { isActive } from './apiTypes.js';
+import { activeTask, state } from './state.js';
 
 export interface ActionBar {
   /** The buttons, then the feedback lines (an alert for errors, a status for confirmations). */
@@ -26,6 +27,9 @@ export function createActionBar(options: ActionBarOptions): ActionBar {
   const error = h('p', { class: 'feedback feedback-error', attrs: { role: 'alert' } });
   const info = h('p', { class: 'feedback feedback-info', attrs: { role: 'status' } });
   let task: Task | null = null;
+  // While the error shown is the 409 "a task is running": the task it was about. The message is taken down when that
+  // task ends; when the page cannot tell which task it was, it stays until the next action.
+  let refusedFor: string | null = null;
 
   const buttons = specs.map((spec) => {
     const button = h('button', {
@@ -44,6 +48,11 @@ export function createActionBar(options: ActionBarOptions): ActionBar {
 
   function update(next: Task | null): void {
     task = next;
+    const blocker = refusedFor === null ? undefined : state.tasks.get(refusedFor);
+    if (blocker !== undefined && !isActive(blocker)) {
+      refusedFor = null;
+      setText(error, '');
+    }
     for (const { spec, button } of buttons) {
       setText(button, t(spec.label));
       button.hidden = !spec.shown(task);
@@ -61,12 +70,14 @@ export function createActionBar(options: ActionBarOptions): ActionBar {
     try {
       const result = await spec.perform(target);
       setText(error, '');
+      refusedFor = null;
       setText(info, spec.accepted(result));
       options.onTask(result);
     } catch (failure) {
       setText(info, '');
       setText(error, describeFailure(failure));
       const active = failure instanceof ApiError ? (failure.body as { active_task?: Task } | null)?.active_task : null;
+      refusedFor = isTaskRunning(failure) ? (active?.task_id ?? activeTask()?.task_id ?? null) : null;
       if (active) options.onTask(active);
       if (failure instanceof ApiError && failure.status === 401) options.onUnauthorized();
     } finally {
@@ -88,9 +99,13 @@ export function createActionBar(options: ActionBarOptions): ActionBar {
 /** What to tell a person about a refused action: the story's message for the mutex, never a raw error. */
 function describeFailure(failure: unknown): string {
   if (!(failure instanceof ApiError)) return t('actionFailed', { message: String(failure) });
-  if (failure.status === 409 && failure.code === 'TASK_RUNNING') return t('taskRunningMessage');
+  if (isTaskRunning(failure)) return t('taskRunningMessage');
   if (failure.status === 403) return t('forbidden');
   if (failure.status === 401) return t('authRejected');
   if (failure.status === 0) return t('networkError');
   return t('actionFailed', { message: failure.message });
+}
+
+function isTaskRunning(failure: unknown): boolean {
+  return failure instanceof ApiError && failure.status === 409 && failure.code === 'TASK_RUNNING';
 }

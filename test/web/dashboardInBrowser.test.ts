@@ -107,6 +107,8 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     await watched.screenshot('running');
     server.setRate(256 * 1024);
     await until('成功');
+    // The mutex message was about that task: once it has ended, the message is out of date and gone.
+    await expect.poll(() => current(page).locator('.feedback-error').textContent()).toBe('');
     await watched.screenshot('succeeded');
 
     const tasks = (await api.call('GET', '/api/market-data/tasks', { token: reader })).json.tasks;
