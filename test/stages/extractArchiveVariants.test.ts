@@ -67,6 +67,18 @@ describe('extraction safety variants', () => {
     await expect(extract(fileThenDir)).rejects.toMatchObject({ message: /both a file and a directory/ });
   });
 
+  it('rejects a tar whose directories differ only in case, after many members named the first spelling', async () => {
+    const members: TarMember[] = Array.from({ length: 5 }, (_, i) => ({
+      name: `q/features/sh60000${i}/close.day.bin`,
+      data: 'x',
+    }));
+    members.push({ name: 'q/Features/sh600009/close.day.bin', data: 'x' });
+    await expect(extract(await tarGz(members))).rejects.toMatchObject({
+      code: 'UNSAFE_ARCHIVE',
+      message: 'Unsafe archive: directories "q/features" and "q/Features" differ only in case.',
+    });
+  });
+
   it('rejects a tar directory member that later appears as a file, and tar hard links to outside paths', async () => {
     await expect(
       extract(

@@ -16,18 +16,23 @@ export interface EntryRegistry {
 export function createEntryRegistry(maxEntries: number): EntryRegistry {
   const files = new Set<string>();
   const dirs = new Map<string, string>();
+  // Directory paths exactly as already recorded: every member of a directory names it again, and checking it again
+  // could not fail (a file with its key would have been refused when it came).
+  const recorded = new Set<string>();
   let count = 0;
   const unsafe = (message: string): never => {
     throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${message}.`);
   };
 
   function addDirectory(path: string): void {
+    if (recorded.has(path)) return;
     const key = collisionKey(path);
     if (files.has(key)) unsafe(`${JSON.stringify(path)} is both a file and a directory`);
     const known = dirs.get(key);
     if (known === undefined) dirs.set(key, path);
     else if (known !== path)
       unsafe(`directories ${JSON.stringify(known)} and ${JSON.stringify(path)} differ only in case`);
+    recorded.add(path);
   }
 
   return {
@@ -35,8 +40,9 @@ export function createEntryRegistry(maxEntries: number): EntryRegistry {
       count += 1;
       if (count > maxEntries) unsafe(`more than ${maxEntries} entries`);
       if (path === '') return;
-      const segments = path.split('/');
-      for (let depth = 1; depth < segments.length; depth += 1) addDirectory(segments.slice(0, depth).join('/'));
+      for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+        addDirectory(path.slice(0, slash));
+      }
       if (isDirectory) {
         addDirectory(path);
         return;

@@ -12,8 +12,8 @@ export interface EntryPath {
  * and any '..' segment (even one that would stay inside the root: no archive we accept needs it).
  */
 export function normalizeEntryName(raw: string): EntryPath {
-  const shown = JSON.stringify(raw.length > 120 ? `${raw.slice(0, 120)}…` : raw);
   const reject = (why: string): never => {
+    const shown = JSON.stringify(raw.length > 120 ? `${raw.slice(0, 120)}…` : raw);
     throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: entry ${shown} ${why}.`);
   };
   // eslint-disable-next-line no-control-regex
