@@ -167,16 +167,26 @@ describe('qlib binary bundles', () => {
   it('reads a tar.gz whose features come before the calendar in a second pass once its budget is spent', async () => {
     const dir = temp.make();
     const expected = await writeSyntheticBundleDir(join(dir, 'b'), {
-      symbols: 15,
-      days: 80,
+      symbols: 80,
+      days: 40,
       seed: 9,
       format: 'qlib-bin',
     });
     const tarPath = join(dir, 'late-calendar.tar.gz');
     execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
-    const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096 });
-    // The first pass listed every symbol; the data is read in a second pass.
-    expect(typeof input === 'object' && input !== null && 'jobs' in input ? input.total : null).toBe(15);
+    const ctx = createTestContext();
+    const input = await openTarGzBundle(tarPath, ctx, { budgetBytes: 4096 });
+    // The first pass listed every symbol, and said so while it went (80 symbols × 7 fields); the data is read in a
+    // second pass.
+    expect(typeof input === 'object' && input !== null && 'jobs' in input ? input.total : null).toBe(80);
+    expect(ctx.progress).toEqual([
+      {
+        done: 500,
+        total: null,
+        unit: 'files',
+        message: '500 files listed (the layout shows late: the data is read in a second pass)',
+      },
+    ]);
     expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(expected);
   });
 

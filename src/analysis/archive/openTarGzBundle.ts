@@ -14,6 +14,8 @@ import { createMemberJobMapper, ownCopy, type StreamedLayout } from './mapMember
 const DEFAULT_BUDGET = 48 * 2 ** 20;
 /** Side files (calendars, instruments, manifests) are small; one larger than this is not kept. */
 const MAX_SIDE_FILE = 64 * 2 ** 20;
+/** Files between progress reports while an archive whose layout shows late is only listed. */
+const LIST_PROGRESS_EVERY = 500;
 const SIDE_FILE =
   /(^|\/)(calendar\.csv|instruments\.csv|manifest\.json|adj_factor\.csv|calendars\/[^/]+|instruments\/[^/]+)$/i;
 
@@ -46,12 +48,18 @@ export async function openTarGzBundle(
   const pass = openPass(archivePath, limits, ctx);
   const roots = new Set<string>();
   let handedOver = false;
+  let listed = 0;
   try {
     for (;;) {
       const next = await pass.members.next();
       if (next.done === true) break;
       const member = next.value;
       if (member.isDirectory) continue;
+      listed++;
+      if (overflow && listed % LIST_PROGRESS_EVERY === 0) {
+        const message = `${listed} files listed (the layout shows late: the data is read in a second pass)`;
+        ctx.onProgress({ done: listed, total: null, unit: 'files', message });
+      }
       const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
       if (side || !overflow) {
         held.set(member.path, await readAll(member));
