@@ -41,7 +41,7 @@ function main(): void {
         ours: () => runCommand(process.execPath, [CLI, 'analyze', archive, '--json']),
       };
       if (tmpfs) contenders.tarTmpfs = tarInto(tmpfs);
-      const results = interleave(3, contenders);
+      const results = interleave(5, contenders);
       const tar = results.tar!;
       const ours = results.ours!;
       const ratio = (baseline: number): string => `${(baseline / ours.best.seconds).toFixed(2)}x`;
