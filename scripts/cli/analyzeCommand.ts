@@ -2,9 +2,8 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { defaultWorkerCount, prestartAnalysisWorkers } from '../../src/analysis/analysisWorkerPool';
 import type { BundleSummary } from '../../src/analysis/metricNames';
-import type { StageContext } from '../../src/stages/stageContext';
 import { formatSummary } from './formatSummary';
-import { createProgressLine } from './progressLine';
+import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
 /** `analyze <bundle.zip | bundle.tar.gz | directory> [--json]` (see analyzeTarget for how each is read). */
@@ -18,13 +17,7 @@ export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Pr
   const target = positionals[0]!;
   const info = await stat(target).catch(() => null);
   if (!info) throw new UsageError(`No such file or directory: ${target}`);
-  const ctx: StageContext = {
-    signal,
-    onProgress: createProgressLine('analysing'),
-    log: (level, message) => {
-      if (level === 'WARNING' || level === 'ERROR') process.stderr.write(`${level.toLowerCase()}: ${message}\n`);
-    },
-  };
+  const ctx = createCommandContext('analysing', signal);
   let summary: BundleSummary;
   try {
     summary = await analyzeTarget(target, info.isDirectory(), ctx);

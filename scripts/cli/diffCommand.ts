@@ -9,7 +9,7 @@ import type { DiffInput } from '../../src/analysis/diff/prepareDiffSide';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType, extractArchive } from '../../src/stages/unzip/extractArchive';
 import { formatDiff, toDiffReport } from './formatDiff';
-import { createProgressLine } from './progressLine';
+import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
 /**
@@ -24,13 +24,7 @@ export async function runDiffCommand(args: string[], signal: AbortSignal): Promi
   for (const path of positionals) {
     if (!(await stat(path).catch(() => null))) throw new UsageError(`No such file or directory: ${path}`);
   }
-  const ctx: StageContext = {
-    signal,
-    onProgress: createProgressLine('comparing'),
-    log: (level, message) => {
-      if (level === 'WARNING' || level === 'ERROR') process.stderr.write(`${level.toLowerCase()}: ${message}\n`);
-    },
-  };
+  const ctx = createCommandContext('comparing', signal);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-diff-'));
   try {
     const [oldPath, newPath] = positionals as [string, string];

@@ -184,7 +184,7 @@ describe('qlib binary bundles', () => {
         done: 500,
         total: null,
         unit: 'files',
-        message: '500 files listed (the layout shows late: the data is read in a second pass)',
+        message: '500 files listed; the data is read in a second pass',
       },
     ]);
     expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(expected);

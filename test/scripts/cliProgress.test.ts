@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,14 +17,15 @@ const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
  * Runs the compiled CLI with a pseudo-terminal for its stdout and stderr (util-linux `script`), as a person at a
  * terminal sees it; returns everything the terminal received.
  */
-async function onTerminal(args: readonly string[]): Promise<string> {
-  const command = [process.execPath, CLI, ...args].map(quote).join(' ');
+async function onTerminal(args: readonly string[], columns?: number): Promise<string> {
+  const cli = [process.execPath, CLI, ...args].map(quote).join(' ');
+  const command = columns === undefined ? cli : `stty cols ${columns} && ${cli}`;
   const { stdout } = await run('script', ['-qefc', command, '/dev/null'], { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
 
 /** A long-form bundle (one CSV, a symbol column) of `symbols` × `days` plain rows. */
-function writeLongForm(dir: string, symbols: number, days: number): void {
+function writeLongForm(dir: string, symbols: number, days: number, name = 'prices.csv'): void {
   const lines = ['symbol,date,open,high,low,close,volume'];
   const day = new Date(Date.UTC(2012, 0, 2));
   for (let d = 0; d < days; d++) {
@@ -33,7 +34,7 @@ function writeLongForm(dir: string, symbols: number, days: number): void {
     for (let s = 0; s < symbols; s++) lines.push(`${600000 + s}.SH,${date},10,10.5,9.5,10,1000`);
     day.setUTCDate(day.getUTCDate() + 1);
   }
-  writeFileSync(join(dir, 'prices.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
 }
 
 describe('the command line on a terminal', () => {
@@ -47,6 +48,37 @@ describe('the command line on a terminal', () => {
     expect(lines).toContain('analysing: Splitting prices.csv: 100000 rows read');
     expect(lines.some((line) => /^analysing: \d+ of 60 symbols$/.test(line))).toBe(true);
     expect(lines.at(-1)).toMatch(/^Bundle: csv-daily, 60 symbols, 120000 rows/);
+  });
+
+  it('keeps each message within a narrow terminal, so the line never wraps', async () => {
+    const dir = temp.make('cli-progress-');
+    writeLongForm(dir, 60, 2000, 'daily-prices-of-every-listed-a-share-stock.csv');
+    const output = await onTerminal(['analyze', dir], 40);
+    const lines = output.split('\r\x1b[K').slice(1, -1);
+    expect(lines).toContain('analysing: Splitting daily-prices-of-e…');
+    expect(lines.every((line) => line.length < 40)).toBe(true);
+  });
+
+  it('puts a warning on a line of its own and shows the progress again below it', async () => {
+    const dir = temp.make('cli-progress-');
+    mkdirSync(join(dir, 'daily'));
+    const rows = Array.from({ length: 40 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')},10,11,9.5,10.5,100`);
+    for (let s = 0; s < 70; s++) {
+      writeFileSync(
+        join(dir, 'daily', `${600000 + s}.SH.csv`),
+        `date,open,high,low,close,volume\n${rows.join('\n')}\n`,
+      );
+    }
+    // 日期,开盘,最高,最低,收盘,成交量 in GB18030, as a GBK export from Chinese Windows writes it: not valid UTF-8.
+    const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf0a', 'hex');
+    writeFileSync(join(dir, 'daily', '000001.SZ.csv'), Buffer.concat([header, Buffer.from(`${rows.join('\n')}\n`)]));
+    const output = await onTerminal(['analyze', dir]);
+    // The terminal turns each newline into CR LF.
+    const warning = 'warning: 000001.SZ: not valid UTF-8; decoded as GB18030.\r\n';
+    const lines = output.split('\r\x1b[K');
+    expect(lines.filter((line) => line.includes('GB18030'))).toEqual([
+      expect.stringMatching(new RegExp(`^${warning.replace(/\./g, '\\.')}analysing: \\d+ of 71 symbols$`)),
+    ]);
   });
 
   it('writes no progress when its output goes to a pipe', async () => {

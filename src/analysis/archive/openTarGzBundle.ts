@@ -57,7 +57,7 @@ export async function openTarGzBundle(
       if (member.isDirectory) continue;
       listed++;
       if (overflow && listed % LIST_PROGRESS_EVERY === 0) {
-        const message = `${listed} files listed (the layout shows late: the data is read in a second pass)`;
+        const message = `${listed} files listed; the data is read in a second pass`;
         ctx.onProgress({ done: listed, total: null, unit: 'files', message });
       }
       const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
