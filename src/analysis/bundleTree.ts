@@ -14,13 +14,27 @@ export interface TreeEntry {
  */
 export interface BundleTree {
   readonly kind: 'directory' | 'zip' | 'tar.gz';
-  /** Entries of a directory, sorted by name, without macOS and Windows litter; [] when it does not exist. */
+  /** Entries of a directory, sorted by name, without system litter (isSystemLitter); [] when it does not exist. */
   list(dir: string): Promise<TreeEntry[]>;
   /** The bytes of a file, or null when they are not at hand (a tar.gz member seen but not kept). */
   ref(path: string, gzip: boolean): ByteRef | null;
 }
 
 const IGNORED = new Set(['__MACOSX', '.DS_Store', 'Thumbs.db']);
+
+/**
+ * A name that operating systems leave in folders and archives, never bundle data: macOS's `__MACOSX/` and
+ * `.DS_Store`, its AppleDouble `._<name>` companions (a file's extended attributes, which a macOS `tar` writes beside
+ * the file), and Windows' `Thumbs.db`.
+ */
+export function isSystemLitter(name: string): boolean {
+  return IGNORED.has(name) || name.startsWith('._');
+}
+
+/** A path with a system-litter name anywhere in it (see isSystemLitter). */
+export function isSystemLitterPath(path: string): boolean {
+  return path.split('/').some(isSystemLitter);
+}
 
 function byName(a: TreeEntry, b: TreeEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -33,7 +47,7 @@ export function createDirectoryTree(root: string): BundleTree {
       try {
         const entries = await readdir(join(root, dir), { withFileTypes: true });
         return entries
-          .filter((entry) => !IGNORED.has(entry.name))
+          .filter((entry) => !isSystemLitter(entry.name))
           .map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }))
           .sort(byName);
       } catch (error) {
@@ -57,8 +71,8 @@ export function createListingTree(
     if (!map.get(name)) map.set(name, isDirectory);
   };
   for (const path of files.keys()) {
+    if (isSystemLitterPath(path)) continue;
     const parts = path.split('/');
-    if (parts.some((part) => IGNORED.has(part))) continue;
     for (let i = 0; i < parts.length; i++) add(parts.slice(0, i).join('/'), parts[i]!, i < parts.length - 1);
   }
   return {

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../errors';
 import type { SymbolInfo } from '../analyzerSetup';
+import { isSystemLitterPath } from '../bundleTree';
 import { qlibSymbol } from '../qlib/locateQlibLayout';
 import { canonicalizeSymbol } from '../symbolCodes';
 import type { SymbolJob } from '../workerMessages';
@@ -45,9 +46,9 @@ export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: str
   };
   const pattern = layout.format === 'csv-daily' ? DAILY_CSV : QLIB_FIELD;
   return {
-    accepts: (path) => path.startsWith(prefix) && pattern.test(path.slice(prefix.length)),
+    accepts: (path) => path.startsWith(prefix) && pattern.test(path.slice(prefix.length)) && !isSystemLitterPath(path),
     add(path, bytes) {
-      if (!path.startsWith(prefix)) return [];
+      if (!path.startsWith(prefix) || isSystemLitterPath(path)) return [];
       const relative = path.slice(prefix.length);
       if (layout.format === 'csv-daily') {
         const match = DAILY_CSV.exec(relative);

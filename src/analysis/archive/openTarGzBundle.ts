@@ -4,7 +4,7 @@ import { resolveLimits, type ExtractLimits } from '../../stages/unzip/extractLim
 import { iterateTarMembers, type TarMember } from '../../stages/unzip/iterateTarMembers';
 import { openTarGzReader } from '../../stages/unzip/openTarGzReader';
 import type { ByteRef } from '../byteRef';
-import { createListingTree, type BundleTree } from '../bundleTree';
+import { createListingTree, isSystemLitterPath, type BundleTree } from '../bundleTree';
 import { locateBundle, type BundleLayout } from '../locateBundle';
 import type { BundleInput } from '../runBundleAnalysis';
 import type { SymbolJob } from '../workerMessages';
@@ -157,6 +157,7 @@ function readyLayout(
 
 /** `format|root` of a data member's bundle, or null for any other member. */
 function dataRoot(path: string): string | null {
+  if (isSystemLitterPath(path)) return null;
   const qlib = /^(?:(.*)\/)?features\/[^/]+\/[^/]+\.day\.bin$/i.exec(path);
   if (qlib) return `qlib-bin|${qlib[1] ?? ''}`;
   const csv = /^(?:(.*)\/)?daily\/[^/]+\.csv(\.gz)?$/i.exec(path);
