@@ -6,7 +6,8 @@ import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
-import { detectArchiveType, extractArchive } from '../../src/stages/unzip/extractArchive';
+import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
+import { extractArchive } from '../../src/stages/unzip/extractArchive';
 
 /**
  * Analyses a bundle directory or archive. Archives are read in place (zip members inflated as they are analysed; a

@@ -183,6 +183,42 @@ describe('unsafe and broken archives', () => {
   });
 
   it.each([
+    ['bzip2', Buffer.from('BZh91AY&SY'), 'bzip2 is not supported; use zip or tar.gz.'],
+    ['xz', Buffer.from('fd377a585a000004e6d6b446', 'hex'), 'xz is not supported; use zip or tar.gz.'],
+    ['zstd', Buffer.from('28b52ffd2000', 'hex'), 'zstd is not supported; use zip or tar.gz.'],
+    ['7-Zip', Buffer.from('377abcaf271c0004', 'hex'), '7-Zip is not supported; use zip or tar.gz.'],
+    ['RAR', Buffer.from('526172211a0701', 'hex'), 'RAR is not supported; use zip or tar.gz.'],
+    [
+      'a web page',
+      Buffer.from('\ufeff\n  <!DOCTYPE html>\n<html lang="en"><head><title>Sign in</title></head></html>\n'),
+      'the file is a web page (HTML), not an archive; the link may lead to a download page, not to the file.',
+    ],
+    [
+      'a bare HTML document',
+      Buffer.from('<html>\n<body>Not Found</body>\n</html>\n'),
+      'the file is a web page (HTML), not an archive; the link may lead to a download page, not to the file.',
+    ],
+    ['a CSV file', Buffer.from('date,open,high,low,close\n'), 'the file is neither a zip nor a tar.gz archive.'],
+  ])('refuses %s, naming it', async (_what, bytes, message) => {
+    const archive = join(dir, 'download.bin');
+    await writeFile(archive, bytes);
+    await expect(extract(archive)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_ARCHIVE',
+      message: `Unsupported archive: ${message}`,
+    });
+  });
+
+  it('refuses a tar that was never compressed, saying to gzip it', async () => {
+    await writeFile(join(dir, 'a.csv'), csv(1, 3));
+    const archive = join(dir, 'bundle.tar');
+    execFileSync('tar', ['-cf', archive, '-C', dir, 'a.csv']);
+    await expect(extract(archive)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_ARCHIVE',
+      message: 'Unsupported archive: an uncompressed tar is not supported; use zip or tar.gz (gzip the tar).',
+    });
+  });
+
+  it.each([
     [{ name: 'evil', type: '2', linkName: '/etc' }, 'is a symbolic link'],
     [{ name: 'hard', type: '1', linkName: 'a.csv' }, 'is a hard link'],
     [{ name: 'dev', type: '3' }, 'is a device or FIFO'],

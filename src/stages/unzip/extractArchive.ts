@@ -1,13 +1,12 @@
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { AppError, ErrorCode, isCancellation } from '../../errors';
 import { reportBytesProgress } from '../reportBytesProgress';
 import { cancelledError, type StageContext } from '../stageContext';
 import { corruptArchiveError } from './corruptArchiveError';
+import { detectArchiveType, type ArchiveType } from './detectArchiveType';
 import { resolveLimits, type ExtractLimits } from './extractLimits';
 import { extractTarGz } from './extractTarGz';
 import { extractZip, type ArchiveSink } from './extractZip';
-
-export type ArchiveType = 'zip' | 'tar.gz';
 
 /**
  * Chooses members to watch: called once per file with its path inside destDir (`/`-separated); a returned function
@@ -69,33 +68,6 @@ export async function extractArchive(
   } catch (error) {
     throw toExtractError(error, ctx.signal);
   }
-}
-
-/** The archive type by magic bytes, not by name; UNSUPPORTED_ARCHIVE for anything else (bzip2 named as such). */
-export async function detectArchiveType(archivePath: string): Promise<ArchiveType> {
-  const magic = Buffer.alloc(4);
-  let length: number;
-  try {
-    const handle = await open(archivePath, 'r');
-    try {
-      ({ bytesRead: length } = await handle.read(magic, 0, 4, 0));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw new AppError(ErrorCode.UnsupportedArchive, 'The downloaded archive cannot be opened.', { cause: error });
-  }
-  if (length >= 4 && magic.readUInt32BE(0) === 0x504b0304) return 'zip';
-  // An empty zip is only an end record.
-  if (length >= 4 && magic.readUInt32BE(0) === 0x504b0506) return 'zip';
-  if (length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return 'tar.gz';
-  if (length >= 3 && magic.toString('latin1', 0, 3) === 'BZh') {
-    throw new AppError(ErrorCode.UnsupportedArchive, 'Unsupported archive: bzip2 is not supported; use zip or tar.gz.');
-  }
-  throw new AppError(
-    ErrorCode.UnsupportedArchive,
-    'Unsupported archive: the file is neither a zip nor a tar.gz archive.',
-  );
 }
 
 function toExtractError(error: unknown, signal: AbortSignal): unknown {
