@@ -44,6 +44,9 @@ function parseSlow(bytes: Uint8Array, start: number, end: number): number {
     .toString('latin1')
     .trim();
   if (text === '' || text === 'NaN' || text === 'nan' || text === 'null' || text === 'None') return NaN;
+  // Thousands grouped by commas, as a spreadsheet saves a formatted number (quoted in the CSV): "1,234,567.5". A
+  // single comma that does not group three digits ("1,5", a decimal comma) stays invalid.
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(text)) return Number(text.replace(/,/g, ''));
   // Number() accepts hex, "Infinity" and whitespace; a plain decimal with an optional exponent is all we allow.
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return INVALID_NUMBER;
   return Number(text);

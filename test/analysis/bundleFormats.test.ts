@@ -29,6 +29,24 @@ describe('csv-daily layouts and dialects', () => {
     expect(summary.symbols['600000.SH']).toMatchObject({ rows_written: 2, ohlc_violations: 1, parse_error_rows: 0 });
   });
 
+  it('reads a CSV saved from a spreadsheet: quoted numbers with thousands separators, dates with slashes', async () => {
+    const dir = temp.make();
+    await writeTree(dir, {
+      'calendar.csv': CALENDAR,
+      'daily/600000.SH.csv':
+        'date,open,high,low,close,volume,amount\n' +
+        '2024/03/04,10.00,10.80,9.90,10.50,"1,000,000","10,300,000"\n' +
+        '2024/03/05,"10.50","10.90","10.20","10.60","2,000,000","21,100,000.00"\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['600000.SH']).toMatchObject({
+      rows_written: 2,
+      parse_error_rows: 0,
+      vwap_out_of_range_rows: 0,
+      last_date: '2024-03-05',
+    });
+  });
+
   it('takes volume and amount units from the vendor the header shows, unless manifest.json declares them', async () => {
     // One day's trading: 1,000 shares (10 lots) for 10,300 yuan, a VWAP of 10.30 inside [9.90, 10.80].
     const bar = '2024-03-04,10.00,10.80,9.90,10.50';

@@ -38,6 +38,15 @@ describe('field parsers', () => {
     for (const text of ['abc', '1,5', '0x10', 'Infinity', '-', '1.2.3']) expect(num(text), text).toBe(INVALID_NUMBER);
   });
 
+  it('reads thousands grouped by commas, as a spreadsheet saves formatted numbers, and nothing like them', () => {
+    expect(num('1,000,000')).toBe(1_000_000);
+    expect(num('-12,345.25')).toBe(-12345.25);
+    expect(num('7,050,000.')).toBe(7_050_000);
+    for (const text of ['1,00', '1,0000', ',100', '1,,000', '1234,567', '1,000,00', '1,000e3']) {
+      expect(num(text), text).toBe(INVALID_NUMBER);
+    }
+  });
+
   it('parses the accepted date spellings and rejects impossible dates', () => {
     expect(date('2024-02-29')).toBe('2024-02-29');
     expect(date('20240229')).toBe('2024-02-29');
