@@ -63,7 +63,25 @@ describe('field parsers', () => {
     expect(date('2024-1-5')).toBe('2024-01-05');
     expect(date('2024/12/5')).toBe('2024-12-05');
     expect(date('2024-03-4')).toBe('2024-03-04');
+    // A spreadsheet's Chinese date format, saved as shown; a JavaScript timestamp's zero milliseconds.
+    expect(date('2024年3月4日')).toBe('2024-03-04');
+    expect(date('2024年12月25日')).toBe('2024-12-25');
+    expect(date('2024年03月04日')).toBe('2024-03-04');
+    // The same in a GB18030 file, whose rows are read in their own encoding: 年 C4EA, 月 D4C2, 日 C8D5.
+    const gb = Buffer.from('32303234' + 'c4ea' + '33' + 'd4c2' + '34' + 'c8d5', 'hex');
+    expect(new TextDecoder('gb18030').decode(gb)).toBe('2024年3月4日');
+    expect(formatDayNumber(parseDateField(gb, 0, gb.length))).toBe('2024-03-04');
+    expect(date('2024-02-29T00:00:00.000Z')).toBe('2024-02-29');
+    expect(date('2024-02-29T00:00:00.000')).toBe('2024-02-29');
+    expect(date('2024-02-29T00:00:00.000+08:00')).toBe('2024-02-29');
     for (const bad of [
+      '2024年2月30日',
+      '2024年3月4',
+      '2024年月4日',
+      '2024年123月4日',
+      '2024年3月444日',
+      '2024年3-4日',
+      '2024-02-29T00:00:00.001Z',
       '2023-02-29',
       '2024-13-01',
       '2024-1-32',
