@@ -88,17 +88,40 @@ export async function locateBundle(tree: BundleTree): Promise<BundleLayout> {
   throw unknownLayout(entries, await describeUnknownLayout(tree, root, entries));
 }
 
-/** The bundle root: the top, or the folder reached through single-child directories (`qlib_bin/`, `bundle/`). */
-export async function findBundleRoot(tree: BundleTree): Promise<{ root: string; entries: TreeEntry[] }> {
-  let root = '';
+/**
+ * The bundle root: the top, or the folder reached through single-child directories (`qlib_bin/`, `bundle/`). A
+ * release often puts a README or a LICENSE beside that one folder; such files do not stop the descent when the folder
+ * holds a bundle (a code-only archive, README.md beside scripts/, is then still reported as its top level).
+ */
+export async function findBundleRoot(tree: BundleTree, start = ''): Promise<{ root: string; entries: TreeEntry[] }> {
+  let root = start;
   let entries = await tree.list(root);
   for (;;) {
-    const only = entries.length === 1 ? entries[0] : undefined;
-    if (!only?.isDirectory || ['daily', 'features', 'calendars'].includes(only.name.toLowerCase())) break;
-    root = joinTreePath(root, only.name);
+    const folders = entries.filter((entry) => entry.isDirectory);
+    const only = folders.length === 1 ? folders[0]! : undefined;
+    if (!only || BUNDLE_DIRS.has(only.name.toLowerCase())) break;
+    const inside = joinTreePath(root, only.name);
+    if (folders.length < entries.length) {
+      if (!entries.every((entry) => entry.isDirectory || DOCUMENT.test(entry.name))) break;
+      if (!holdsBundle((await findBundleRoot(tree, inside)).entries)) break;
+    }
+    root = inside;
     entries = await tree.list(root);
   }
   return { root, entries };
+}
+
+/** Folders that are part of a bundle, never a wrapper around one. */
+const BUNDLE_DIRS = new Set(['daily', 'features', 'calendars']);
+/** What a release puts beside its data: read-me, licence and change files, and documents. */
+const DOCUMENT =
+  /^(readme|license|licence|copying|notice|changelog|changes|history|authors|contributors|citation)([._-].*)?$|\.(md|markdown|rst|txt|pdf|html?)$/i;
+
+/** Whether a folder's entries look like a bundle root: its data folders, or CSV files. */
+function holdsBundle(entries: readonly TreeEntry[]): boolean {
+  return entries.some((entry) =>
+    entry.isDirectory ? BUNDLE_DIRS.has(entry.name.toLowerCase()) : DATA_FILE.test(entry.name),
+  );
 }
 
 function unknownLayout(entries: readonly TreeEntry[], found: string): AppError {

@@ -148,6 +148,24 @@ describe('inspectBundleTree measures the bundles it accepts', () => {
     expect(stats).toEqual({ layout: 'csv-long', symbols: 3, rows: 14, lastDate: '2024-01-07' });
   });
 
+  it('finds the one folder that holds the bundle beside a README, a LICENSE and a change log', async () => {
+    const docs = { 'README.md': '# data\n', LICENSE: 'MIT\n', 'CHANGELOG.txt': '2024-01-09: new days\n' };
+    const { stats } = await inspect({
+      ...docs,
+      'release/daily/600000.SH.csv': `${HEADER}\n${rowsFrom(2, 5).join('\n')}\n`,
+      'release/daily/600001.SH.csv': `${HEADER}\n${rowsFrom(2, 8).join('\n')}\n`,
+    });
+    expect(stats).toEqual({ layout: 'csv-daily', symbols: 2, rows: 13, lastDate: '2024-01-09' });
+    const qlib = qlibFiles(30, { sh600000: { start: 0, values: 30 } });
+    expect((await inspect({ ...docs, ...prefix('out/qlib_bin/', qlib) })).stats).toMatchObject({
+      layout: 'qlib-bin',
+      symbols: 1,
+    });
+    // Beside anything else, or when the folder holds no bundle, the top level is what is reported.
+    const besideCode = await refusal({ ...docs, 'dump.py': 'print(1)\n', ...prefix('release/', qlib) });
+    expect(besideCode).toMatch(/found CHANGELOG\.txt, LICENSE, README\.md, dump\.py, release\/ \(3 entries\)/);
+  });
+
   it('qlib binary: symbols with values, values of the close field, and the calendar day of the last value', async () => {
     const files = qlibFiles(30, {
       sh600000: { start: 0, values: 30 },
