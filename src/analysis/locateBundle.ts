@@ -103,7 +103,10 @@ export async function findBundleRoot(tree: BundleTree, start = ''): Promise<{ ro
     const inside = joinTreePath(root, only.name);
     if (folders.length < entries.length) {
       if (!entries.every((entry) => entry.isDirectory || DOCUMENT.test(entry.name))) break;
-      if (!holdsBundle((await findBundleRoot(tree, inside)).entries)) break;
+      // The folder's own root, found once: it is the answer when it holds a bundle.
+      const inner = await findBundleRoot(tree, inside);
+      if (holdsBundle(inner.entries)) return inner;
+      break;
     }
     root = inside;
     entries = await tree.list(root);
