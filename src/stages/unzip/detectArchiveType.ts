@@ -18,45 +18,46 @@ export async function detectArchiveType(archivePath: string): Promise<ArchiveTyp
   } catch (error) {
     throw new AppError(ErrorCode.UnsupportedArchive, 'The downloaded archive cannot be opened.', { cause: error });
   }
-  const magic = head.subarray(0, length);
-  if (startsWith(magic, ZIP_LOCAL) || startsWith(magic, ZIP_EMPTY)) return 'zip';
-  if (startsWith(magic, GZIP)) return 'tar.gz';
-  const known = OTHER_FORMATS.find((format) => format.test(magic));
+  const read = head.subarray(0, length);
+  if (hasAt(read, 0, ZIP_LOCAL) || hasAt(read, 0, ZIP_EMPTY)) return 'zip';
+  if (hasAt(read, 0, GZIP)) return 'tar.gz';
+  const known = OTHER_FORMATS.find((format) => format.test(read));
   throw new AppError(
     ErrorCode.UnsupportedArchive,
     `Unsupported archive: ${known?.message ?? 'the file is neither a zip nor a tar.gz archive.'}`,
   );
 }
 
-const ZIP_LOCAL = [0x50, 0x4b, 0x03, 0x04];
+const ZIP_LOCAL = Buffer.from('504b0304', 'hex');
 // An empty zip is only an end record.
-const ZIP_EMPTY = [0x50, 0x4b, 0x05, 0x06];
-const GZIP = [0x1f, 0x8b];
+const ZIP_EMPTY = Buffer.from('504b0506', 'hex');
+const GZIP = Buffer.from('1f8b', 'hex');
 
-function startsWith(bytes: Buffer, prefix: readonly number[]): boolean {
-  return bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
+/** Whether `bytes` hold `expected` at `at`. */
+function hasAt(bytes: Buffer, at: number, expected: Buffer): boolean {
+  return bytes.subarray(at, at + expected.length).equals(expected);
+}
+
+/** A test for a file that starts with the bytes `hex` spells. */
+function magic(hex: string): (head: Buffer) => boolean {
+  const expected = Buffer.from(hex, 'hex');
+  return (head) => hasAt(head, 0, expected);
 }
 
 /** Files people download in place of a zip or tar.gz, by their magic bytes, each named in the refusal. */
-const OTHER_FORMATS: readonly { message: string; test: (magic: Buffer) => boolean }[] = [
-  { message: 'bzip2 is not supported; use zip or tar.gz.', test: (m) => m.toString('latin1', 0, 3) === 'BZh' },
-  { message: 'xz is not supported; use zip or tar.gz.', test: (m) => startsWith(m, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]) },
-  { message: 'zstd is not supported; use zip or tar.gz.', test: (m) => startsWith(m, [0x28, 0xb5, 0x2f, 0xfd]) },
-  {
-    message: '7-Zip is not supported; use zip or tar.gz.',
-    test: (m) => startsWith(m, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),
-  },
-  {
-    message: 'RAR is not supported; use zip or tar.gz.',
-    test: (m) => startsWith(m, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]),
-  },
+const OTHER_FORMATS: readonly { message: string; test: (head: Buffer) => boolean }[] = [
+  { message: 'bzip2 is not supported; use zip or tar.gz.', test: magic('425a68') },
+  { message: 'xz is not supported; use zip or tar.gz.', test: magic('fd377a585a00') },
+  { message: 'zstd is not supported; use zip or tar.gz.', test: magic('28b52ffd') },
+  { message: '7-Zip is not supported; use zip or tar.gz.', test: magic('377abcaf271c') },
+  { message: 'RAR is not supported; use zip or tar.gz.', test: magic('526172211a07') },
   // "ustar" at offset 257 of the first header: a tar that was never compressed.
   {
     message: 'an uncompressed tar is not supported; use zip or tar.gz (gzip the tar).',
-    test: (m) => m.toString('latin1', 257, 262) === 'ustar',
+    test: (head) => hasAt(head, 257, Buffer.from('ustar', 'latin1')),
   },
   {
     message: 'the file is a web page (HTML), not an archive; the link may lead to a download page, not to the file.',
-    test: (m) => /^\ufeff?\s*<(!doctype html|html|head|body)\b/i.test(m.toString('utf8', 0, 256)),
+    test: (head) => /^\ufeff?\s*<(!doctype html|html|head|body)\b/i.test(head.toString('utf8', 0, 256)),
   },
 ];
