@@ -11,16 +11,16 @@ import { extractArchive } from '../../src/stages/unzip/extractArchive';
 
 /**
  * Analyses a bundle directory or archive. Archives are read in place (zip members inflated as they are analysed; a
- * tar.gz streamed through once, or twice when its layout shows late); only a long-form tar.gz too large to hold is
- * extracted to a temporary directory, which is always removed.
+ * tar.gz streamed through once, its data members set aside in a temporary file while its layout is still unknown);
+ * only a long-form tar.gz too large to hold is extracted to a temporary directory. Temporary files are always removed.
  */
 export async function analyzeTarget(path: string, isDirectory: boolean, ctx: StageContext): Promise<BundleSummary> {
   if (isDirectory) return analyzeBundleToSummary(path, ctx);
   if ((await detectArchiveType(path)) === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
-  const streamed = await openTarGzBundle(path, ctx);
-  if (streamed !== null) return analyzeBundleToSummary(streamed, ctx);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
   try {
+    const streamed = await openTarGzBundle(path, ctx, { spillDir: temp });
+    if (streamed !== null) return await analyzeBundleToSummary(streamed, ctx);
     await extractArchive(path, join(temp, 'bundle'), undefined, { ...ctx, log: () => undefined });
     return await analyzeBundleToSummary(join(temp, 'bundle'), ctx);
   } finally {

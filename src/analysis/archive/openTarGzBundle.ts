@@ -1,5 +1,5 @@
 import type { StageContext } from '../../stages/stageContext';
-import { cancelledError } from '../../stages/stageContext';
+import { throwIfCancelled } from '../../stages/stageContext';
 import { resolveLimits, type ExtractLimits } from '../../stages/unzip/extractLimits';
 import { iterateTarMembers, type TarMember } from '../../stages/unzip/iterateTarMembers';
 import { openTarGzReader } from '../../stages/unzip/openTarGzReader';
@@ -8,6 +8,7 @@ import { createListingTree, isSystemLitterPath, type BundleTree } from '../bundl
 import { locateBundle, type BundleLayout } from '../locateBundle';
 import type { BundleInput } from '../runBundleAnalysis';
 import type { SymbolJob } from '../workerMessages';
+import { createMemberSpill, type MemberSpill } from './createMemberSpill';
 import { createMemberJobMapper, ownCopy, type StreamedLayout } from './mapMembersToJobs';
 
 /** Data bytes held while the layout is undecided; past it the archive is read a second time. */
@@ -23,6 +24,12 @@ export interface TarGzBundleOptions {
   readonly limits?: Partial<ExtractLimits>;
   /** Data bytes to hold while the layout is undecided (default 48 MiB). */
   readonly budgetBytes?: number;
+  /**
+   * A directory the caller owns and removes. Past the budget, the data members that come before the layout is known
+   * are set aside in a file there and read back from it, instead of in a second pass over the archive (which inflates
+   * it all again). Without it, or when the file system has no room for them, the second pass it is.
+   */
+  readonly spillDir?: string;
 }
 
 type Held = Map<string, Buffer | null>;
@@ -31,9 +38,11 @@ type Held = Map<string, Buffer | null>;
  * A tar.gz bundle read in place, member by member, never extracted. A tar has no index, so the layout is decided from
  * the members seen so far: as soon as it is known with the files that shape the analysis (qlib: calendars/day.txt;
  * csv-daily: calendar.csv, instruments.csv and manifest.json), the data members are analysed as they stream by. Until
- * then they are held in memory up to a budget; a small bundle is simply read whole. Past the budget the rest is only
- * listed (side files kept), and the data members are read in a second pass. Long-form CSV bundles, which need the
- * whole file split first, are returned as a tree only when they fit the budget; otherwise null (extract them).
+ * then they are held in memory up to a budget; a small bundle is simply read whole. Past the budget the data members
+ * are set aside in a temporary file (see `spillDir`) until the layout is known, and analysed from there; without one
+ * the rest is only listed (side files kept), and the data members are read in a second pass. Long-form CSV bundles,
+ * which need the whole file split first, are returned as a tree only when they fit the budget; otherwise null
+ * (extract them).
  */
 export async function openTarGzBundle(
   archivePath: string,
@@ -45,6 +54,7 @@ export async function openTarGzBundle(
   const held: Held = new Map();
   let heldBytes = 0;
   let overflow = false;
+  let spill: MemberSpill | null = null;
   const pass = openPass(archivePath, limits, ctx);
   const roots = new Set<string>();
   let handedOver = false;
@@ -57,41 +67,60 @@ export async function openTarGzBundle(
       if (member.isDirectory) continue;
       listed++;
       if (overflow && listed % LIST_PROGRESS_EVERY === 0) {
-        const message = `${listed} files listed; the data is read in a second pass`;
+        const message =
+          spill?.ok === true
+            ? `${listed} files read; the data waits in a temporary file until the layout is known`
+            : `${listed} files listed; the data is read in a second pass`;
         ctx.onProgress({ done: listed, total: null, unit: 'files', message });
       }
       const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
+      const root = side ? null : dataRoot(member.path);
       if (side || !overflow) {
         held.set(member.path, await readAll(member));
         if (!side) heldBytes += member.size;
-      } else held.set(member.path, null);
+      } else {
+        held.set(member.path, null);
+        if (root !== null && spill?.ok === true) spill.add(member.path, await member.read());
+      }
       if (!side && !overflow && heldBytes > budget) {
         overflow = true;
-        for (const [path, bytes] of held) if (bytes !== null && !SIDE_FILE.test(path)) held.set(path, null);
+        spill = options.spillDir === undefined ? null : createMemberSpill(options.spillDir);
+        for (const [path, bytes] of held) {
+          if (bytes === null || SIDE_FILE.test(path)) continue;
+          if (dataRoot(path) !== null) spill?.add(path, bytes);
+          held.set(path, null);
+        }
       }
-      const root = side ? null : dataRoot(member.path);
       if (root !== null) roots.add(root);
-      const ready = overflow ? null : readyLayout(held, roots);
+      // Past the budget the layout can still be taken up as it shows, when the data before it was set aside.
+      const ready = overflow && spill?.ok !== true ? null : readyLayout(held, roots);
       if (ready) {
         handedOver = true;
-        return streamedInput(ready, held, pass, null);
+        return streamedInput(ready, { held, spill, pass, total: null }, ctx);
       }
     }
+  } catch (error) {
+    spill?.discard();
+    throw error;
   } finally {
     if (!handedOver) pass.close();
   }
-  const tree = listingTree(held);
-  if (!overflow) return tree;
-  const layout = await locateBundle(tree);
-  if (layout.kind === 'long') return null;
-  const dataMembers = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
-  const second = openPass(archivePath, limits, ctx);
-  return streamedInput(
-    { streamed: { format: layout.format, root: layout.root }, layout },
-    new Map(),
-    second,
-    dataMembers,
-  );
+  if (!overflow) return listingTree(held);
+  try {
+    const layout = await locateBundle(listingTree(held));
+    if (layout.kind === 'long') {
+      spill?.discard();
+      return null;
+    }
+    const ready = { streamed: { format: layout.format, root: layout.root }, layout };
+    const total = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
+    if (spill?.ok === true) return streamedInput(ready, { held: new Map(), spill, pass: null, total }, ctx);
+    const second = openPass(archivePath, limits, ctx);
+    return streamedInput(ready, { held: new Map(), spill: null, pass: second, total }, ctx);
+  } catch (error) {
+    spill?.discard();
+    throw error;
+  }
 }
 
 interface Pass {
@@ -101,9 +130,7 @@ interface Pass {
 
 function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext): Pass {
   const { reader, close } = openTarGzReader(archivePath, limits);
-  const members = iterateTarMembers(reader, limits.maxEntries, () => {
-    if (ctx.signal.aborted) throw cancelledError('Analysis');
-  });
+  const members = iterateTarMembers(reader, limits.maxEntries, () => throwIfCancelled(ctx.signal, 'Analysis'));
   return { members, close };
 }
 
@@ -168,13 +195,22 @@ function bytesRef(data: Buffer): ByteRef {
   return { kind: 'bytes', data, gzip: false };
 }
 
-/** Jobs from the held data members first, then from the members still to come in `pass`. */
+/** Where a streamed bundle's data members are, in archive order: held in memory, set aside, then still to come. */
+interface DataSources {
+  readonly held: Held;
+  readonly spill: MemberSpill | null;
+  readonly pass: Pass | null;
+  /** Data members in all (null when the archive is still being read). */
+  readonly total: number | null;
+}
+
+/** Jobs from the held data members first, then from those set aside, then from the members still to come. */
 function streamedInput(
   ready: { streamed: StreamedLayout; layout: BundleLayout },
-  held: Held,
-  pass: Pass,
-  total: number | null,
+  { held, spill, pass, total }: DataSources,
+  ctx: StageContext,
 ): BundleInput {
+  const checkCancelled = (): void => throwIfCancelled(ctx.signal, 'Analysis');
   return {
     layout: ready.layout,
     total,
@@ -184,14 +220,21 @@ function streamedInput(
         try {
           for (const [path, bytes] of held) if (bytes !== null) yield* mapper.add(path, bytes);
           held.clear();
-          for await (const member of pass.members) {
-            if (member.isDirectory) continue;
-            if (!mapper.accepts(member.path)) continue;
-            yield* mapper.add(member.path, await member.read());
+          if (spill) {
+            const wanted = (path: string): boolean => mapper.accepts(path);
+            for (const [path, bytes] of spill.members(wanted, checkCancelled)) yield* mapper.add(path, bytes);
+          }
+          if (pass) {
+            for await (const member of pass.members) {
+              if (member.isDirectory) continue;
+              if (!mapper.accepts(member.path)) continue;
+              yield* mapper.add(member.path, await member.read());
+            }
           }
           yield* mapper.end();
         } finally {
-          pass.close();
+          spill?.discard();
+          pass?.close();
         }
       })(),
   };

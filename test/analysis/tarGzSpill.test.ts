@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
+import { createMemberSpill } from '../../src/analysis/archive/createMemberSpill';
+import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
+import type { BundleInput } from '../../src/analysis/runBundleAnalysis';
+import { isAppError } from '../../src/errors';
+import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
+import { createTempDirs, createTestContext } from './analysisTestKit';
+
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+/** The total of a streamed input (null while the archive was still being read when it was handed over). */
+function totalOf(input: BundleInput | null): number | null | undefined {
+  return typeof input === 'object' && input !== null && 'jobs' in input ? input.total : undefined;
+}
+
+/** A qlib bundle of 80 symbols × 40 days, and the names of its symbol directories in order. */
+async function qlibBundle(dir: string) {
+  const expected = await writeSyntheticBundleDir(dir, { symbols: 80, days: 40, seed: 9, format: 'qlib-bin' });
+  return { expected, symbols: readdirSync(join(dir, 'features')).sort() };
+}
+
+describe('a tar.gz whose layout shows after its data', () => {
+  it('sets the data aside in a temporary file and analyses it from there, not in a second pass', async () => {
+    const dir = temp.make();
+    const { expected } = await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'late-calendar.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const spillDir = temp.make();
+    const ctx = createTestContext();
+    const input = await openTarGzBundle(tarPath, ctx, { budgetBytes: 4096, spillDir });
+    // Taken up when the calendar came, the archive's last member but the instruments.
+    expect(totalOf(input)).toBeNull();
+    expect(ctx.progress.map((p) => p.message)).toEqual([
+      '500 files read; the data waits in a temporary file until the layout is known',
+    ]);
+    expect(readdirSync(spillDir)).toHaveLength(1);
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(expected);
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('takes the layout up as soon as it shows: what came before from the file, the rest from the stream', async () => {
+    const dir = temp.make();
+    const { expected, symbols } = await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'middle-calendar.tar.gz');
+    const features = symbols.map((symbol) => `features/${symbol}`);
+    execFileSync('tar', [
+      '-czf',
+      tarPath,
+      '-C',
+      join(dir, 'b'),
+      ...features.slice(0, 40),
+      'calendars',
+      ...features.slice(40),
+      'instruments',
+    ]);
+    const spillDir = temp.make();
+    const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
+    // Handed over while the archive was still being read: how many symbols follow is not known yet.
+    expect(totalOf(input)).toBeNull();
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 1 })).toEqual(expected);
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('reads a csv-daily tar.gz without side files once, with the same results as its directory', async () => {
+    const dir = temp.make();
+    const bundle = join(dir, 'b');
+    await writeSyntheticBundleDir(bundle, { symbols: 30, days: 60, seed: 4 });
+    for (const side of ['calendar.csv', 'instruments.csv', 'manifest.json']) rmSync(join(bundle, side));
+    const tarPath = join(dir, 'daily-only.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', bundle, '.']);
+    const spillDir = temp.make();
+    const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
+    expect(totalOf(input)).toBe(30);
+    const fromDirectory = await analyzeBundleToSummary(bundle, createTestContext(), { workers: 0 });
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(fromDirectory);
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('reads the archive a second time when the temporary directory cannot be used', async () => {
+    const dir = temp.make();
+    const { expected } = await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'late-calendar.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const ctx = createTestContext();
+    const input = await openTarGzBundle(tarPath, ctx, { budgetBytes: 4096, spillDir: join(dir, 'missing') });
+    expect(ctx.progress.map((p) => p.message)).toEqual(['500 files listed; the data is read in a second pass']);
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(expected);
+  });
+
+  it('stops reading the set-aside data when cancelled, and removes it', async () => {
+    const dir = temp.make();
+    await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'late-calendar.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const spillDir = temp.make();
+    const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
+    const controller = new AbortController();
+    const ctx = createTestContext(controller.signal);
+    ctx.onProgress = () => controller.abort();
+    const failure = await analyzeBundleToSummary(input!, ctx, { workers: 0 }).catch((error: unknown) => error);
+    expect(isAppError(failure) && failure.code).toBe('CANCELLED');
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+});
+
+describe('createMemberSpill', () => {
+  it('gives back the members in order, whole, across write and read blocks, and only those wanted', () => {
+    const dir = temp.make();
+    const spill = createMemberSpill(dir);
+    // Small members that share blocks, and members larger than a write block (8 MiB) and a read block (1 MiB).
+    const sizes = [10, 4_000, 3 * 2 ** 20, 17, 9 * 2 ** 20 + 5, 1, 700_000, 700_000, 0, 2 ** 20];
+    const members = sizes.map((size, i) => [`m${i}`, randomBytes(size)] as const);
+    for (const [path, bytes] of members) expect(spill.add(path, bytes)).toBe(true);
+    const wanted = (path: string): boolean => path !== 'm3';
+    const back = [...spill.members(wanted, () => undefined)];
+    expect(back.map(([path]) => path)).toEqual(members.map(([path]) => path).filter(wanted));
+    for (const [path, bytes] of back) expect(bytes.equals(members.find(([p]) => p === path)![1])).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(spill.ok).toBe(false);
+  });
+
+  it('gives up, removing its file, when the directory cannot be used', () => {
+    const dir = temp.make();
+    const spill = createMemberSpill(join(dir, 'missing'));
+    expect(spill.ok).toBe(false);
+    expect(spill.add('a', Buffer.from('x'))).toBe(false);
+    expect([
+      ...spill.members(
+        () => true,
+        () => undefined,
+      ),
+    ]).toEqual([]);
+  });
+});
