@@ -101,8 +101,7 @@ describe('a tar.gz whose layout shows after its data', () => {
     const spillDir = temp.make();
     const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
     const controller = new AbortController();
-    const ctx = createTestContext(controller.signal);
-    ctx.onProgress = () => controller.abort();
+    const ctx = { ...createTestContext(controller.signal), onProgress: () => controller.abort() };
     const failure = await analyzeBundleToSummary(input!, ctx, { workers: 0 }).catch((error: unknown) => error);
     expect(isAppError(failure) && failure.code).toBe('CANCELLED');
     expect(readdirSync(spillDir)).toEqual([]);

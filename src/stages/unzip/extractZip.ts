@@ -109,7 +109,7 @@ export function planZipEntry(entry: ZipDirectoryEntry, limits: ExtractLimits): {
   if (type !== 0 && type !== UnixMode.regular && type !== UnixMode.directory) {
     throw new AppError(ErrorCode.UnsafeArchive, `Unsafe archive: ${shown} is a device, FIFO or socket.`);
   }
-  const normalized = normalizeEntryName(entry.name);
+  const normalized = normalizeEntryName(entry.name, true);
   const isDirectory = normalized.isDirectory || type === UnixMode.directory || (entry.dosAttributes & 0x10) !== 0;
   if (isDirectory) return { path: normalized.path, isDirectory };
   if ((entry.flags & ZipFlag.encrypted) !== 0) {
