@@ -43,8 +43,9 @@ export async function runDiffCommand(args: string[], signal: AbortSignal): Promi
 async function openForDiff(path: string, extractTo: string, ctx: StageContext): Promise<DiffInput> {
   if ((await stat(path)).isDirectory()) return path;
   if ((await detectArchiveType(path)) === 'zip') return openZipTree(path);
-  const streamed = await openTarGzBundle(path, ctx);
+  const streamed = await openTarGzBundle(path, ctx, { treeOnly: true });
   if (streamed !== null && typeof streamed !== 'string' && 'list' in streamed) return streamed;
+  // Too large to hold: the diff reads its files by symbol, which a stream cannot give.
   await extractArchive(path, extractTo, undefined, { ...ctx, log: () => undefined });
   return extractTo;
 }

@@ -108,6 +108,21 @@ describe('a tar.gz whose layout shows after its data', () => {
   });
 });
 
+describe('a tar.gz opened for a caller that needs a tree', () => {
+  it('holds a bundle that fits whole, even with its calendar first, and gives up on one that does not', async () => {
+    const dir = temp.make();
+    const { expected } = await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'calendar-first.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'calendars', 'features', 'instruments']);
+    const tree = await openTarGzBundle(tarPath, createTestContext(), { treeOnly: true });
+    expect(typeof tree === 'object' && tree !== null && 'list' in tree).toBe(true);
+    expect(await analyzeBundleToSummary(tree!, createTestContext(), { workers: 0 })).toEqual(expected);
+    const ctx = createTestContext();
+    expect(await openTarGzBundle(tarPath, ctx, { treeOnly: true, budgetBytes: 4096 })).toBeNull();
+    expect(ctx.progress).toEqual([]);
+  });
+});
+
 describe('createMemberSpill', () => {
   it('gives back the members in order, whole, across write and read blocks, and only those wanted', () => {
     const dir = temp.make();

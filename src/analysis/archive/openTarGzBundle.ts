@@ -30,6 +30,11 @@ export interface TarGzBundleOptions {
    * it all again). Without it, or when the file system has no room for them, the second pass it is.
    */
   readonly spillDir?: string;
+  /**
+   * Only a tree will do (the caller needs every file by name, as the diff does): the archive is held whole while it
+   * fits the budget, and the answer is null as soon as it does not, without reading further.
+   */
+  readonly treeOnly?: boolean;
 }
 
 type Held = Map<string, Buffer | null>;
@@ -83,6 +88,7 @@ export async function openTarGzBundle(
         if (root !== null && spill?.ok === true) spill.add(member.path, await member.read());
       }
       if (!side && !overflow && heldBytes > budget) {
+        if (options.treeOnly === true) return null;
         overflow = true;
         spill = options.spillDir === undefined ? null : createMemberSpill(options.spillDir);
         for (const [path, bytes] of held) {
@@ -93,7 +99,7 @@ export async function openTarGzBundle(
       }
       if (root !== null) roots.add(root);
       // Past the budget the layout can still be taken up as it shows, when the data before it was set aside.
-      const ready = overflow && spill?.ok !== true ? null : readyLayout(held, roots);
+      const ready = options.treeOnly === true || (overflow && spill?.ok !== true) ? null : readyLayout(held, roots);
       if (ready) {
         handedOver = true;
         return streamedInput(ready, { held, spill, pass, total: null }, ctx);
@@ -128,10 +134,15 @@ interface Pass {
   close(): void;
 }
 
+/** A pass over the archive's members; the file is opened when the first member is asked for. */
 function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext): Pass {
-  const { reader, close } = openTarGzReader(archivePath, limits);
-  const members = iterateTarMembers(reader, limits.maxEntries, () => throwIfCancelled(ctx.signal, 'Analysis'));
-  return { members, close };
+  let opened: { close(): void } | null = null;
+  const members = (async function* (): AsyncGenerator<TarMember> {
+    const { reader, close } = openTarGzReader(archivePath, limits);
+    opened = { close };
+    yield* iterateTarMembers(reader, limits.maxEntries, () => throwIfCancelled(ctx.signal, 'Analysis'));
+  })();
+  return { members, close: () => opened?.close() };
 }
 
 /** A member's bytes in memory of their own, to be held past the next member. */
