@@ -4,14 +4,15 @@ import { resolveLimits, type ExtractLimits } from '../../stages/unzip/extractLim
 import { iterateTarMembers, type TarMember } from '../../stages/unzip/iterateTarMembers';
 import { openTarGzReader } from '../../stages/unzip/openTarGzReader';
 import type { ByteRef } from '../byteRef';
-import { createListingTree, isSystemLitterPath, type BundleTree } from '../bundleTree';
+import { createListingTree, type BundleTree } from '../bundleTree';
 import { locateBundle, type BundleLayout } from '../locateBundle';
 import type { BundleInput } from '../runBundleAnalysis';
 import type { SymbolJob } from '../workerMessages';
 import { createMemberSpill, type MemberSpill } from './createMemberSpill';
 import { createMemberJobMapper, ownCopy, type StreamedLayout } from './mapMembersToJobs';
+import { dataRoot, readyLayout } from './readyLayout';
 
-/** Data bytes held while the layout is undecided; past it the archive is read a second time. */
+/** Data bytes held in memory while the layout is undecided; past it they wait in a temporary file (see spillDir). */
 const DEFAULT_BUDGET = 48 * 2 ** 20;
 /** Side files (calendars, instruments, manifests) are small; one larger than this is not kept. */
 const MAX_SIDE_FILE = 64 * 2 ** 20;
@@ -156,54 +157,6 @@ function listingTree(held: Held): BundleTree {
     files.set(path, bytes === null ? null : (gzip: boolean) => ({ kind: 'bytes', data: bytes, gzip }));
   }
   return createListingTree('tar.gz', files);
-}
-
-/**
- * The layout, once the held members decide it for good: a qlib root with its calendar and a feature file, or a
- * csv-daily root with a daily file and all three side files (a later side file would change the analysis). `roots`
- * are the roots under which data members were seen so far.
- */
-function readyLayout(
-  held: Held,
-  roots: ReadonlySet<string>,
-): { streamed: StreamedLayout; layout: BundleLayout } | null {
-  for (const key of roots) {
-    const [format, root] = key.split('|') as ['csv-daily' | 'qlib-bin', string];
-    const prefix = root === '' ? '' : `${root}/`;
-    const side = (name: string): Buffer | null | undefined => held.get(`${prefix}${name}`);
-    if (format === 'qlib-bin') {
-      const calendar = side('calendars/day.txt');
-      if (!calendar) continue;
-      const layout: BundleLayout = { format, kind: 'qlib', root, calendar: bytesRef(calendar), symbols: [] };
-      return { streamed: { format, root }, layout };
-    }
-    const [calendar, instruments, manifest] = ['calendar.csv', 'instruments.csv', 'manifest.json'].map(side);
-    if (!calendar || !instruments || !manifest) continue;
-    const layout: BundleLayout = {
-      format,
-      kind: 'per-symbol',
-      root,
-      files: [],
-      calendar: bytesRef(calendar),
-      instruments: bytesRef(instruments),
-      manifest: bytesRef(manifest),
-    };
-    return { streamed: { format, root }, layout };
-  }
-  return null;
-}
-
-/** `format|root` of a data member's bundle, or null for any other member. */
-function dataRoot(path: string): string | null {
-  if (isSystemLitterPath(path)) return null;
-  const qlib = /^(?:(.*)\/)?features\/[^/]+\/[^/]+\.day\.bin$/i.exec(path);
-  if (qlib) return `qlib-bin|${qlib[1] ?? ''}`;
-  const csv = /^(?:(.*)\/)?daily\/[^/]+\.csv(\.gz)?$/i.exec(path);
-  return csv ? `csv-daily|${csv[1] ?? ''}` : null;
-}
-
-function bytesRef(data: Buffer): ByteRef {
-  return { kind: 'bytes', data, gzip: false };
 }
 
 /** Where a streamed bundle's data members are, in archive order: held in memory, set aside, then still to come. */
