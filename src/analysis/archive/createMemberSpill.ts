@@ -43,10 +43,10 @@ export function createMemberSpill(dir: string): MemberSpill {
   const entries: Entry[] = [];
   let fd = own === null ? null : openFile(path);
   let limit = freeBytes(dir) - FREE_SPACE_KEPT;
-  let block = Buffer.allocUnsafeSlow(WRITE_BLOCK);
+  let ok = fd !== null;
+  let block = ok ? Buffer.allocUnsafeSlow(WRITE_BLOCK) : Buffer.alloc(0);
   let used = 0;
   let size = 0;
-  let ok = fd !== null;
 
   const write = (bytes: Buffer): void => {
     let at = 0;

@@ -11,8 +11,8 @@ export interface EntryPath {
  * Windows drive letters, NUL and control characters, any '..' segment (even one that would stay inside the root: no
  * archive we accept needs it), and backslashes, unless `backslashIsSeparator`: then each is a '/' before the checks.
  * That is for zip, whose names never hold a backslash (the format's note requires '/'), though some Windows tools
- * write backslashes as separators. In a tar a backslash may be part of a name, and a check that only knows '/' would miss
- * it as a Windows separator, so it is refused.
+ * write backslashes as separators. In a tar a backslash may be part of a name, and a check that only knows '/'
+ * would miss it as a Windows separator, so it is refused.
  */
 export function normalizeEntryName(raw: string, backslashIsSeparator = false): EntryPath {
   const reject = (why: string): never => {
