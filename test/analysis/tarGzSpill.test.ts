@@ -44,6 +44,20 @@ describe('a tar.gz whose layout shows after its data', () => {
     expect(readdirSync(spillDir)).toEqual([]);
   });
 
+  it('reports the files read while the layout is not known, before the memory budget is spent', async () => {
+    const dir = temp.make();
+    const { expected } = await qlibBundle(join(dir, 'b'));
+    const tarPath = join(dir, 'late-calendar.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const ctx = createTestContext();
+    // 560 small feature files, held in memory until the calendar comes.
+    const input = await openTarGzBundle(tarPath, ctx, { spillDir: temp.make() });
+    expect(ctx.progress).toEqual([
+      { done: 500, total: null, unit: 'files', message: '500 files read; the layout is not known yet' },
+    ]);
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(expected);
+  });
+
   it('takes the layout up as soon as it shows: what came before from the file, the rest from the stream', async () => {
     const dir = temp.make();
     const { expected, symbols } = await qlibBundle(join(dir, 'b'));

@@ -16,7 +16,7 @@ import { dataRoot, readyLayout } from './readyLayout';
 const DEFAULT_BUDGET = 48 * 2 ** 20;
 /** Side files (calendars, instruments, manifests) are small; one larger than this is not kept. */
 const MAX_SIDE_FILE = 64 * 2 ** 20;
-/** Files between progress reports while an archive whose layout shows late is only listed. */
+/** Files between progress reports while the layout is not known yet. */
 const LIST_PROGRESS_EVERY = 500;
 const SIDE_FILE =
   /(^|\/)(calendar\.csv|instruments\.csv|manifest\.json|adj_factor\.csv|calendars\/[^/]+|instruments\/[^/]+)$/i;
@@ -72,9 +72,10 @@ export async function openTarGzBundle(
       const member = next.value;
       if (member.isDirectory) continue;
       listed++;
-      if (overflow && listed % LIST_PROGRESS_EVERY === 0) {
-        const message =
-          spill?.ok === true
+      if (listed % LIST_PROGRESS_EVERY === 0) {
+        const message = !overflow
+          ? `${listed} files read; the layout is not known yet`
+          : spill?.ok === true
             ? `${listed} files read; the data waits in a temporary file until the layout is known`
             : `${listed} files listed; the data is read in a second pass`;
         ctx.onProgress({ done: listed, total: null, unit: 'files', message });
