@@ -61,60 +61,59 @@ export async function openTarGzBundle(
   let heldBytes = 0;
   let overflow = false;
   let spill: MemberSpill | null = null;
-  const pass = openPass(archivePath, limits, ctx);
+  const checkCancelled = (): void => throwIfCancelled(ctx.signal, 'Analysis');
+  const pass = openPass(archivePath, limits, checkCancelled);
   const roots = new Set<string>();
   let handedOver = false;
   let listed = 0;
+  // The set-aside file goes with the input handed over; on any failure before that it is removed here.
   try {
-    for (;;) {
-      const next = await pass.members.next();
-      if (next.done === true) break;
-      const member = next.value;
-      if (member.isDirectory) continue;
-      listed++;
-      if (listed % LIST_PROGRESS_EVERY === 0) {
-        const message = !overflow
-          ? `${listed} files read; the layout is not known yet`
-          : spill?.ok === true
-            ? `${listed} files read; the data waits in a temporary file until the layout is known`
-            : `${listed} files listed; the data is read in a second pass`;
-        ctx.onProgress({ done: listed, total: null, unit: 'files', message });
-      }
-      const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
-      const root = side ? null : dataRoot(member.path);
-      if (side || !overflow) {
-        held.set(member.path, await readAll(member));
-        if (!side) heldBytes += member.size;
-      } else {
-        held.set(member.path, null);
-        if (root !== null && spill?.ok === true) spill.add(member.path, await member.read());
-      }
-      if (!side && !overflow && heldBytes > budget) {
-        if (options.treeOnly === true) return null;
-        overflow = true;
-        spill = options.spillDir === undefined ? null : createMemberSpill(options.spillDir);
-        for (const [path, bytes] of held) {
-          if (bytes === null || SIDE_FILE.test(path)) continue;
-          if (dataRoot(path) !== null) spill?.add(path, bytes);
-          held.set(path, null);
+    try {
+      for (;;) {
+        const next = await pass.members.next();
+        if (next.done === true) break;
+        const member = next.value;
+        if (member.isDirectory) continue;
+        listed++;
+        if (listed % LIST_PROGRESS_EVERY === 0) {
+          const message = !overflow
+            ? `${listed} files read; the layout is not known yet`
+            : spill?.ok === true
+              ? `${listed} files read; the data waits in a temporary file until the layout is known`
+              : `${listed} files listed; the data is read in a second pass`;
+          ctx.onProgress({ done: listed, total: null, unit: 'files', message });
+        }
+        const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
+        const root = side ? null : dataRoot(member.path);
+        if (side || !overflow) {
+          held.set(member.path, await readAll(member));
+          if (!side) heldBytes += member.size;
+        } else {
+          held.set(member.path, null);
+          if (root !== null && spill?.ok === true) spill.add(member.path, await member.read());
+        }
+        if (!side && !overflow && heldBytes > budget) {
+          if (options.treeOnly === true) return null;
+          overflow = true;
+          spill = options.spillDir === undefined ? null : createMemberSpill(options.spillDir);
+          for (const [path, bytes] of held) {
+            if (bytes === null || SIDE_FILE.test(path)) continue;
+            if (dataRoot(path) !== null) spill?.add(path, bytes);
+            held.set(path, null);
+          }
+        }
+        if (root !== null) roots.add(root);
+        // Past the budget the layout can still be taken up as it shows, when the data before it was set aside.
+        const ready = options.treeOnly === true || (overflow && spill?.ok !== true) ? null : readyLayout(held, roots);
+        if (ready) {
+          handedOver = true;
+          return streamedInput(ready, { held, spill, pass, total: null }, checkCancelled);
         }
       }
-      if (root !== null) roots.add(root);
-      // Past the budget the layout can still be taken up as it shows, when the data before it was set aside.
-      const ready = options.treeOnly === true || (overflow && spill?.ok !== true) ? null : readyLayout(held, roots);
-      if (ready) {
-        handedOver = true;
-        return streamedInput(ready, { held, spill, pass, total: null }, ctx);
-      }
+    } finally {
+      if (!handedOver) pass.close();
     }
-  } catch (error) {
-    spill?.discard();
-    throw error;
-  } finally {
-    if (!handedOver) pass.close();
-  }
-  if (!overflow) return listingTree(held);
-  try {
+    if (!overflow) return listingTree(held);
     const layout = await locateBundle(listingTree(held));
     if (layout.kind === 'long') {
       spill?.discard();
@@ -122,9 +121,9 @@ export async function openTarGzBundle(
     }
     const ready = { streamed: { format: layout.format, root: layout.root }, layout };
     const total = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
-    if (spill?.ok === true) return streamedInput(ready, { held: new Map(), spill, pass: null, total }, ctx);
-    const second = openPass(archivePath, limits, ctx);
-    return streamedInput(ready, { held: new Map(), spill: null, pass: second, total }, ctx);
+    if (spill?.ok === true) return streamedInput(ready, { held: new Map(), spill, pass: null, total }, checkCancelled);
+    const second = openPass(archivePath, limits, checkCancelled);
+    return streamedInput(ready, { held: new Map(), spill: null, pass: second, total }, checkCancelled);
   } catch (error) {
     spill?.discard();
     throw error;
@@ -137,12 +136,12 @@ interface Pass {
 }
 
 /** A pass over the archive's members; the file is opened when the first member is asked for. */
-function openPass(archivePath: string, limits: ExtractLimits, ctx: StageContext): Pass {
+function openPass(archivePath: string, limits: ExtractLimits, checkCancelled: () => void): Pass {
   let opened: { close(): void } | null = null;
   const members = (async function* (): AsyncGenerator<TarMember> {
     const { reader, close } = openTarGzReader(archivePath, limits);
     opened = { close };
-    yield* iterateTarMembers(reader, limits.maxEntries, () => throwIfCancelled(ctx.signal, 'Analysis'));
+    yield* iterateTarMembers(reader, limits.maxEntries, checkCancelled);
   })();
   return { members, close: () => opened?.close() };
 }
@@ -173,9 +172,8 @@ interface DataSources {
 function streamedInput(
   ready: { streamed: StreamedLayout; layout: BundleLayout },
   { held, spill, pass, total }: DataSources,
-  ctx: StageContext,
+  checkCancelled: () => void,
 ): BundleInput {
-  const checkCancelled = (): void => throwIfCancelled(ctx.signal, 'Analysis');
   return {
     layout: ready.layout,
     total,
