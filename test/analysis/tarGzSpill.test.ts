@@ -25,12 +25,18 @@ async function qlibBundle(dir: string) {
   return { expected, symbols: readdirSync(join(dir, 'features')).sort() };
 }
 
+/** That bundle as a tar.gz with its calendar last but the instruments (560 feature files before it). */
+async function lateCalendarArchive(dir: string) {
+  const { expected } = await qlibBundle(join(dir, 'b'));
+  const tarPath = join(dir, 'late-calendar.tar.gz');
+  execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+  return { expected, tarPath };
+}
+
 describe('a tar.gz whose layout shows after its data', () => {
   it('sets the data aside in a temporary file and analyses it from there, not in a second pass', async () => {
     const dir = temp.make();
-    const { expected } = await qlibBundle(join(dir, 'b'));
-    const tarPath = join(dir, 'late-calendar.tar.gz');
-    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const { expected, tarPath } = await lateCalendarArchive(dir);
     const spillDir = temp.make();
     const ctx = createTestContext();
     const input = await openTarGzBundle(tarPath, ctx, { budgetBytes: 4096, spillDir });
@@ -46,11 +52,9 @@ describe('a tar.gz whose layout shows after its data', () => {
 
   it('reports the files read while the layout is not known, before the memory budget is spent', async () => {
     const dir = temp.make();
-    const { expected } = await qlibBundle(join(dir, 'b'));
-    const tarPath = join(dir, 'late-calendar.tar.gz');
-    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const { expected, tarPath } = await lateCalendarArchive(dir);
     const ctx = createTestContext();
-    // 560 small feature files, held in memory until the calendar comes.
+    // The feature files are small: all held in memory until the calendar comes.
     const input = await openTarGzBundle(tarPath, ctx, { spillDir: temp.make() });
     expect(ctx.progress).toEqual([
       { done: 500, total: null, unit: 'files', message: '500 files read; the layout is not known yet' },
@@ -98,9 +102,7 @@ describe('a tar.gz whose layout shows after its data', () => {
 
   it('reads the archive a second time when the temporary directory cannot be used', async () => {
     const dir = temp.make();
-    const { expected } = await qlibBundle(join(dir, 'b'));
-    const tarPath = join(dir, 'late-calendar.tar.gz');
-    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const { expected, tarPath } = await lateCalendarArchive(dir);
     const ctx = createTestContext();
     const input = await openTarGzBundle(tarPath, ctx, { budgetBytes: 4096, spillDir: join(dir, 'missing') });
     expect(ctx.progress.map((p) => p.message)).toEqual(['500 files listed; the data is read in a second pass']);
@@ -108,10 +110,7 @@ describe('a tar.gz whose layout shows after its data', () => {
   });
 
   it('stops reading the set-aside data when cancelled, and removes it', async () => {
-    const dir = temp.make();
-    await qlibBundle(join(dir, 'b'));
-    const tarPath = join(dir, 'late-calendar.tar.gz');
-    execFileSync('tar', ['-czf', tarPath, '-C', join(dir, 'b'), 'features', 'instruments', 'calendars']);
+    const { tarPath } = await lateCalendarArchive(temp.make());
     const spillDir = temp.make();
     const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
     const controller = new AbortController();
