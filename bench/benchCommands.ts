@@ -1,7 +1,7 @@
 // Helpers shared by the command-line benchmarks: time a command as a separate process (with its peak RSS when GNU
 // time is there), the awk baseline, and the bundles the generator writes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CommandRun {
@@ -72,6 +72,18 @@ export function interleave<K extends string>(
 
 export function formatRss(mb: number | null): string {
   return mb === null ? 'peak RSS n/a (no /usr/bin/time)' : `peak RSS ${mb.toFixed(0)} MB`;
+}
+
+/**
+ * A fresh directory under `parent` on each call, for a baseline that writes files; the caller removes `parent` once
+ * the timed rounds are over. ext4 does not hand out an inode freed in the last minutes again: it scans past each one,
+ * reading its inode table block. A round that creates thousands of files right after the previous round deleted as
+ * many therefore spends seconds in the kernel (`perf`: `recently_deleted`, `find_inode_bit`): `tar xzf` of the
+ * 16,000-file qlib archive took 1.5 s on a quiet file system and 7 s, 6 of them system time, after such deletions.
+ * Removing each round's files before the next one would time that scan, which our side (reading in place) never pays.
+ */
+export function freshDirs(parent: string, prefix: string): () => string {
+  return () => mkdtempSync(join(parent, prefix));
 }
 
 export function argValue(name: string, fallback: number): number {

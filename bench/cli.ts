@@ -6,7 +6,16 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argValue, awkVersion, formatRss, interleave, runAwk, runCommand, writeAwkProgram } from './benchCommands';
+import {
+  argValue,
+  awkVersion,
+  freshDirs,
+  formatRss,
+  interleave,
+  runAwk,
+  runCommand,
+  writeAwkProgram,
+} from './benchCommands';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -31,12 +40,13 @@ function main(): void {
     );
     const program = writeAwkProgram(dir);
     const start = runCommand(command, ['--help']);
+    // Each round unzips into a directory of its own, all removed with `dir` at the end (see freshDirs).
+    const unzipTarget = freshDirs(dir, 'unzipped-');
     const results = interleave(3, {
       baseline: () => {
-        const target = mkdtempSync(join(dir, 'unzipped-'));
+        const target = unzipTarget();
         const unzip = runCommand('unzip', ['-q', zip, '-d', target]);
         const awk = runAwk(join(target, 'daily'), program);
-        rmSync(target, { recursive: true, force: true });
         return { seconds: unzip.seconds + awk.seconds, maxRssMb: null };
       },
       ours: () => runCommand(command, ['analyze', zip, '--json']),
