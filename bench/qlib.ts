@@ -26,7 +26,8 @@ function main(): void {
     ]);
     const mb = statSync(archive).size / 2 ** 20;
     console.log(
-      `generated qlib binary ${symbols} x ${days} as tar.gz (${mb.toFixed(0)} MB) in ${made.seconds.toFixed(1)} s`,
+      `generated qlib binary ${symbols} x ${days} as tar.gz (${mb.toFixed(0)} MB) in ${made.seconds.toFixed(1)} s; ` +
+        `ours runs on Node ${process.version}`,
     );
     // The same files with features/ first: the order GNU tar gives when the file system lists that directory first.
     const late = join(dir, 'qlib_bin-features-first.tar.gz');
