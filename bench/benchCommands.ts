@@ -79,7 +79,7 @@ export function formatRss(mb: number | null): string {
  * the timed rounds are over. ext4 does not hand out an inode freed in the last minutes again: it scans past each one,
  * reading its inode table block. A round that creates thousands of files right after the previous round deleted as
  * many therefore spends seconds in the kernel (`perf`: `recently_deleted`, `find_inode_bit`): `tar xzf` of the
- * 16,000-file qlib archive took 1.5 s on a quiet file system and 7 s, 6 of them system time, after such deletions.
+ * 16,000-file qlib archive took 1.5 s on a quiet file system and 7 s, most of it system time, after such deletions.
  * Removing each round's files before the next one would time that scan, which our side (reading in place) never pays.
  */
 export function freshDirs(parent: string, prefix: string): () => string {
