@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { createMemberSpill } from '../../src/analysis/archive/createMemberSpill';
@@ -118,6 +119,63 @@ describe('a tar.gz whose layout shows after its data', () => {
     const failure = await analyzeBundleToSummary(input!, ctx, { workers: 0 }).catch((error: unknown) => error);
     expect(isAppError(failure) && failure.code).toBe('CANCELLED');
     expect(readdirSync(spillDir)).toEqual([]);
+  });
+});
+
+/**
+ * A bundle of per-symbol CSV files directly in its folder (no daily/, no side files; one of them gzipped), as a
+ * folder of ticker downloads is, in `dir`/csvdir, and the same as a tar.gz with that folder at its top.
+ */
+async function rootCsvArchive(dir: string) {
+  const source = join(dir, 'source');
+  await writeSyntheticBundleDir(source, { symbols: 30, days: 60, seed: 6 });
+  const bundle = join(dir, 'csvdir');
+  mkdirSync(bundle);
+  for (const name of readdirSync(join(source, 'daily'))) renameSync(join(source, 'daily', name), join(bundle, name));
+  const [first] = readdirSync(bundle).sort();
+  writeFileSync(join(bundle, `${first!}.gz`), gzipSync(readFileSync(join(bundle, first!))));
+  rmSync(join(bundle, first!));
+  const tarPath = join(dir, 'csvdir.tar.gz');
+  execFileSync('tar', ['-czf', tarPath, '-C', dir, 'csvdir']);
+  return { bundle, tarPath };
+}
+
+describe('a tar.gz of CSV files at its root, past the memory budget', () => {
+  it('analyses per-symbol files as their directory does, from the set-aside file or a second pass', async () => {
+    const dir = temp.make();
+    const { bundle, tarPath } = await rootCsvArchive(dir);
+    const fromDirectory = await analyzeBundleToSummary(bundle, createTestContext(), { workers: 0 });
+    expect(Object.keys(fromDirectory.symbols)).toHaveLength(30);
+    const spillDir = temp.make();
+    const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir });
+    expect(totalOf(input)).toBe(30);
+    expect(await analyzeBundleToSummary(input!, createTestContext(), { workers: 0 })).toEqual(fromDirectory);
+    expect(readdirSync(spillDir)).toEqual([]);
+    const again = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir: join(dir, 'no') });
+    expect(await analyzeBundleToSummary(again!, createTestContext(), { workers: 0 })).toEqual(fromDirectory);
+  });
+
+  it('hands a long-form file back to be extracted instead of refusing the layout', async () => {
+    const dir = temp.make();
+    const { bundle } = await rootCsvArchive(dir);
+    // The same rows in one file with a symbol column, in a folder of its own.
+    const long = join(dir, 'long');
+    mkdirSync(long);
+    const rows = ['symbol,date,open,high,low,close,volume,amount,adj_factor'];
+    for (const name of readdirSync(bundle).filter((file) => file.endsWith('.csv'))) {
+      const lines = readFileSync(join(bundle, name), 'utf8').trim().split('\n').slice(1);
+      rows.push(...lines.map((line) => `${name.replace(/\.csv$/, '')},${line}`));
+    }
+    writeFileSync(join(long, 'prices.csv'), `${rows.join('\n')}\n`);
+    const tarPath = join(dir, 'long.tar.gz');
+    execFileSync('tar', ['-czf', tarPath, '-C', dir, 'long']);
+    const spillDir = temp.make();
+    expect(await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir })).toBeNull();
+    expect(readdirSync(spillDir)).toEqual([]);
+    // Within the budget it is held whole, and analysed as the directory is.
+    const tree = await openTarGzBundle(tarPath, createTestContext(), { spillDir });
+    const fromDirectory = await analyzeBundleToSummary(long, createTestContext(), { workers: 0 });
+    expect(await analyzeBundleToSummary(tree!, createTestContext(), { workers: 0 })).toEqual(fromDirectory);
   });
 });
 

@@ -1,6 +1,7 @@
 import { AppError, ErrorCode } from '../../errors';
 import type { SymbolInfo } from '../analyzerSetup';
 import { isSystemLitterPath } from '../bundleTree';
+import type { DataFile } from '../locateBundle';
 import { qlibSymbol } from '../qlib/locateQlibLayout';
 import { canonicalizeSymbol } from '../symbolCodes';
 import type { SymbolJob } from '../workerMessages';
@@ -11,6 +12,11 @@ type QlibJobField = Extract<SymbolJob, { kind: 'qlib' }>['fields'][number];
 export interface StreamedLayout {
   readonly format: 'csv-daily' | 'qlib-bin';
   readonly root: string;
+  /**
+   * A csv-daily bundle's data files when the whole listing is known (per symbol, in `daily/` or at the root); without
+   * them the files are the `daily/<SYMBOL>.csv` members.
+   */
+  readonly files?: readonly DataFile[];
 }
 
 export interface MemberJobMapper {
@@ -29,7 +35,7 @@ const DAILY_CSV = /^daily\/([^/]+)\.csv(\.gz)?$/i;
 const QLIB_FIELD = /^features\/([^/]+)\/([a-z0-9_$]+)\.day\.bin$/i;
 
 /**
- * Turns the data members of an archive read in order into symbol jobs: a csv-daily `daily/<SYMBOL>.csv` is one job;
+ * Turns the data members of an archive read in order into symbol jobs: a csv-daily file is one job;
  * a qlib symbol's `.day.bin` files are gathered until the next symbol's start (tar writes a directory's files
  * together). A symbol whose files come apart is BUNDLE_INVALID, since its first part was already analysed.
  */
@@ -45,9 +51,20 @@ export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: str
     return [{ kind: 'qlib', info: info(qlibSymbol(dir)), fields: packFields(fields) }];
   };
   const pattern = layout.format === 'csv-daily' ? DAILY_CSV : QLIB_FIELD;
+  // Listed files by path, with their symbols.
+  const listed = layout.files ? new Map(layout.files.map((file) => [file.path, file.symbol ?? ''])) : null;
   return {
-    accepts: (path) => path.startsWith(prefix) && pattern.test(path.slice(prefix.length)) && !isSystemLitterPath(path),
+    accepts: (path) =>
+      listed
+        ? listed.has(path)
+        : path.startsWith(prefix) && pattern.test(path.slice(prefix.length)) && !isSystemLitterPath(path),
     add(path, bytes) {
+      if (listed) {
+        const symbol = listed.get(path);
+        if (symbol === undefined) return [];
+        const data = { kind: 'bytes' as const, data: ownCopy(bytes), gzip: /\.gz$/i.test(path) };
+        return [{ kind: 'csv', info: info(symbol), data }];
+      }
       if (!path.startsWith(prefix) || isSystemLitterPath(path)) return [];
       const relative = path.slice(prefix.length);
       if (layout.format === 'csv-daily') {

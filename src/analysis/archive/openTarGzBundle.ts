@@ -16,6 +16,11 @@ import { dataRoot, readyLayout } from './readyLayout';
 const DEFAULT_BUDGET = 48 * 2 ** 20;
 /** Side files (calendars, instruments, manifests) are small; one larger than this is not kept. */
 const MAX_SIDE_FILE = 64 * 2 ** 20;
+/**
+ * Leading bytes kept of a CSV file directly in a folder whose data is not held: the layout check reads the header
+ * line of the folder's first CSV file (by name) to tell per-symbol files from a long-form file.
+ */
+const HEAD_BYTES = 2 ** 20;
 /** Files between progress reports while the layout is not known yet. */
 const LIST_PROGRESS_EVERY = 500;
 const SIDE_FILE =
@@ -39,6 +44,8 @@ export interface TarGzBundleOptions {
 }
 
 type Held = Map<string, Buffer | null>;
+/** By folder: the leading bytes of its first CSV file by name (see HEAD_BYTES). */
+type Heads = Map<string, { path: string; bytes: Buffer }>;
 
 /**
  * A tar.gz bundle read in place, member by member, never extracted. A tar has no index, so the layout is decided from
@@ -58,6 +65,7 @@ export async function openTarGzBundle(
   const limits = resolveLimits(options.limits);
   const budget = options.budgetBytes ?? DEFAULT_BUDGET;
   const held: Held = new Map();
+  const heads: Heads = new Map();
   let heldBytes = 0;
   let overflow = false;
   let spill: MemberSpill | null = null;
@@ -85,12 +93,20 @@ export async function openTarGzBundle(
         }
         const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
         const root = side ? null : dataRoot(member.path);
+        const head = root?.startsWith('csv-files|') === true && isFirstByName(heads, member.path);
         if (side || !overflow) {
-          held.set(member.path, await readAll(member));
+          const bytes = await readAll(member);
+          held.set(member.path, bytes);
           if (!side) heldBytes += member.size;
+          if (head) keepHead(heads, member.path, bytes);
         } else {
           held.set(member.path, null);
-          if (root !== null && spill?.ok === true) spill.add(member.path, await member.read());
+          const spilled = root !== null && spill?.ok === true;
+          if (spilled || head) {
+            const bytes = await member.read();
+            if (spilled) spill?.add(member.path, bytes);
+            if (head) keepHead(heads, member.path, bytes);
+          }
         }
         if (!side && !overflow && heldBytes > budget) {
           if (options.treeOnly === true) return null;
@@ -114,12 +130,14 @@ export async function openTarGzBundle(
       if (!handedOver) pass.close();
     }
     if (!overflow) return listingTree(held);
-    const layout = await locateBundle(listingTree(held));
+    const layout = await locateBundle(listingTree(held, heads));
     if (layout.kind === 'long') {
       spill?.discard();
       return null;
     }
-    const ready = { streamed: { format: layout.format, root: layout.root }, layout };
+    // The data members are known by name now: exactly the layout's files (per-symbol files at the root included).
+    const files = layout.format === 'csv-daily' ? layout.files : undefined;
+    const ready = { streamed: { format: layout.format, root: layout.root, files }, layout };
     const total = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
     if (spill?.ok === true) return streamedInput(ready, { held: new Map(), spill, pass: null, total }, checkCancelled);
     const second = openPass(archivePath, limits, checkCancelled);
@@ -151,12 +169,38 @@ async function readAll(member: TarMember): Promise<Buffer> {
   return ownCopy(await member.read());
 }
 
-function listingTree(held: Held): BundleTree {
+/**
+ * The members listed so far as a tree, with the bytes held. A CSV file whose data is not held but whose head was
+ * kept reads as that head: enough for the layout check, which is all this tree is used for then (its data members
+ * are read from the set-aside file or a second pass, never through the tree).
+ */
+function listingTree(held: Held, heads: Heads = new Map()): BundleTree {
   const files = new Map<string, ((gzip: boolean) => ByteRef) | null>();
-  for (const [path, bytes] of held) {
+  for (const [path, data] of held) {
+    const bytes = data ?? headOf(heads, path);
     files.set(path, bytes === null ? null : (gzip: boolean) => ({ kind: 'bytes', data: bytes, gzip }));
   }
   return createListingTree('tar.gz', files);
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** Whether `path` comes before every CSV file of its folder seen so far (by name, as the tree lists them). */
+function isFirstByName(heads: Heads, path: string): boolean {
+  const kept = heads.get(folderOf(path));
+  return kept === undefined || path < kept.path;
+}
+
+function keepHead(heads: Heads, path: string, bytes: Buffer): void {
+  heads.set(folderOf(path), { path, bytes: ownCopy(bytes.subarray(0, HEAD_BYTES)) });
+}
+
+function headOf(heads: Heads, path: string): Buffer | null {
+  const kept = heads.get(folderOf(path));
+  return kept?.path === path ? kept.bytes : null;
 }
 
 /** Where a streamed bundle's data members are, in archive order: held in memory, set aside, then still to come. */

@@ -13,7 +13,9 @@ export function readyLayout(
   roots: ReadonlySet<string>,
 ): { streamed: StreamedLayout; layout: BundleLayout } | null {
   for (const key of roots) {
-    const [format, root] = key.split('|') as ['csv-daily' | 'qlib-bin', string];
+    const [format, root] = key.split('|') as [DataRootKind, string];
+    // CSV files at a root may be per symbol or long form; only the whole listing can say (see dataRoot).
+    if (format === 'csv-files') continue;
     const prefix = root === '' ? '' : `${root}/`;
     const side = (name: string): Buffer | null | undefined => held.get(`${prefix}${name}`);
     if (format === 'qlib-bin') {
@@ -38,13 +40,22 @@ export function readyLayout(
   return null;
 }
 
-/** `format|root` of a data member's bundle, or null for any other member. */
+/** What a data member is: a qlib feature, a csv-daily `daily/` file, or a CSV file directly in a folder. */
+type DataRootKind = 'qlib-bin' | 'csv-daily' | 'csv-files';
+
+/**
+ * `kind|root` of a data member's bundle, or null for any other member (side files are told apart by the caller). A
+ * CSV file directly in a folder (`csv-files`) is data of a bundle rooted there when the listing shows no `daily/`
+ * beside it: per symbol (zipline's csvdir) or long form.
+ */
 export function dataRoot(path: string): string | null {
   if (isSystemLitterPath(path)) return null;
   const qlib = /^(?:(.*)\/)?features\/[^/]+\/[^/]+\.day\.bin$/i.exec(path);
   if (qlib) return `qlib-bin|${qlib[1] ?? ''}`;
   const csv = /^(?:(.*)\/)?daily\/[^/]+\.csv(\.gz)?$/i.exec(path);
-  return csv ? `csv-daily|${csv[1] ?? ''}` : null;
+  if (csv) return `csv-daily|${csv[1] ?? ''}`;
+  const loose = /^(?:(.*)\/)?[^/]+\.csv(\.gz)?$/i.exec(path);
+  return loose ? `csv-files|${loose[1] ?? ''}` : null;
 }
 
 function bytesRef(data: Buffer): ByteRef {
