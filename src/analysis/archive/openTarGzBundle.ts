@@ -93,7 +93,9 @@ export async function openTarGzBundle(
         }
         const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
         const root = side ? null : dataRoot(member.path);
-        const head = root?.startsWith('csv-files|') === true && isFirstByName(heads, member.path);
+        // A large calendar.csv is no side file to keep, nor a data file the layout check reads.
+        const head =
+          root?.startsWith('csv-files|') === true && !SIDE_FILE.test(member.path) && isFirstByName(heads, member.path);
         if (side || !overflow) {
           const bytes = await readAll(member);
           held.set(member.path, bytes);
