@@ -18,9 +18,11 @@ const DEFAULT_BUDGET = 48 * 2 ** 20;
 const MAX_SIDE_FILE = 64 * 2 ** 20;
 /**
  * Leading bytes kept of a CSV file directly in a folder whose data is not held: the layout check reads the header
- * line of the folder's first CSV file (by name) to tell per-symbol files from a long-form file.
+ * line, within the first 64 KiB, of the folder's first CSV file (by name) to tell per-symbol files from a long-form
+ * file. Kept for this many folders at most (a hostile archive could have a CSV file in each of thousands).
  */
-const HEAD_BYTES = 2 ** 20;
+const HEAD_BYTES = 64 * 2 ** 10;
+const MAX_HEADS = 256;
 /** Files between progress reports while the layout is not known yet. */
 const LIST_PROGRESS_EVERY = 500;
 const SIDE_FILE =
@@ -193,7 +195,7 @@ function folderOf(path: string): string {
 /** Whether `path` comes before every CSV file of its folder seen so far (by name, as the tree lists them). */
 function isFirstByName(heads: Heads, path: string): boolean {
   const kept = heads.get(folderOf(path));
-  return kept === undefined || path < kept.path;
+  return kept === undefined ? heads.size < MAX_HEADS : path < kept.path;
 }
 
 function keepHead(heads: Heads, path: string, bytes: Buffer): void {
