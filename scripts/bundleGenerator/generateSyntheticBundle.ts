@@ -149,11 +149,6 @@ export async function generateSyntheticBundle(
 }
 
 /**
- * The expected summary from what the generator wrote. The calendar the analysis will use is the bundle's, or without
- * calendar.csv the union of the days some symbol has a row (so a market-wide empty day disappears from it): missing
- * days, gaps and the per-day tallies are booked against that calendar.
- */
-/**
  * What the expected summary needs of a generated symbol once its file is written: its text and bars are let go, and
  * its day lists kept as typed arrays, so a bundle of the community one's size (5,640 × 5,024) fits in memory.
  */
@@ -175,6 +170,11 @@ function booksOf(symbol: GeneratedSymbol): SymbolBooks {
   };
 }
 
+/**
+ * The expected summary from what the generator wrote. The calendar the analysis will use is the bundle's, or without
+ * calendar.csv the union of the days some symbol has a row (so a market-wide empty day disappears from it): missing
+ * days, gaps and the per-day tallies are booked against that calendar.
+ */
 function bookExpectedSummary(
   format: BundleFormat,
   withCalendar: boolean,
