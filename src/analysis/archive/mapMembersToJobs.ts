@@ -50,30 +50,29 @@ export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: str
     done.add(dir);
     return [{ kind: 'qlib', info: info(qlibSymbol(dir)), fields: packFields(fields) }];
   };
-  const pattern = layout.format === 'csv-daily' ? DAILY_CSV : QLIB_FIELD;
-  // Listed files by path, with their symbols.
+  const inRoot = (path: string): boolean => path.startsWith(prefix) && !isSystemLitterPath(path);
+  // A csv-daily file's symbol, or null for any other member: the listed files when the listing is known, else the
+  // `daily/<SYMBOL>.csv` members.
   const listed = layout.files ? new Map(layout.files.map((file) => [file.path, file.symbol ?? ''])) : null;
+  const csvSymbol = (path: string): string | null => {
+    if (listed) return listed.get(path) ?? null;
+    const match = inRoot(path) ? DAILY_CSV.exec(path.slice(prefix.length)) : null;
+    return match ? canonicalizeSymbol(match[1]!) : null;
+  };
   return {
     accepts: (path) =>
-      listed
-        ? listed.has(path)
-        : path.startsWith(prefix) && pattern.test(path.slice(prefix.length)) && !isSystemLitterPath(path),
+      layout.format === 'csv-daily'
+        ? csvSymbol(path) !== null
+        : inRoot(path) && QLIB_FIELD.test(path.slice(prefix.length)),
     add(path, bytes) {
-      if (listed) {
-        const symbol = listed.get(path);
-        if (symbol === undefined) return [];
+      if (layout.format === 'csv-daily') {
+        const symbol = csvSymbol(path);
+        if (symbol === null) return [];
         const data = { kind: 'bytes' as const, data: ownCopy(bytes), gzip: /\.gz$/i.test(path) };
         return [{ kind: 'csv', info: info(symbol), data }];
       }
-      if (!path.startsWith(prefix) || isSystemLitterPath(path)) return [];
+      if (!inRoot(path)) return [];
       const relative = path.slice(prefix.length);
-      if (layout.format === 'csv-daily') {
-        const match = DAILY_CSV.exec(relative);
-        if (!match) return [];
-        const gzip = match[2] !== undefined;
-        const data = ownCopy(bytes);
-        return [{ kind: 'csv', info: info(canonicalizeSymbol(match[1]!)), data: { kind: 'bytes', data, gzip } }];
-      }
       const match = QLIB_FIELD.exec(relative);
       if (!match) return [];
       const dir = match[1]!;
