@@ -93,11 +93,11 @@ export async function openTarGzBundle(
               : `${listed} files listed; the data is read in a second pass`;
           ctx.onProgress({ done: listed, total: null, unit: 'files', message });
         }
-        const side = SIDE_FILE.test(member.path) && member.size <= MAX_SIDE_FILE;
+        const sideName = SIDE_FILE.test(member.path);
+        const side = sideName && member.size <= MAX_SIDE_FILE;
         const root = side ? null : dataRoot(member.path);
         // A large calendar.csv is no side file to keep, nor a data file the layout check reads.
-        const head =
-          root?.startsWith('csv-files|') === true && !SIDE_FILE.test(member.path) && isFirstByName(heads, member.path);
+        const head = root?.startsWith('csv-files|') === true && !sideName && isFirstByName(heads, member.path);
         if (side || !overflow) {
           const bytes = await readAll(member);
           held.set(member.path, bytes);
