@@ -48,11 +48,11 @@ let traceFlags = new Uint8Array(0);
 /**
  * The sequential checks that need no calendar, over one symbol's present days in date order (so an unsorted file
  * needs no sort). Definitions chosen where the checks are open:
- * - the limit reference is `pre_close` when given; else the previous valid close × f_prev / f_t when the adjustment
- *   factor changed (a missing adj_factor carries the previous one forward); else the previous valid close less a
- *   declared dividend, divided by a declared split ratio (the exchange's ex-rights price), so a declared action is
- *   never a breach. Prices that already carry their splits (`splitsInPrices`) are not divided again. A gap is spanned
- *   by one return;
+ * - the limit reference is `pre_close` when given (the symbol's first valid row included); else the previous valid
+ *   close × f_prev / f_t when the adjustment factor changed (a missing adj_factor carries the previous one forward);
+ *   else the previous valid close less a declared dividend, divided by a declared split ratio (the exchange's
+ *   ex-rights price), so a declared action is never a breach. Prices that already carry their splits
+ *   (`splitsInPrices`) are not divided again. A gap is spanned by one return;
  * - a declared action counts on every valid row that declares it (a split and a dividend on one row count two);
  * - a stale run is ≥ 5 valid rows with volume > 0 and the same close, zero-volume rows skipped, not run-breaking.
  * Judgements on the first trading days after an IPO are deferred: whether they fall in the no-limit window depends on
@@ -117,18 +117,23 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     let mask = 0;
     let ref = NaN;
     let upBreach = 0;
+    const pre = preClose[row]!;
 
-    if (prev >= 0) {
-      const previousClose = close[prev]!;
+    // The first valid row has no row before it, but a `pre_close` still gives it a reference: it is judged against
+    // that alone (compared with itself, it is neither a repeat nor a factor change).
+    if (prev >= 0 || pre > 0) {
+      const hasPrevious = prev >= 0 ? 1 : 0;
+      const before = hasPrevious === 1 ? prev : row;
+      const previousClose = close[before]!;
       const identical =
+        hasPrevious &
         (v > 0 ? 1 : 0) &
         (c === previousClose ? 1 : 0) &
-        (v === volume[prev] ? 1 : 0) &
-        (open[row] === open[prev] ? 1 : 0) &
-        (high[row] === high[prev] ? 1 : 0) &
-        (low[row] === low[prev] ? 1 : 0);
-      const factorChanged = f !== prevFactor;
-      const pre = preClose[row]!;
+        (v === volume[before] ? 1 : 0) &
+        (open[row] === open[before] ? 1 : 0) &
+        (high[row] === high[before] ? 1 : 0) &
+        (low[row] === low[before] ? 1 : 0);
+      const factorChanged = (hasPrevious & (f !== prevFactor ? 1 : 0)) === 1;
       const adjusted = (previousClose * prevFactor) / f;
       const exRights = (previousClose - d) / r;
       ref = pre > 0 ? pre : factorChanged ? adjusted : exRights;
