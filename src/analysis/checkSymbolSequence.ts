@@ -119,8 +119,9 @@ export function checkSymbolSequence(input: SequenceInput): SequenceResult {
     let upBreach = 0;
     const pre = preClose[row]!;
 
-    // The first valid row has no row before it, but a `pre_close` still gives it a reference: it is judged against
-    // that alone (compared with itself, it is neither a repeat nor a factor change).
+    // The first valid row has no row before it, but a `pre_close` still gives it a reference to be judged against.
+    // The row then stands in for the missing one in the comparisons, and `hasPrevious` keeps it from counting as a
+    // repeat or a factor change.
     if (prev >= 0 || pre > 0) {
       const hasPrevious = prev >= 0 ? 1 : 0;
       const before = hasPrevious === 1 ? prev : row;
