@@ -6,7 +6,7 @@ import { formatSummary } from './formatSummary';
 import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
-/** `analyze <bundle.zip | bundle.tar.gz | directory> [--json]` (see analyzeTarget for how each is read). */
+/** `analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json]` (see analyzeTarget for how each is read). */
 export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('analyze takes exactly one bundle path.');

@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
+import { createSingleFileTree } from '../../src/analysis/bundleTree';
+import { isDataFileName } from '../../src/analysis/locateBundle';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
 
 /**
- * Analyses a bundle directory or archive. Archives are read in place (zip members inflated as they are analysed; a
- * tar.gz streamed through once, its data members set aside in a temporary file while its layout is still unknown);
- * only a long-form tar.gz too large to hold is extracted to a temporary directory. Temporary files are always removed.
+ * Analyses a bundle directory, archive or CSV file (`.csv` or `.csv.gz`, a bundle of that one file). Archives are read
+ * in place (zip members inflated as they are analysed; a tar.gz streamed through once, its data members set aside in a
+ * temporary file while its layout is still unknown); only a long-form tar.gz too large to hold is extracted to a
+ * temporary directory. Temporary files are always removed.
  */
 export async function analyzeTarget(path: string, isDirectory: boolean, ctx: StageContext): Promise<BundleSummary> {
   if (isDirectory) return analyzeBundleToSummary(path, ctx);
+  if (isDataFileName(path)) return analyzeBundleToSummary(createSingleFileTree(path), ctx);
   if ((await detectArchiveType(path)) === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
   try {

@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
+import { createSingleFileTree } from '../../src/analysis/bundleTree';
 import { diffBundles } from '../../src/analysis/diff/diffBundles';
 import type { DiffInput } from '../../src/analysis/diff/prepareDiffSide';
+import { isDataFileName } from '../../src/analysis/locateBundle';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
@@ -15,9 +17,9 @@ import { UsageError } from './usageError';
 
 /**
  * `diff <old bundle> <new bundle> [--json]`: what changed from the old bundle to the new one, as the service reports
- * it after an install. Directories and zips are read in place; a tar.gz too when it fits in memory (48 MiB of data),
- * else it is extracted to a temporary directory (the diff needs both bundles' files by symbol, which one pass over a
- * tar cannot give), removed afterwards.
+ * it after an install. Directories, zips and CSV files (a bundle of one file) are read in place; a tar.gz too when it
+ * fits in memory (48 MiB of data), else it is extracted to a temporary directory (the diff needs both bundles' files
+ * by symbol, which one pass over a tar cannot give), removed afterwards.
  */
 export async function runDiffCommand(args: string[], signal: AbortSignal): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
@@ -42,6 +44,7 @@ export async function runDiffCommand(args: string[], signal: AbortSignal): Promi
 
 async function openForDiff(path: string, extractTo: string, ctx: StageContext): Promise<DiffInput> {
   if ((await stat(path)).isDirectory()) return path;
+  if (isDataFileName(path)) return createSingleFileTree(path);
   if ((await detectArchiveType(path)) === 'zip') return openZipTree(path);
   const streamed = await openTarGzBundle(path, ctx, { treeOnly: true });
   if (streamed !== null && typeof streamed !== 'string' && 'list' in streamed) return streamed;

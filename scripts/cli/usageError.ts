@@ -4,14 +4,15 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  market-data analyze <bundle.zip | bundle.tar.gz | directory> [--json]
+  market-data analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json]
       Analyse a csv-daily or qlib binary bundle without the service and print the summary
       (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
-      Archives are read in place, never extracted.
+      Archives are read in place, never extracted. A CSV file on its own is a bundle of that one file
+      (a long-form table with a symbol column, or one symbol's rows named by the file).
   market-data diff <old bundle> <new bundle> [--json]
       What changed from the old bundle to the new one, symbol by symbol and row by row: added and removed symbols
       and rows, restated rows (with samples) and re-adjusted symbols; --json prints what GET /bundle/diff serves,
-      each symbol with its samples. Zips and directories are read in place.
+      each symbol with its samples. Zips, directories and CSV files are read in place.
   market-data make-bundle --symbols N --days M --seed S --out <file.zip | file.tar.gz | directory>
                           [--format csv-daily|qlib-bin] [--no-calendar] [--start YYYY-MM-DD]
                           [--defects default|none|<recipe,...>]

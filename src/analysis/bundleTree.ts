@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AppError, ErrorCode } from '../errors';
 import type { ByteRef } from './byteRef';
 
@@ -56,6 +56,19 @@ export function createDirectoryTree(root: string): BundleTree {
       }
     },
     ref: (path, gzip) => ({ kind: 'file', path: join(root, path), gzip }),
+  };
+}
+
+/**
+ * A bundle of one file on disk: the file alone at the top of the tree (a CSV file named on the command line, such as
+ * a long-form export with a ticker column or one symbol's file).
+ */
+export function createSingleFileTree(filePath: string): BundleTree {
+  const name = basename(filePath);
+  return {
+    kind: 'directory',
+    list: (dir) => Promise.resolve(dir === '' ? [{ name, isDirectory: false }] : []),
+    ref: (path, gzip) => (path === name ? { kind: 'file', path: filePath, gzip } : null),
   };
 }
 

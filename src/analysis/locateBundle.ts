@@ -37,6 +37,11 @@ const SIDE_FILES = new Set(['calendar.csv', 'instruments.csv', 'adj_factor.csv']
 const DATA_FILE = /\.csv(\.gz)?$/i;
 const SNIFF_BYTES = 64 * 1024;
 
+/** A name a bundle's data file may have: `.csv`, or `.csv.gz` for one gzipped on its own. */
+export function isDataFileName(name: string): boolean {
+  return DATA_FILE.test(name);
+}
+
 /**
  * Finds the bundle root (descending through single-child directories, as archives often wrap everything in one
  * top-level folder) and recognises its layout from the files, never from a setting: qlib binary (calendars/day.txt

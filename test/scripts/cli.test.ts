@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTempDirs } from '../analysis/analysisTestKit';
@@ -145,6 +146,39 @@ describe('cli make-bundle and analyze', () => {
     expect(result.stderr).toMatch(
       /^error: Unsupported bundle: found an rqalpha bundle .* expected csv-daily .* or qlib binary .*\(BUNDLE_INVALID\)\n$/,
     );
+  });
+
+  it('analyzes a CSV file on its own as a bundle of that one file: a long-form table, and one symbol gzipped', async () => {
+    const dir = temp.make('cli-');
+    const long = join(dir, 'long');
+    const single = join(dir, 'single');
+    mkdirSync(long);
+    mkdirSync(single);
+    // A long-form table (Quandl's WIKI export has this shape): a ticker column, rows by symbol then date.
+    const rows = ['ticker,date,open,high,low,close,volume'];
+    for (const [ticker, base] of [
+      ['AAPL', 100],
+      ['MSFT', 50],
+    ] as const) {
+      for (let day = 2; day <= 6; day++) {
+        // A close of 3x the day before on the 4th: a breach of the generic rule, so the analysis has a finding.
+        const close = day === 4 ? base * 3 : base + day;
+        rows.push(`${ticker},2024-01-0${day},${close},${close + 1},${close - 1},${close},${1000 * day}`);
+      }
+    }
+    writeFileSync(join(long, 'prices.csv'), rows.join('\n') + '\n');
+    const fromFile = await cli('analyze', join(long, 'prices.csv'), '--json');
+    expect(fromFile.code).toBe(0);
+    const fromDir = await cli('analyze', long, '--json');
+    expect(JSON.parse(fromFile.stdout)).toEqual(JSON.parse(fromDir.stdout));
+    expect(JSON.parse(fromFile.stdout).bundle).toMatchObject({ symbol_count: 2, rows_written: 10, limit_breaches: 4 });
+
+    const oneSymbol = ['date,open,high,low,close,volume', ...rows.slice(1, 6).map((row) => row.slice('AAPL,'.length))];
+    writeFileSync(join(single, '600000.SH.csv.gz'), gzipSync(oneSymbol.join('\n') + '\n'));
+    const gzipped = await cli('analyze', join(single, '600000.SH.csv.gz'), '--json');
+    expect(gzipped.code).toBe(0);
+    expect(JSON.parse(gzipped.stdout)).toEqual(JSON.parse((await cli('analyze', single, '--json')).stdout));
+    expect(JSON.parse(gzipped.stdout).symbols['600000.SH']).toMatchObject({ rows_written: 5, rule_set: 'cn-a' });
   });
 
   it('reports a file that is not an archive as an error with exit code 1', async () => {

@@ -80,6 +80,26 @@ describe('market-data diff', () => {
     expect(countsOf(report.symbols)).toEqual(expected.symbols);
   });
 
+  it('reads two CSV files, each a bundle of that one file', async () => {
+    const dir = temp.make('cli-diff-');
+    const header = 'ticker,date,open,high,low,close,volume';
+    const rows = (close3: number) => [
+      header,
+      'AAPL,2024-01-02,10,10.5,9.5,10,1000',
+      `AAPL,2024-01-03,10,10.5,9.5,${close3},1000`,
+      'MSFT,2024-01-02,20,20.5,19.5,20,1000',
+      'MSFT,2024-01-03,20,20.5,19.5,20.2,1000',
+    ];
+    await writeFile(join(dir, 'old.csv'), rows(10.1).join('\n') + '\n');
+    // The new export restates AAPL's close of 2024-01-03 and adds a day to MSFT.
+    await writeFile(join(dir, 'new.csv'), [...rows(10.2), 'MSFT,2024-01-04,20,20.5,19.5,20.3,1000'].join('\n') + '\n');
+    const result = await cli('diff', join(dir, 'old.csv'), join(dir, 'new.csv'), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { from: unknown; totals: unknown; symbols: unknown[] };
+    expect(report.from).toEqual({ path: join(dir, 'old.csv'), format: 'csv-daily', layout: 'long' });
+    expect(report.totals).toMatchObject({ symbols_compared: 2, symbols_restated: 1, rows_restated: 1, rows_added: 1 });
+  });
+
   it('says how to call it when a bundle is missing', async () => {
     const one = await cli('diff', '/nonexistent');
     expect(one.code).toBe(2);
