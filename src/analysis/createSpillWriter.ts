@@ -1,4 +1,4 @@
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../errors';
 
@@ -9,8 +9,21 @@ export interface SpillFile {
 }
 
 export interface SpillWriter {
-  /** Queues one line for `key`; the first line queued for a key is preceded by `header` (numbered `headerLine`). */
-  append(key: string, header: Buffer, headerLine: number, line: Buffer, lineNo: number): void;
+  /**
+   * Queues `count` whole lines for `key`, the bytes `source[start, end)`, numbered from `firstLineNo` on (a newline is
+   * added when the last one has none); the first lines queued for a key are preceded by `header` (numbered
+   * `headerLine`). The bytes are copied: `source` may be reused at once.
+   */
+  append(
+    key: string,
+    header: Buffer,
+    headerLine: number,
+    source: Buffer,
+    start: number,
+    end: number,
+    firstLineNo: number,
+    count: number,
+  ): void;
   /** Bytes queued and not yet written. */
   readonly buffered: number;
   /** Writes every queued line (one file opened at a time). */
@@ -19,64 +32,136 @@ export interface SpillWriter {
   readonly files: ReadonlyMap<string, SpillFile>;
 }
 
-interface Pending extends SpillFile {
-  chunks: Buffer[];
-  lines: number[];
+interface Target extends SpillFile {
+  readonly index: number;
+  /** Written before the key's first lines, then null. */
+  header: Buffer | null;
+  readonly headerLine: number;
 }
 
 /**
- * Creates a writer that buffers lines per key and appends them to `<dir>/<n>.csv` when flushed. Appends go through
- * open-write-close, so thousands of keys never hold thousands of file handles; the caller flushes at a byte threshold.
+ * Creates a writer that copies queued lines into one growing buffer, with a small record per run of lines, and on
+ * flush appends each key's lines, in the order queued, to `<dir>/<n>.csv` (their line numbers to `<dir>/<n>.lines`).
+ * Nothing is kept per line but its bytes, so an interleaved long-form file (one line per symbol in turn) costs no
+ * more memory than a sorted one. Appends go through open-write-close, so thousands of keys never hold thousands of
+ * file handles; the caller flushes at a byte threshold.
  */
 export function createSpillWriter(dir: string): SpillWriter {
-  const files = new Map<string, Pending>();
-  const dirty = new Set<Pending>();
-  let buffered = 0;
+  const files = new Map<string, Target>();
+  const targets: Target[] = [];
+  let bytes: Buffer = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
+  // One record per queued run: its key's index, byte range in `bytes`, first line number and line count.
+  let runs: Int32Array = new Int32Array(5 * 1024);
+  let runCount = 0;
 
   return {
-    append(key, header, headerLine, line, lineNo) {
-      let pending = files.get(key);
-      if (!pending) {
+    append(key, header, headerLine, source, start, end, firstLineNo, count) {
+      let target = files.get(key);
+      if (!target) {
         const n = files.size;
-        pending = {
-          path: join(dir, `${n}.csv`),
-          linesPath: join(dir, `${n}.lines`),
-          chunks: [header],
-          lines: [headerLine],
-        };
-        files.set(key, pending);
-        buffered += header.length + 4;
+        target = { index: n, path: join(dir, `${n}.csv`), linesPath: join(dir, `${n}.lines`), header, headerLine };
+        files.set(key, target);
+        targets.push(target);
       }
-      pending.chunks.push(line);
-      pending.lines.push(lineNo);
-      buffered += line.length + 4;
-      dirty.add(pending);
+      const length = end - start;
+      const newline = source[end - 1] === 10 ? 0 : 1;
+      if (used + length + newline > bytes.length) bytes = grown(bytes, used, used + length + newline);
+      copyBytes(source, start, end, bytes, used);
+      if (newline === 1) bytes[used + length] = 10;
+      if ((runCount + 1) * 5 > runs.length) runs = grownRuns(runs);
+      const at = runCount * 5;
+      runs[at] = target.index;
+      runs[at + 1] = used;
+      runs[at + 2] = length + newline;
+      runs[at + 3] = firstLineNo;
+      runs[at + 4] = count;
+      runCount++;
+      used += length + newline;
     },
     get buffered() {
-      return buffered;
+      return used + runCount * 20;
     },
     flush() {
-      for (const pending of dirty) {
-        appendAll(pending.path, pending.chunks);
-        const lines = Uint32Array.from(pending.lines);
-        appendAll(pending.linesPath, [Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength)]);
-        pending.chunks = [];
-        pending.lines = [];
-      }
-      dirty.clear();
-      buffered = 0;
+      for (const [index, list] of runsByTarget(runs, runCount)) writeRuns(targets[index]!, bytes, runs, list);
+      used = 0;
+      runCount = 0;
     },
     files,
   };
 }
 
-function appendAll(path: string, chunks: Buffer[]): void {
+/** The queued runs grouped by their key's index, each group in the order queued. */
+function runsByTarget(runs: Int32Array, count: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const index = runs[i * 5]!;
+    const group = groups.get(index);
+    if (group) group.push(i);
+    else groups.set(index, [i]);
+  }
+  return groups;
+}
+
+/** Appends one key's runs (and its header, the first time) to its files. */
+function writeRuns(target: Target, bytes: Buffer, runs: Int32Array, list: readonly number[]): void {
+  let size = target.header?.length ?? 0;
+  let lines = target.header ? 1 : 0;
+  for (const i of list) {
+    size += runs[i * 5 + 2]!;
+    lines += runs[i * 5 + 4]!;
+  }
+  const text = Buffer.allocUnsafe(size);
+  const numbers = new Uint32Array(lines);
+  let at = 0;
+  let line = 0;
+  if (target.header) {
+    at += target.header.copy(text, 0);
+    numbers[line++] = target.headerLine;
+    target.header = null;
+  }
+  for (const i of list) {
+    const start = runs[i * 5 + 1]!;
+    const end = start + runs[i * 5 + 2]!;
+    copyBytes(bytes, start, end, text, at);
+    at += end - start;
+    const first = runs[i * 5 + 3]!;
+    for (let k = 0; k < runs[i * 5 + 4]!; k++) numbers[line++] = first + k;
+  }
+  appendAll(target.path, text);
+  appendAll(target.linesPath, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength));
+}
+
+/**
+ * source[start, end) into target from `at`. A line of a long-form file is a few dozen bytes, where a loop costs less
+ * than a call to Buffer's copy (measured on an interleaved 4.5 M-line file: the copies took 1.5 s of a 6 s split).
+ */
+function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
+  if (end - start > 256) target.set(source.subarray(start, end), at);
+  else for (let i = start; i < end; i++) target[at + i - start] = source[i]!;
+}
+
+function grown(bytes: Buffer, used: number, needed: number): Buffer {
+  const next = Buffer.allocUnsafe(Math.max(bytes.length * 2, needed));
+  bytes.copy(next, 0, 0, used);
+  return next;
+}
+
+function grownRuns(runs: Int32Array): Int32Array {
+  const next = new Int32Array(runs.length * 2);
+  next.set(runs);
+  return next;
+}
+
+function appendAll(path: string, data: Buffer): void {
   const fd = openSync(path, 'a');
   try {
-    const want = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    // libuv writes every buffer (batching past IOV_MAX) or fails; a short count would mean a full disk.
-    const wrote = writevSync(fd, chunks);
-    if (wrote !== want) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
+    // Written whole or an error (a full disk is ENOSPC); a write that makes no progress would loop forever.
+    for (let at = 0; at < data.length;) {
+      const wrote = writeSync(fd, data, at, data.length - at);
+      if (wrote <= 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
+      at += wrote;
+    }
   } finally {
     closeSync(fd);
   }

@@ -28,6 +28,11 @@ interface FileState {
   symbolCol: number;
   fields: FieldRanges;
   lineNo: number;
+  /** Where the last line's symbol field lies (null before the first), and the symbol it named, checked already. */
+  lastBytes: Buffer | null;
+  lastStart: number;
+  lastEnd: number;
+  lastSymbol: string;
 }
 
 /**
@@ -54,6 +59,10 @@ export async function spillLongForm(
       symbolCol: -1,
       fields: createFieldRanges(),
       lineNo: 0,
+      lastBytes: null,
+      lastStart: 0,
+      lastEnd: 0,
+      lastSymbol: '',
     };
     let sinceCheck = 0;
 
@@ -68,6 +77,18 @@ export async function spillLongForm(
         readHeader(state, bytes.subarray(start, pos));
       }
       const header = state.header!;
+      // Consecutive lines of one symbol are queued as one run of bytes: a file sorted by symbol (Quandl's WIKI export
+      // is) makes a few runs per chunk rather than one per line. A run ends at another symbol, a blank line, or the
+      // end of the chunk.
+      let runSymbol = '';
+      let runStart = 0;
+      let runFirstLine = 0;
+      let runLines = 0;
+      const endRun = (end: number): void => {
+        if (runLines === 0) return;
+        writer.append(runSymbol, header, 1, bytes, runStart, end, runFirstLine, runLines);
+        runLines = 0;
+      };
       // A line is taken only when bytes follow it, so a record cut by the chunk end is read again whole (at the end of
       // the file the rest is read exactly as a whole-file scan would read it).
       while (pos < len) {
@@ -75,6 +96,7 @@ export async function spillLongForm(
           const at = bytes.indexOf(10, pos);
           const next = at < 0 ? len : at + 1;
           if (!eof && next >= len) break;
+          endRun(pos);
           pos = next;
           state.lineNo++;
           continue;
@@ -82,29 +104,15 @@ export async function spillLongForm(
         const next = scanCsvLine(bytes, pos, len, state.fields);
         if (!eof && next >= len) break;
         state.lineNo++;
-        const { fields, symbolCol } = state;
-        const raw =
-          symbolCol >= 0 && symbolCol < fields.count
-            ? bytes.toString('utf8', fields.starts[symbolCol], fields.ends[symbolCol])
-            : '';
-        let symbol = canonical.get(raw);
-        if (symbol === undefined) canonical.set(raw, (symbol = canonicalizeSymbol(raw) || '(no symbol)'));
-        const seen = layoutOf.get(symbol);
-        if (!seen) layoutOf.set(symbol, { layout: state.layout, file: state.name });
-        else if (seen.layout !== state.layout) {
-          throw new AppError(
-            ErrorCode.BundleInvalid,
-            `Symbol ${symbol} appears in long-form files with different headers (${seen.file}, ${state.name}).`,
-          );
+        const symbol = symbolOf(bytes, state);
+        if (runLines > 0 && symbol === runSymbol) runLines++;
+        else {
+          endRun(pos);
+          runSymbol = symbol;
+          runStart = pos;
+          runFirstLine = state.lineNo;
+          runLines = 1;
         }
-        const line = bytes.subarray(pos, next);
-        writer.append(
-          symbol,
-          header,
-          1,
-          line[line.length - 1] === 10 ? line : Buffer.concat([line, NEWLINE]),
-          state.lineNo,
-        );
         pos = next;
         total++;
         if (++sinceCheck >= CHECK_EVERY) {
@@ -121,8 +129,41 @@ export async function spillLongForm(
           });
         }
       }
+      endRun(pos);
       if (writer.buffered >= MAX_BUFFERED) writer.flush();
       return pos;
+    };
+
+    /** The canonical symbol of the line just scanned; the first line of each symbol in a file checks its layout. */
+    const symbolOf = (bytes: Buffer, state: FileState): string => {
+      const { fields, symbolCol } = state;
+      const has = symbolCol >= 0 && symbolCol < fields.count;
+      const start = has ? fields.starts[symbolCol]! : 0;
+      const end = has ? fields.ends[symbolCol]! : 0;
+      const last = state.lastBytes;
+      if (last !== null && sameBytes(bytes, start, end, last, state.lastStart, state.lastEnd)) {
+        // Kept from the current chunk, so that the chunk before it can go.
+        state.lastBytes = bytes;
+        state.lastStart = start;
+        state.lastEnd = end;
+        return state.lastSymbol;
+      }
+      const raw = bytes.toString('utf8', start, end);
+      let symbol = canonical.get(raw);
+      if (symbol === undefined) canonical.set(raw, (symbol = canonicalizeSymbol(raw) || '(no symbol)'));
+      const seen = layoutOf.get(symbol);
+      if (!seen) layoutOf.set(symbol, { layout: state.layout, file: state.name });
+      else if (seen.layout !== state.layout) {
+        throw new AppError(
+          ErrorCode.BundleInvalid,
+          `Symbol ${symbol} appears in long-form files with different headers (${seen.file}, ${state.name}).`,
+        );
+      }
+      state.lastBytes = bytes;
+      state.lastStart = start;
+      state.lastEnd = end;
+      state.lastSymbol = symbol;
+      return symbol;
     };
 
     let source: Readable | undefined;
@@ -151,7 +192,19 @@ export async function spillLongForm(
     .map(([symbol, spill]) => ({ symbol, path: spill.path, linesPath: spill.linesPath }));
 }
 
-const NEWLINE = Buffer.from('\n');
+/** Whether bytes[start, end) equal other[otherStart, otherEnd). */
+function sameBytes(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  other: Buffer,
+  otherStart: number,
+  otherEnd: number,
+): boolean {
+  if (end - start !== otherEnd - otherStart) return false;
+  for (let i = 0; i < end - start; i++) if (bytes[start + i] !== other[otherStart + i]) return false;
+  return true;
+}
 
 function readHeader(state: FileState, headerBytes: Buffer): void {
   const decoded = decodeText(headerBytes);

@@ -15,8 +15,16 @@ import { createTempDirs, createTestContext } from './analysisTestKit';
 const temp = createTempDirs();
 afterEach(() => temp.cleanup());
 
-/** Rewrites a per-symbol bundle as long form: rows interleaved across symbols, each symbol's own order kept. */
-function writeLongForm(perSymbolDir: string, longDir: string, parts: { name: string; gzip: boolean }[]): void {
+/**
+ * Rewrites a per-symbol bundle as long form, each symbol's own order kept: rows interleaved across symbols (a day at a
+ * time, as a table by date is), or `bySymbol`, every row of one symbol before the next's (Quandl's WIKI order).
+ */
+function writeLongForm(
+  perSymbolDir: string,
+  longDir: string,
+  parts: { name: string; gzip: boolean }[],
+  bySymbol = false,
+): void {
   for (const entry of readdirSync(perSymbolDir, { withFileTypes: true })) {
     if (entry.isFile()) writeFileSync(join(longDir, entry.name), readFileSync(join(perSymbolDir, entry.name)));
   }
@@ -33,12 +41,18 @@ function writeLongForm(perSymbolDir: string, longDir: string, parts: { name: str
     return { header: lines[0]!.replace(/,dividend,split$/, ''), rows: lines.slice(1).map(row) };
   });
   const longest = Math.max(...tables.map((table) => table.rows.length));
-  // Each symbol's rows are dealt round-robin over the parts, so a symbol spans every file.
   const bodies = parts.map(() => [`symbol,${tables[0]!.header},dividend,split`]);
-  for (let i = 0; i < longest; i++) {
-    for (const table of tables) {
-      const row = table.rows[i];
-      if (row !== undefined) bodies[Math.floor((i * parts.length) / longest)]!.push(row);
+  if (bySymbol) {
+    // In order, cut into the parts by row count, so a symbol at a cut spans two files.
+    const rows = tables.flatMap((table) => table.rows);
+    rows.forEach((row, i) => bodies[Math.floor((i * parts.length) / rows.length)]!.push(row));
+  } else {
+    // Each symbol's rows are dealt round-robin over the parts, so a symbol spans every file.
+    for (let i = 0; i < longest; i++) {
+      for (const table of tables) {
+        const row = table.rows[i];
+        if (row !== undefined) bodies[Math.floor((i * parts.length) / longest)]!.push(row);
+      }
     }
   }
   parts.forEach((part, k) => {
@@ -71,25 +85,64 @@ function exposeGc(): () => void {
 }
 
 describe('long-form bundles stream through temporary per-symbol files', () => {
-  it('gives exactly the per-symbol metrics for 300 symbols × 400 days split over a plain and a gzip file', async () => {
-    const perSymbol = temp.make();
-    const expected = await writeSyntheticBundleDir(perSymbol, { symbols: 300, days: 400, seed: 11 });
-    const longDir = temp.make();
-    writeLongForm(perSymbol, longDir, [
-      { name: 'daily_1.csv.gz', gzip: true },
-      { name: 'daily_2.csv', gzip: false },
-    ]);
-    const spillParent = temp.make();
-    const ctx = createTestContext();
-    const long = await runBundleAnalysis(longDir, ctx, { workers: 0, tempDir: spillParent });
-    expect(long.layout.kind).toBe('long');
-    expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: long.totals, symbols: long.symbols }).toEqual(
-      expected,
+  for (const bySymbol of [false, true]) {
+    it(`gives exactly the per-symbol metrics for 300 symbols × 400 days split over a plain and a gzip file (${bySymbol ? 'rows by symbol' : 'rows by day'})`, async () => {
+      const perSymbol = temp.make();
+      const expected = await writeSyntheticBundleDir(perSymbol, { symbols: 300, days: 400, seed: 11 });
+      const longDir = temp.make();
+      writeLongForm(
+        perSymbol,
+        longDir,
+        [
+          { name: 'daily_1.csv.gz', gzip: true },
+          { name: 'daily_2.csv', gzip: false },
+        ],
+        bySymbol,
+      );
+      const spillParent = temp.make();
+      const ctx = createTestContext();
+      const long = await runBundleAnalysis(longDir, ctx, { workers: 0, tempDir: spillParent });
+      expect(long.layout.kind).toBe('long');
+      expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: long.totals, symbols: long.symbols }).toEqual(
+        expected,
+      );
+      expect(await analyzeBundleToSummary(perSymbol, createTestContext(), { workers: 0 })).toEqual(expected);
+      expect(expected.bundle.duplicate_rows).toBeGreaterThan(0);
+      expect(readdirSync(spillParent)).toEqual([]);
+    }, 120_000);
+  }
+
+  it('keeps the line numbers of a file sorted by symbol, across a blank line, CRLF and a last line without newline', async () => {
+    const dir = temp.make();
+    writeFileSync(join(dir, 'calendar.csv'), 'date\n2024-03-04\n2024-03-05\n2024-03-06\n2024-03-07\n');
+    writeFileSync(
+      join(dir, 'prices.csv'),
+      'symbol,date,open,high,low,close,volume\r\n' +
+        '600000.SH,2024-03-04,10,11,9,10,100\r\n' +
+        '600000.SH,2024-03-05,10,11,9,10.1,100\r\n' +
+        '600000.SH,2024-03-05,10,11,9,10.2,100\r\n' +
+        '600000.SH,2024-03-06,10,9,11,10.3,100\r\n' +
+        '000001.SZ,2024-03-04,10,11,9,10,100\r\n' +
+        '000001.SZ,2024-03-05,10,11,9,10,100\r\n' +
+        '\r\n' +
+        '000001.SZ,2024-03-07,10,9,11,10,100',
     );
-    expect(await analyzeBundleToSummary(perSymbol, createTestContext(), { workers: 0 })).toEqual(expected);
-    expect(expected.bundle.duplicate_rows).toBeGreaterThan(0);
-    expect(readdirSync(spillParent)).toEqual([]);
-  }, 120_000);
+    const results: SymbolAnalysis[] = [];
+    const analysis = await runBundleAnalysis(dir, createTestContext(), {
+      workers: 0,
+      onSymbol: (result) => results.push(result),
+    });
+    expect(analysis.symbols['600000.SH']).toMatchObject({ rows_written: 4, conflicting_duplicates: 1 });
+    expect(analysis.symbols['000001.SZ']).toMatchObject({ rows_written: 3, ohlc_violations: 1, missing_days: 1 });
+    const issues = (symbol: string) => results.find((r) => r.symbol === symbol)!.issues;
+    // Line 4 conflicts with line 3; lines 5 and 9 (after the blank line 8, and unterminated) have high < low.
+    expect(issues('600000.SH').find((i) => i.check === 'CONFLICTING_DUPLICATE')).toMatchObject({
+      line: 4,
+      detail: 'differs from line 3',
+    });
+    expect(issues('600000.SH').find((i) => i.check === 'OHLC_VIOLATION')).toMatchObject({ line: 5 });
+    expect(issues('000001.SZ').find((i) => i.check === 'OHLC_VIOLATION')).toMatchObject({ line: 9 });
+  });
 
   it('combines a symbol found in two files and reports original line numbers in issue samples', async () => {
     const dir = temp.make();
