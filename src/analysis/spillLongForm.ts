@@ -134,7 +134,10 @@ export async function spillLongForm(
       return pos;
     };
 
-    /** The canonical symbol of the line just scanned; the first line of each symbol in a file checks its layout. */
+    /**
+     * The canonical symbol of the line just scanned. A symbol field that differs from the line before's is looked up,
+     * and the first time a symbol shows in a file, its layout is checked against the other files'.
+     */
     const symbolOf = (bytes: Buffer, state: FileState): string => {
       const { fields, symbolCol } = state;
       const has = symbolCol >= 0 && symbolCol < fields.count;
