@@ -32,6 +32,15 @@ export interface SpillWriter {
   readonly files: ReadonlyMap<string, SpillFile>;
 }
 
+// A queued run's record in the runs array: its key's index, its bytes' offset and length in the buffer, the number of
+// its first line, and how many lines it holds.
+const RUN_KEY = 0;
+const RUN_START = 1;
+const RUN_LENGTH = 2;
+const RUN_FIRST_LINE = 3;
+const RUN_LINES = 4;
+const RUN_FIELDS = 5;
+
 interface Target extends SpillFile {
   readonly index: number;
   /** Written before the key's first lines, then null. */
@@ -51,8 +60,7 @@ export function createSpillWriter(dir: string): SpillWriter {
   const targets: Target[] = [];
   let bytes: Buffer = Buffer.allocUnsafe(1 << 20);
   let used = 0;
-  // One record per queued run: its key's index, byte range in `bytes`, first line number and line count.
-  let runs: Int32Array = new Int32Array(5 * 1024);
+  let runs: Int32Array = new Int32Array(RUN_FIELDS * 1024);
   let runCount = 0;
 
   return {
@@ -69,18 +77,18 @@ export function createSpillWriter(dir: string): SpillWriter {
       if (used + length + newline > bytes.length) bytes = grown(bytes, used, used + length + newline);
       copyBytes(source, start, end, bytes, used);
       if (newline === 1) bytes[used + length] = 10;
-      if ((runCount + 1) * 5 > runs.length) runs = grownRuns(runs);
-      const at = runCount * 5;
-      runs[at] = target.index;
-      runs[at + 1] = used;
-      runs[at + 2] = length + newline;
-      runs[at + 3] = firstLineNo;
-      runs[at + 4] = count;
+      if ((runCount + 1) * RUN_FIELDS > runs.length) runs = grownRuns(runs);
+      const at = runCount * RUN_FIELDS;
+      runs[at + RUN_KEY] = target.index;
+      runs[at + RUN_START] = used;
+      runs[at + RUN_LENGTH] = length + newline;
+      runs[at + RUN_FIRST_LINE] = firstLineNo;
+      runs[at + RUN_LINES] = count;
       runCount++;
       used += length + newline;
     },
     get buffered() {
-      return used + runCount * 20;
+      return used + runCount * RUN_FIELDS * 4;
     },
     flush() {
       for (const [index, list] of runsByTarget(runs, runCount)) writeRuns(targets[index]!, bytes, runs, list);
@@ -95,7 +103,7 @@ export function createSpillWriter(dir: string): SpillWriter {
 function runsByTarget(runs: Int32Array, count: number): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   for (let i = 0; i < count; i++) {
-    const index = runs[i * 5]!;
+    const index = runs[i * RUN_FIELDS + RUN_KEY]!;
     const group = groups.get(index);
     if (group) group.push(i);
     else groups.set(index, [i]);
@@ -108,8 +116,8 @@ function writeRuns(target: Target, bytes: Buffer, runs: Int32Array, list: readon
   let size = target.header?.length ?? 0;
   let lines = target.header ? 1 : 0;
   for (const i of list) {
-    size += runs[i * 5 + 2]!;
-    lines += runs[i * 5 + 4]!;
+    size += runs[i * RUN_FIELDS + RUN_LENGTH]!;
+    lines += runs[i * RUN_FIELDS + RUN_LINES]!;
   }
   const text = Buffer.allocUnsafe(size);
   const numbers = new Uint32Array(lines);
@@ -121,12 +129,13 @@ function writeRuns(target: Target, bytes: Buffer, runs: Int32Array, list: readon
     target.header = null;
   }
   for (const i of list) {
-    const start = runs[i * 5 + 1]!;
-    const end = start + runs[i * 5 + 2]!;
+    const record = i * RUN_FIELDS;
+    const start = runs[record + RUN_START]!;
+    const end = start + runs[record + RUN_LENGTH]!;
     copyBytes(bytes, start, end, text, at);
     at += end - start;
-    const first = runs[i * 5 + 3]!;
-    for (let k = 0; k < runs[i * 5 + 4]!; k++) numbers[line++] = first + k;
+    const first = runs[record + RUN_FIRST_LINE]!;
+    for (let k = 0; k < runs[record + RUN_LINES]!; k++) numbers[line++] = first + k;
   }
   appendAll(target.path, text);
   appendAll(target.linesPath, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength));
