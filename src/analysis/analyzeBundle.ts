@@ -23,6 +23,8 @@ export interface AnalyzeBundleOptions {
   readonly now?: () => Date;
   /** Worker threads; default one per core (max 2) when running compiled, 0 = in-process. */
   readonly workers?: number;
+  /** Where a long-form bundle is split by symbol (default: the system's temporary directory). */
+  readonly tempDir?: string;
 }
 
 export interface AnalyzeBundleResult {
@@ -53,6 +55,7 @@ export async function analyzeBundle(options: AnalyzeBundleOptions, ctx: StageCon
   try {
     const analysis = await runBundleAnalysis(options.bundleDir, ctx, {
       workers,
+      tempDir: options.tempDir,
       lowerPriority: true,
       onSymbol: (result) => {
         batch.push(result);

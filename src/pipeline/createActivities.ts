@@ -25,6 +25,7 @@ import type {
 import { diffInstalledBundle } from './diffInstalledBundle';
 import { installDownloadedBundle } from './installDownloadedBundle';
 import { readStageResult } from './readStageResult';
+import { readyScratchDir } from './readyScratchDir';
 import { rollBackBundle } from './rollBackBundle';
 import { runStageActivity, type StageRunnerOptions } from './runStageActivity';
 
@@ -38,6 +39,8 @@ export interface ActivityDeps {
   readonly downloadsDir: string;
   /** Holds `current/` and `previous/`. */
   readonly bundlesDir: string;
+  /** Where the analysis and the diff split long-form bundles by symbol (see readyScratchDir). */
+  readonly scratchDir: string;
   readonly heartbeatMs?: number;
   readonly progressEveryMs?: number;
 }
@@ -154,7 +157,11 @@ export function createActivities(deps: ActivityDeps) {
     diffBundle(input: StageActivityInput): Promise<ActivityOutcome<DiffStageResult>> {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DiffStageResult> => ({
         stage: 'diff',
-        summary: await diffInstalledBundle(deps, input.taskId, ctx),
+        summary: await diffInstalledBundle(
+          { ...deps, scratchDir: await readyScratchDir(deps.scratchDir) },
+          input.taskId,
+          ctx,
+        ),
       }));
     },
 
@@ -162,7 +169,15 @@ export function createActivities(deps: ActivityDeps) {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<AnalyzeStageResult> => {
         if (!existsSync(currentDir))
           throw new AppError(ErrorCode.NoBundle, 'No bundle is installed yet: run a download task first.');
-        const result = await analyzeBundle({ bundleDir: currentDir, store: deps.analysis, taskId: input.taskId }, ctx);
+        const result = await analyzeBundle(
+          {
+            bundleDir: currentDir,
+            store: deps.analysis,
+            taskId: input.taskId,
+            tempDir: await readyScratchDir(deps.scratchDir),
+          },
+          ctx,
+        );
         const totals = result.totals;
         return {
           stage: 'analyze',

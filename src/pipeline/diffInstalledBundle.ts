@@ -15,6 +15,8 @@ export interface DiffStageDeps {
   readonly bundlesDir: string;
   /** Worker threads for the diff (default: the analysis's default). */
   readonly workers?: number;
+  /** Where a long-form bundle is split by symbol (default: the system's temporary directory). */
+  readonly scratchDir?: string;
   readonly clock?: () => Date;
 }
 
@@ -58,7 +60,10 @@ export async function diffInstalledBundle(deps: DiffStageDeps, taskId: string, c
   const started = Date.now();
   let diff;
   try {
-    diff = await diffBundles(previousDir, path.join(bundlesDir, 'current'), ctx, { workers: deps.workers });
+    diff = await diffBundles(previousDir, path.join(bundlesDir, 'current'), ctx, {
+      workers: deps.workers,
+      tempDir: deps.scratchDir,
+    });
   } catch (error) {
     if (!isAppError(error, ErrorCode.BundleInvalid)) throw error;
     ctx.log('WARNING', `The previous generation cannot be read as a bundle, so no diff: ${error.message}`);

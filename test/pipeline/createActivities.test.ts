@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -220,5 +230,48 @@ describe('createActivities after an upgrade', () => {
     const unzipped = await services.activities.unzipBundle({ taskId, slice: unzipSlice!, previous: untagged });
     expect(unzipped).toMatchObject({ ok: true, value: { stage: 'unzip' } });
     expect(versionIn('current')).toBe('v1');
+  });
+});
+
+describe('createActivities and the scratch directory', () => {
+  it('splits a long-form bundle in MARKET_DATA_HOME/scratch and first removes what a killed process left there', async () => {
+    const current = path.join(services.bundlesDir, 'current');
+    mkdirSync(current, { recursive: true });
+    writeFileSync(
+      path.join(current, 'prices.csv'),
+      'symbol,date,open,high,low,close,volume\n' +
+        '600000.SH,2024-03-04,10,11,9,10,100\n' +
+        '000001.SZ,2024-03-04,10,11,9,10,100\n' +
+        '600000.SH,2024-03-05,10,11,9,10.1,100\n',
+    );
+    const scratch = path.join(dir, 'data', 'scratch');
+    // A split left by a process killed an hour ago, and a directory made since this process started.
+    const left = path.join(scratch, 'market-data-long-form-left');
+    mkdirSync(left, { recursive: true });
+    writeFileSync(path.join(left, '0.csv'), 'symbol,date\n');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path.join(left, '0.csv'), anHourAgo, anHourAgo);
+    utimesSync(left, anHourAgo, anHourAgo);
+    mkdirSync(path.join(scratch, 'in-use'));
+
+    // With the system's temporary directory unusable, only a split in the scratch directory can succeed.
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(dir, 'no-such-directory');
+    try {
+      const task = services.tasks.createTask({ taskType: 'analyze', source: 'manual', force: false });
+      services.tasks.startTask(task.task_id);
+      const [analyzeSlice] = stagePlan('analyze');
+      const analysed = await services.activities.analyzeBundle({
+        taskId: task.task_id,
+        slice: analyzeSlice!,
+        previous: null,
+      });
+      expect(analysed).toMatchObject({ ok: true, value: { stage: 'analyze' } });
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
+    expect(services.analysis.getCurrentAnalysis()?.totals).toMatchObject({ symbol_count: 2, rows_written: 3 });
+    expect(readdirSync(scratch)).toEqual(['in-use']);
   });
 });
