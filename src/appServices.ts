@@ -52,7 +52,7 @@ export function createAppServices(config: AppConfig): AppServices {
     config,
     bundlesDir,
     downloadsDir: path.join(config.dataDir, 'downloads'),
-    scratchDir: path.join(config.dataDir, 'scratch'),
+    scratchDir: config.scratchDir,
   });
   const reconciler = createTaskReconciler({ tasks });
   return { config, db, tasks, bundles, analysis, diffs, verifier, activities, reconciler, bundlesDir };

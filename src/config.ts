@@ -13,6 +13,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Absolute path of the SQLite file. */
   readonly dbPath: string;
+  /** Absolute directory for the analysis's and the diff's temporary files, swept of a killed process's leftovers. */
+  readonly scratchDir: string;
   readonly bundleUrl: string | null;
   /** Lower-case hex SHA-256 the downloaded bundle must match, or null to skip the check. */
   readonly bundleSha256: string | null;
@@ -58,6 +60,12 @@ const DEFAULT_SCHEDULE = '0 0 18 * * 1-5';
 export const configSettings: readonly ConfigSetting[] = [
   { name: 'MARKET_DATA_HOME', default: './data', description: 'Data directory (resolved to an absolute path).' },
   { name: 'MARKET_DATA_DB_PATH', default: '<MARKET_DATA_HOME>/market_data.sqlite3', description: 'SQLite file.' },
+  {
+    name: 'MARKET_DATA_SCRATCH_DIR',
+    default: '<MARKET_DATA_HOME>/scratch',
+    description:
+      'Temporary files of the analysis and the diff (a long-form bundle split by symbol, about its size). A directory of its own: entries a killed process left there are deleted. On Azure, a local disk (`/tmp/market-data-scratch`) is faster than the `/home` share.',
+  },
   {
     name: 'MARKET_DATA_BUNDLE_URL',
     default: null,
@@ -186,6 +194,7 @@ export function loadConfig(env: Env): AppConfig {
 
   const dataDir = resolve(read('MARKET_DATA_HOME') ?? './data');
   const dbPath = resolve(read('MARKET_DATA_DB_PATH') ?? resolve(dataDir, 'market_data.sqlite3'));
+  const scratchDir = resolve(read('MARKET_DATA_SCRATCH_DIR') ?? resolve(dataDir, 'scratch'));
 
   const bundleUrl = url('MARKET_DATA_BUNDLE_URL', ['https:', 'http:', 'file:']);
   const rawSha = read('MARKET_DATA_BUNDLE_SHA256');
@@ -228,6 +237,7 @@ export function loadConfig(env: Env): AppConfig {
   const config: AppConfig = {
     dataDir,
     dbPath,
+    scratchDir,
     bundleUrl,
     bundleSha256,
     bundleSha256Url,

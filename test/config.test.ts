@@ -22,6 +22,7 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({})).toEqual({
       dataDir: resolve('./data'),
       dbPath: resolve('./data/market_data.sqlite3'),
+      scratchDir: resolve('./data/scratch'),
       bundleUrl: null,
       bundleSha256: null,
       bundleSha256Url: null,
@@ -50,13 +51,17 @@ describe('loadConfig defaults', () => {
     });
   });
 
-  it('puts the database inside MARKET_DATA_HOME unless MARKET_DATA_DB_PATH overrides it', () => {
+  it('puts the database and the scratch directory inside MARKET_DATA_HOME unless their settings override it', () => {
     expect(loadConfig({ MARKET_DATA_HOME: '/srv/md' })).toMatchObject({
       dataDir: '/srv/md',
       dbPath: '/srv/md/market_data.sqlite3',
+      scratchDir: '/srv/md/scratch',
     });
     expect(loadConfig({ MARKET_DATA_HOME: '/srv/md', MARKET_DATA_DB_PATH: 'rel/x.db' }).dbPath).toBe(
       resolve('rel/x.db'),
+    );
+    expect(loadConfig({ MARKET_DATA_HOME: '/srv/md', MARKET_DATA_SCRATCH_DIR: 'tmp/s' }).scratchDir).toBe(
+      resolve('tmp/s'),
     );
   });
 
