@@ -64,7 +64,7 @@ export const configSettings: readonly ConfigSetting[] = [
     name: 'MARKET_DATA_SCRATCH_DIR',
     default: '<MARKET_DATA_HOME>/scratch',
     description:
-      'Temporary files of the analysis and the diff (a long-form bundle split by symbol, about its size). A directory of its own: entries a killed process left there are deleted. On Azure, a local disk (`/tmp/market-data-scratch`) is faster than the `/home` share.',
+      'Temporary files of the analysis and the diff (a long-form bundle split by symbol, about its size). What a killed process left there (`market-data-*`) is deleted. On Azure, a local disk (`/tmp/market-data-scratch`) is faster than the `/home` share.',
   },
   {
     name: 'MARKET_DATA_BUNDLE_URL',

@@ -245,14 +245,16 @@ describe('createActivities and the scratch directory', () => {
         '600000.SH,2024-03-05,10,11,9,10.1,100\n',
     );
     const scratch = path.join(dir, 'data', 'scratch');
-    // A split left by a process killed an hour ago, and a directory made since this process started.
+    // A split left by a process killed an hour ago, one made since this process started, and someone else's file.
     const left = path.join(scratch, 'market-data-long-form-left');
     mkdirSync(left, { recursive: true });
     writeFileSync(path.join(left, '0.csv'), 'symbol,date\n');
     const anHourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path.join(left, '0.csv'), anHourAgo, anHourAgo);
     utimesSync(left, anHourAgo, anHourAgo);
-    mkdirSync(path.join(scratch, 'in-use'));
+    mkdirSync(path.join(scratch, 'market-data-diff-in-use'));
+    writeFileSync(path.join(scratch, 'notes.txt'), 'not ours');
+    utimesSync(path.join(scratch, 'notes.txt'), anHourAgo, anHourAgo);
 
     // With the system's temporary directory unusable, only a split in the scratch directory can succeed.
     const tmpdir = process.env.TMPDIR;
@@ -272,6 +274,6 @@ describe('createActivities and the scratch directory', () => {
       else process.env.TMPDIR = tmpdir;
     }
     expect(services.analysis.getCurrentAnalysis()?.totals).toMatchObject({ symbol_count: 2, rows_written: 3 });
-    expect(readdirSync(scratch)).toEqual(['in-use']);
+    expect(readdirSync(scratch).sort()).toEqual(['market-data-diff-in-use', 'notes.txt']);
   });
 });
