@@ -5,11 +5,11 @@ import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
 import { createSingleFileTree } from '../../src/analysis/bundleTree';
-import { isDataFileName } from '../../src/analysis/locateBundle';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
+import { isCsvFile } from './isCsvFile';
 
 /**
  * Analyses a bundle directory, archive or CSV file (`.csv` or `.csv.gz`, a bundle of that one file). Archives are read
@@ -19,7 +19,7 @@ import { extractArchive } from '../../src/stages/unzip/extractArchive';
  */
 export async function analyzeTarget(path: string, isDirectory: boolean, ctx: StageContext): Promise<BundleSummary> {
   if (isDirectory) return analyzeBundleToSummary(path, ctx);
-  if (isDataFileName(path)) return analyzeBundleToSummary(createSingleFileTree(path), ctx);
+  if (await isCsvFile(path)) return analyzeBundleToSummary(createSingleFileTree(path), ctx);
   if ((await detectArchiveType(path)) === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
   try {

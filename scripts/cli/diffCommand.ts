@@ -7,11 +7,11 @@ import { openZipTree } from '../../src/analysis/archive/openZipTree';
 import { createSingleFileTree } from '../../src/analysis/bundleTree';
 import { diffBundles } from '../../src/analysis/diff/diffBundles';
 import type { DiffInput } from '../../src/analysis/diff/prepareDiffSide';
-import { isDataFileName } from '../../src/analysis/locateBundle';
 import type { StageContext } from '../../src/stages/stageContext';
 import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
 import { formatDiff, toDiffReport } from './formatDiff';
+import { isCsvFile } from './isCsvFile';
 import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
@@ -44,7 +44,7 @@ export async function runDiffCommand(args: string[], signal: AbortSignal): Promi
 
 async function openForDiff(path: string, extractTo: string, ctx: StageContext): Promise<DiffInput> {
   if ((await stat(path)).isDirectory()) return path;
-  if (isDataFileName(path)) return createSingleFileTree(path);
+  if (await isCsvFile(path)) return createSingleFileTree(path);
   if ((await detectArchiveType(path)) === 'zip') return openZipTree(path);
   const streamed = await openTarGzBundle(path, ctx, { treeOnly: true });
   if (streamed !== null && typeof streamed !== 'string' && 'list' in streamed) return streamed;

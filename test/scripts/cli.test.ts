@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -179,6 +179,14 @@ describe('cli make-bundle and analyze', () => {
     expect(gzipped.code).toBe(0);
     expect(JSON.parse(gzipped.stdout)).toEqual(JSON.parse((await cli('analyze', single, '--json')).stdout));
     expect(JSON.parse(gzipped.stdout).symbols['600000.SH']).toMatchObject({ rows_written: 5, rule_set: 'cn-a' });
+
+    // A zip saved under a .csv name (an export link may promise a CSV and serve a zip of it) is read as the zip.
+    const zip = join(dir, 'bundle.zip');
+    expect((await cli('make-bundle', '--symbols', '3', '--days', '20', '--seed', '2', '--out', zip)).code).toBe(0);
+    copyFileSync(zip, join(dir, 'prices-export.csv'));
+    const renamed = await cli('analyze', join(dir, 'prices-export.csv'), '--json');
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toEqual(JSON.parse(readFileSync(join(dir, 'bundle.expected.json'), 'utf8')));
   });
 
   it('reports a file that is not an archive as an error with exit code 1', async () => {
