@@ -7,9 +7,8 @@ import { openZipTree } from '../../src/analysis/archive/openZipTree';
 import { createSingleFileTree } from '../../src/analysis/bundleTree';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
-import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
-import { isCsvFile } from './isCsvFile';
+import { bundleFileKind } from './bundleFileKind';
 
 /**
  * Analyses a bundle directory, archive or CSV file (`.csv` or `.csv.gz`, a bundle of that one file). Archives are read
@@ -19,8 +18,9 @@ import { isCsvFile } from './isCsvFile';
  */
 export async function analyzeTarget(path: string, isDirectory: boolean, ctx: StageContext): Promise<BundleSummary> {
   if (isDirectory) return analyzeBundleToSummary(path, ctx);
-  if (await isCsvFile(path)) return analyzeBundleToSummary(createSingleFileTree(path), ctx);
-  if ((await detectArchiveType(path)) === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
+  const kind = await bundleFileKind(path);
+  if (kind === 'csv') return analyzeBundleToSummary(createSingleFileTree(path), ctx);
+  if (kind === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
   try {
     const streamed = await openTarGzBundle(path, ctx, { spillDir: temp });

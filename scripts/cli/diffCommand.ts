@@ -8,10 +8,9 @@ import { createSingleFileTree } from '../../src/analysis/bundleTree';
 import { diffBundles } from '../../src/analysis/diff/diffBundles';
 import type { DiffInput } from '../../src/analysis/diff/prepareDiffSide';
 import type { StageContext } from '../../src/stages/stageContext';
-import { detectArchiveType } from '../../src/stages/unzip/detectArchiveType';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
 import { formatDiff, toDiffReport } from './formatDiff';
-import { isCsvFile } from './isCsvFile';
+import { bundleFileKind } from './bundleFileKind';
 import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
@@ -44,8 +43,9 @@ export async function runDiffCommand(args: string[], signal: AbortSignal): Promi
 
 async function openForDiff(path: string, extractTo: string, ctx: StageContext): Promise<DiffInput> {
   if ((await stat(path)).isDirectory()) return path;
-  if (await isCsvFile(path)) return createSingleFileTree(path);
-  if ((await detectArchiveType(path)) === 'zip') return openZipTree(path);
+  const kind = await bundleFileKind(path);
+  if (kind === 'csv') return createSingleFileTree(path);
+  if (kind === 'zip') return openZipTree(path);
   const streamed = await openTarGzBundle(path, ctx, { treeOnly: true });
   if (streamed !== null && typeof streamed !== 'string' && 'list' in streamed) return streamed;
   // Too large to hold: the diff reads its files by symbol, which a stream cannot give.
