@@ -155,27 +155,19 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     diffBundle(input: StageActivityInput): Promise<ActivityOutcome<DiffStageResult>> {
-      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DiffStageResult> => ({
-        stage: 'diff',
-        summary: await diffInstalledBundle(
-          { ...deps, scratchDir: await readyScratchDir(deps.scratchDir) },
-          input.taskId,
-          ctx,
-        ),
-      }));
+      return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<DiffStageResult> => {
+        await readyScratchDir(deps.scratchDir);
+        return { stage: 'diff', summary: await diffInstalledBundle(deps, input.taskId, ctx) };
+      });
     },
 
     analyzeBundle(input: StageActivityInput): Promise<ActivityOutcome<AnalyzeStageResult>> {
       return runStageActivity(runner, input.taskId, input.slice, async (ctx): Promise<AnalyzeStageResult> => {
         if (!existsSync(currentDir))
           throw new AppError(ErrorCode.NoBundle, 'No bundle is installed yet: run a download task first.');
+        await readyScratchDir(deps.scratchDir);
         const result = await analyzeBundle(
-          {
-            bundleDir: currentDir,
-            store: deps.analysis,
-            taskId: input.taskId,
-            tempDir: await readyScratchDir(deps.scratchDir),
-          },
+          { bundleDir: currentDir, store: deps.analysis, taskId: input.taskId, tempDir: deps.scratchDir },
           ctx,
         );
         const totals = result.totals;

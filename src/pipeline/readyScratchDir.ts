@@ -8,13 +8,12 @@ const PROCESS_STARTED_MS = Date.now() - process.uptime() * 1000;
 const OURS = 'market-data-';
 
 /**
- * Readies the directory where the analysis and the diff stages split long-form bundles by symbol, and returns it. A
- * stage removes its own temporary files when it ends, even on failure; a process that was killed mid-stage could not,
- * so such entries last changed before this process started are removed first. Newer entries are kept (a stage of
- * this process may be using them), and so is anything not named as the stages name theirs, should the directory be
- * shared.
+ * Readies the directory where the analysis and the diff stages split long-form bundles by symbol. A stage removes its
+ * own temporary files when it ends, even on failure; a process that was killed mid-stage could not, so such entries
+ * last changed before this process started are removed first. Newer entries are kept (a stage of this process may be
+ * using them), and so is anything not named as the stages name theirs, should the directory be shared.
  */
-export async function readyScratchDir(dir: string): Promise<string> {
+export async function readyScratchDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const name of await readdir(dir)) {
     if (!name.startsWith(OURS)) continue;
@@ -22,5 +21,4 @@ export async function readyScratchDir(dir: string): Promise<string> {
     const info = await stat(entry).catch(() => null);
     if (info !== null && info.mtimeMs < PROCESS_STARTED_MS) await rm(entry, { recursive: true, force: true });
   }
-  return dir;
 }
