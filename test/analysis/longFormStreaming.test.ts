@@ -79,6 +79,18 @@ function writeWideLongForm(dir: string, symbols: number, days: number): void {
   writeFileSync(join(dir, 'daily.csv'), `${lines.join('\n')}\n`);
 }
 
+/** Analyses a bundle in-process; `sample` finds a symbol's first sampled issue of a check. */
+async function analyzeWithSamples(dir: string) {
+  const results: SymbolAnalysis[] = [];
+  const analysis = await runBundleAnalysis(dir, createTestContext(), {
+    workers: 0,
+    onSymbol: (result) => results.push(result),
+  });
+  const sample = (symbol: string, check: string) =>
+    results.find((result) => result.symbol === symbol)!.issues.find((issue) => issue.check === check);
+  return { analysis, sample };
+}
+
 function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
@@ -127,21 +139,13 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
         '\r\n' +
         '000001.SZ,2024-03-07,10,9,11,10,100',
     );
-    const results: SymbolAnalysis[] = [];
-    const analysis = await runBundleAnalysis(dir, createTestContext(), {
-      workers: 0,
-      onSymbol: (result) => results.push(result),
-    });
+    const { analysis, sample } = await analyzeWithSamples(dir);
     expect(analysis.symbols['600000.SH']).toMatchObject({ rows_written: 4, conflicting_duplicates: 1 });
     expect(analysis.symbols['000001.SZ']).toMatchObject({ rows_written: 3, ohlc_violations: 1, missing_days: 1 });
-    const issues = (symbol: string) => results.find((r) => r.symbol === symbol)!.issues;
     // Line 4 conflicts with line 3; lines 5 and 9 (after the blank line 8, and unterminated) have high < low.
-    expect(issues('600000.SH').find((i) => i.check === 'CONFLICTING_DUPLICATE')).toMatchObject({
-      line: 4,
-      detail: 'differs from line 3',
-    });
-    expect(issues('600000.SH').find((i) => i.check === 'OHLC_VIOLATION')).toMatchObject({ line: 5 });
-    expect(issues('000001.SZ').find((i) => i.check === 'OHLC_VIOLATION')).toMatchObject({ line: 9 });
+    expect(sample('600000.SH', 'CONFLICTING_DUPLICATE')).toMatchObject({ line: 4, detail: 'differs from line 3' });
+    expect(sample('600000.SH', 'OHLC_VIOLATION')).toMatchObject({ line: 5 });
+    expect(sample('000001.SZ', 'OHLC_VIOLATION')).toMatchObject({ line: 9 });
   });
 
   it('combines a symbol found in two files and reports original line numbers in issue samples', async () => {
@@ -162,11 +166,7 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
         '600000.SH,2024-03-05,10,11,9,10.2,100\n' +
         '600000.SH,2024-03-06,10,11,9,10.3,100\n',
     );
-    const results: SymbolAnalysis[] = [];
-    const analysis = await runBundleAnalysis(dir, createTestContext(), {
-      workers: 0,
-      onSymbol: (result) => results.push(result),
-    });
+    const { analysis, sample } = await analyzeWithSamples(dir);
     expect(analysis.symbols['600000.SH']).toMatchObject({
       rows_written: 4,
       duplicate_rows: 1,
@@ -175,10 +175,7 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
     });
     expect(analysis.totals).toMatchObject({ symbol_count: 2, rows_written: 6 });
     // Line 5 of a.csv is the first 2024-03-05 row; line 3 of b.csv conflicts with it.
-    const conflict = results
-      .find((r) => r.symbol === '600000.SH')!
-      .issues.find((i) => i.check === 'CONFLICTING_DUPLICATE');
-    expect(conflict).toMatchObject({ line: 3, detail: 'differs from line 5' });
+    expect(sample('600000.SH', 'CONFLICTING_DUPLICATE')).toMatchObject({ line: 3, detail: 'differs from line 5' });
   });
 
   it('detects a symbol column in a gzip long-form file', async () => {

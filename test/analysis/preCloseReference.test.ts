@@ -9,6 +9,7 @@ afterEach(() => temp.cleanup());
 const analyze = (dir: string) => analyzeBundleToSummary(dir, createTestContext(), { workers: 0 });
 
 const DAYS = ['20240304', '20240305', '20240306', '20240307', '20240308', '20240311', '20240312'];
+const CALENDAR = ['date', ...DAYS].join('\n') + '\n';
 
 /** A tushare `daily` file from calendar day `firstDay`: closes with their pre_close (empty when null). */
 function tushareRows(firstDay: number, rows: readonly (readonly [number, number | null])[]): string {
@@ -22,7 +23,7 @@ describe('pre_close as the limit reference', () => {
   it("judges a symbol's first row against its pre_close, as every other row", async () => {
     const dir = temp.make();
     await writeTree(dir, {
-      'calendar.csv': ['date', ...DAYS].join('\n') + '\n',
+      'calendar.csv': CALENDAR,
       // The limit price from 10.00 on the main board is 11.00: 11.50 is a breach, 11.00 a limit-up hit.
       'daily/600000.SH.csv': tushareRows(0, [
         [11.5, 10],
@@ -47,7 +48,7 @@ describe('pre_close as the limit reference', () => {
   it("keeps a listing's first row inside its no-limit window", async () => {
     const dir = temp.make();
     await writeTree(dir, {
-      'calendar.csv': ['date', ...DAYS].join('\n') + '\n',
+      'calendar.csv': CALENDAR,
       // A STAR Market listing on the calendar's second day: its first close is +150% on the issue price, and the
       // first five days have no limit.
       'daily/688001.SH.csv': tushareRows(1, [
