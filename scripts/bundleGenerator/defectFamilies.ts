@@ -37,8 +37,9 @@ export const MARKET_WIDE_FAMILIES: readonly DefectFamily[] = ['empty_day', 'froz
 export type DefectPreset = 'default' | 'none';
 
 /**
- * Families qlib's binary format can hold as they are. The rest need text (parse errors), a second row for a day
- * (duplicates), a day off the calendar, a row order, or a declared action (qlib folds actions into its factor).
+ * Families qlib's binary format can hold as they are (a parse error as a day with some values missing). The rest need
+ * a second row for a day (duplicates), a day off the calendar, a row order, or a declared action (qlib folds actions
+ * into its factor).
  */
 export const QLIB_EXPRESSIBLE_FAMILIES: readonly DefectFamily[] = DEFECT_FAMILIES.filter(
   (family) =>
@@ -46,7 +47,6 @@ export const QLIB_EXPRESSIBLE_FAMILIES: readonly DefectFamily[] = DEFECT_FAMILIE
       'exact_duplicate',
       'conflicting_duplicate',
       'off_calendar_row',
-      'parse_errors',
       'unsorted_file',
       'declared_split',
       'declared_dividend',

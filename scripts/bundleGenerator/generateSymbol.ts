@@ -41,7 +41,10 @@ export interface GeneratedSymbol {
   readonly identicalCals: readonly number[];
   /** Calendar indexes with any row on the calendar (a parse-error row included). */
   readonly presentCals: readonly number[];
-  /** The bars as a per-day format (qlib binary) holds them: by calendar index from firstCal, null where no row. */
+  /**
+   * The bars as a per-day format (qlib binary) holds them: by calendar index from firstCal, null where no row; a
+   * parse-error row keeps its day with NaN for the values its line lost.
+   */
   readonly bars: readonly (Bar | null)[];
 }
 
@@ -113,6 +116,8 @@ export function generateSymbol(
   const invalid = new Set<number>();
   const identical = new Set<number>();
   const override = new Map<number, string>();
+  // Per-day values a parse-error line lost (the factor stays: qlib's prices are derived with it).
+  const lost = new Map<number, readonly (keyof Bar)[]>();
   const extraAfter = new Map<number, string>();
   let offCalendar: { afterDay: number; line: string } | null = null;
   const actions = new Map<number, { dividend: number; split: number }>();
@@ -238,6 +243,7 @@ export function generateSymbol(
       override.set(t, formatBar(b, calendar).replace(/^([^,]*,[^,]*,[^,]*,[^,]*,)[^,]*/, '$1abc'));
       const c = bar(t + 4);
       override.set(t + 4, formatBar(c, calendar).split(',').slice(0, 3).join(','));
+      lost.set(t, ['close']).set(t + 4, ['low', 'close', 'volume', 'amount']);
       invalid.add(t).add(t + 4);
       m.parse_error_rows += 2;
       break;
@@ -276,7 +282,7 @@ export function generateSymbol(
       perDay.push(null);
       continue;
     }
-    perDay.push(b);
+    perDay.push(withoutValues(b, lost.get(b.cal) ?? []));
     presentCals.push(b.cal);
     if (offCalendar && calendar[b.cal]! > offCalendar.afterDay) {
       lines.push(offCalendar.line); // in sorted position, so it does not also make the file unsorted
@@ -301,6 +307,11 @@ export function generateSymbol(
     presentCals,
     bars: perDay,
   };
+}
+
+/** A copy of `b` with NaN for `fields`, or `b` itself when there are none. */
+function withoutValues(b: Bar, fields: readonly (keyof Bar)[]): Bar {
+  return fields.length === 0 ? b : { ...b, ...Object.fromEntries(fields.map((field) => [field, NaN])) };
 }
 
 /** One CSV line of a bar (CSV_HEADER's columns), dated by its calendar index unless `day` is given. */

@@ -10,7 +10,7 @@ const FIELDS = ['open', 'high', 'low', 'close', 'volume', 'amount', 'factor'] as
  * 1), price × factor, volume ÷ factor, amount raw.
  */
 export function writeQlibSymbol(firstCal: number, bars: readonly (Bar | null)[]): Map<string, Buffer> {
-  const firstClose = bars.find((bar) => bar !== null)!.close / 1000;
+  const firstClose = bars.find((bar) => bar !== null && bar.close > 0)!.close / 1000;
   const files = new Map<string, Buffer>();
   for (const field of FIELDS) {
     const values = new Float32Array(bars.length + 1);

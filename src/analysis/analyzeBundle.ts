@@ -8,7 +8,8 @@ import { runBundleAnalysis, type BundleInput } from './runBundleAnalysis';
 import { defaultWorkerCount } from './analysisWorkerPool';
 
 // 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
-const ANALYZER_VERSION = '2.0.0';
+// 2.1.0: a qlib day missing a required value, or every day of a symbol missing a required field, is a parse error.
+const ANALYZER_VERSION = '2.1.0';
 
 // Symbols per write transaction: large enough to amortise the commit, small enough to keep memory flat.
 const WRITE_BATCH = 500;

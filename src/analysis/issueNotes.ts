@@ -42,7 +42,8 @@ export const Note = {
   /** line of the first row that day */
   ConflictingDuplicate: 13,
   OffCalendar: 14,
-  FieldMismatch: 15,
+  /** A qlib day with some of its required values missing: a parse error */
+  IncompleteDay: 15,
 } as const;
 export type Note = (typeof Note)[keyof typeof Note];
 
@@ -141,7 +142,7 @@ function describe(kind: Note, a: number, b: number, c: number, d: number): [Chec
       return [CheckCode.ConflictingDuplicate, duplicateDetail(true, a)];
     case Note.OffCalendar:
       return [CheckCode.OffCalendar, 'date is not a trading day'];
-    case Note.FieldMismatch:
-      return [CheckCode.FieldMismatch, 'some of open, high, low, close and volume have no value'];
+    case Note.IncompleteDay:
+      return [CheckCode.ParseError, 'some of open, high, low, close and volume have no value'];
   }
 }

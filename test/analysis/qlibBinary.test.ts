@@ -20,7 +20,6 @@ const temp = createTempDirs();
 afterEach(() => temp.cleanup());
 
 const NOT_IN_QLIB = [
-  'parse_error_rows',
   'duplicate_rows',
   'conflicting_duplicates',
   'out_of_calendar_rows',
@@ -76,6 +75,7 @@ describe('qlib binary bundles', () => {
     expect(qlib.bundle.adj_factor_changes).toBeGreaterThan(0);
     expect(qlib.bundle.missing_days).toBeGreaterThan(0);
     expect(qlib.bundle.vwap_out_of_range_rows).toBeGreaterThan(0);
+    expect(qlib.bundle.parse_error_rows).toBeGreaterThan(0);
   });
 
   it('checks limits on raw prices (adjusted ÷ factor) with the board rules of SH, SZ and BJ names, generic otherwise', async () => {
@@ -205,13 +205,55 @@ describe('qlib binary bundles', () => {
         { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
         createTestContext(),
       );
-      expect(result.symbols['600000.SH']).toMatchObject({ rows_written: 5, vwap_out_of_range_rows: null });
-      expect(result.symbols['600001.SH']?.rows_written).toBe(5);
+      // amount is not required: without it VWAP is not applicable, and every day is still checked.
+      expect(result.symbols['600000.SH']).toMatchObject({
+        rows_written: 5,
+        vwap_out_of_range_rows: null,
+        parse_error_rows: 0,
+      });
+      // The first day has no close: a parse error, its day still present.
+      expect(result.symbols['600001.SH']).toMatchObject({ rows_written: 5, parse_error_rows: 1, missing_days: 0 });
       const issues = db
         .prepare(`SELECT symbol, detail FROM analysis_issues WHERE check_code = 'FIELD_MISMATCH' ORDER BY symbol`)
         .all() as { symbol: string; detail: string }[];
       expect(issues.map((issue) => issue.symbol)).toEqual(expect.arrayContaining(['600000.SH', '600001.SH']));
       expect(issues.some((issue) => /runs past the calendar/.test(issue.detail))).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('counts every day of a symbol without a required field file as a parse error, and the symbol as an error', async () => {
+    const dir = temp.make();
+    const files = qlibSymbol([10, 10.1, 10.2, 10.3, 10.2], [1, 1, 1, 1, 1]);
+    const { ['volume.day.bin']: _volume, ...withoutVolume } = files;
+    await writeTree(dir, {
+      'calendars/day.txt': CALENDAR,
+      ...prefixed('sh600000', files),
+      ...prefixed('sh600001', withoutVolume),
+      ...prefixed('sh600002', { ...files, 'close.day.bin': Buffer.from([1, 2, 3]) }),
+    });
+    const db = openDatabase(':memory:');
+    try {
+      const result = await analyzeBundle(
+        { bundleDir: dir, store: createAnalysisStore(db), workers: 0 },
+        createTestContext(),
+      );
+      expect(result.symbols['600000.SH']).toMatchObject({ rows_written: 5, parse_error_rows: 0 });
+      expect(result.symbols['600001.SH']).toMatchObject({ rows_written: 5, parse_error_rows: 5 });
+      expect(result.symbols['600002.SH']).toMatchObject({ rows_written: 5, parse_error_rows: 5 });
+      const rows = db
+        .prepare(`SELECT symbol, status FROM analysis_symbol_metrics WHERE run_id = ? ORDER BY symbol`)
+        .all(result.runId) as { symbol: string; status: string }[];
+      expect(rows).toEqual([
+        { symbol: '600000.SH', status: 'ok' },
+        { symbol: '600001.SH', status: 'error' },
+        { symbol: '600002.SH', status: 'error' },
+      ]);
+      const codes = db
+        .prepare(`SELECT DISTINCT check_code FROM analysis_issues WHERE symbol = '600001.SH' ORDER BY check_code`)
+        .all() as { check_code: string }[];
+      expect(codes.map((row) => row.check_code)).toEqual(['MISSING_COLUMNS', 'PARSE_ERROR']);
     } finally {
       db.close();
     }

@@ -8,9 +8,11 @@ import { rawPriceOf, rawScale, rawVolumeOf } from '../rawValues';
 import { ensureRowCapacity } from '../rowTable';
 import type { SymbolWorkspace } from '../symbolWorkspace';
 
-/** Metrics the qlib binary format cannot express: it has no text to misparse, one value per day, no row order. */
+/**
+ * Metrics the qlib binary format cannot express: one value per day, no row order, no declared actions. (A day with some
+ * of the required values missing is what a CSV row missing a required number is: a parse error.)
+ */
 export const QLIB_NOT_APPLICABLE: readonly SymbolCountMetric[] = [
-  'parse_error_rows',
   'duplicate_rows',
   'conflicting_duplicates',
   'out_of_calendar_rows',
@@ -33,7 +35,9 @@ export interface QlibSeries {
  * Reads one qlib symbol into the workspace. Each `<field>.day.bin` is little-endian float32: element 0 is the calendar
  * index of the first value, then one value per calendar day, NaN where the symbol has no data (qlib's dump reindexes
  * every symbol onto the calendar between its first and last date). A day is present when any of open, high, low,
- * close and volume has a value; it is a row for the checks when all five have one.
+ * close and volume has a value; it is a row for the checks when all five have one, and otherwise a parse error (as a
+ * CSV row missing a required number is: dropped, its day still present), also when a required field's file is missing
+ * or unreadable.
  *
  * Prices in qlib are adjusted: `$factor` is adjusted ÷ raw, so the raw price is `$close / $factor` and the raw volume
  * `$volume × $factor` (`$amount` is not adjusted). Raw prices are rounded to 0.001, which absorbs float32 error (A
@@ -95,6 +99,7 @@ export function readQlibRows(
   table.st.fill(NaN, start, table.length);
   if (!series.has('factor')) table.factor.fill(NaN, start, table.length);
   counts.rows_written += written;
+  counts.parse_error_rows += written - (table.length - start);
   const units = { amountMul: 10 ** (medianDecade(decades).decade ?? 0), volumeMul: 1 };
   checkRowValues(table, start, null, validRowAt, units, counts, notes);
   return { notApplicable };
@@ -195,7 +200,7 @@ function copyQlibDays(
 
 /** A function of its own, called for every symbol: as a branch of the loop's function it would run rarely. */
 function noteIncompleteDays(days: Int32Array, count: number, notes: IssueNotes): void {
-  for (let k = 0; k < count; k++) noteIssue(notes, Note.FieldMismatch, days[k]!, 0);
+  for (let k = 0; k < count; k++) noteIssue(notes, Note.IncompleteDay, days[k]!, 0);
 }
 
 /** A field's values for calendar indexes first..last (NaN outside the field's own range); shares when it can. */
