@@ -1,11 +1,12 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../errors';
+import type { ByteRef } from './byteRef';
 
 /** One symbol's spilled rows: a CSV (header first) and the original line number of each of its lines (uint32 LE). */
 export interface SpillFile {
-  readonly path: string;
-  readonly linesPath: string;
+  readonly data: ByteRef;
+  readonly lines: ByteRef;
 }
 
 export interface SpillWriter {
@@ -26,10 +27,12 @@ export interface SpillWriter {
   ): void;
   /** Bytes queued and not yet written. */
   readonly buffered: number;
-  /** Writes every queued line (one file opened at a time). */
+  /** Writes every queued line. */
   flush(): void;
-  /** Every key seen so far and its files. */
-  readonly files: ReadonlyMap<string, SpillFile>;
+  /** Writes what is queued, closes the files and returns every key's rows, in the order the keys first came. */
+  finish(): Map<string, SpillFile>;
+  /** Closes the files (finish does; call it after a failure). The caller removes the directory. */
+  close(): void;
 }
 
 // A queued run's record in the runs array: its key's index, its bytes' offset and length in the buffer, the number of
@@ -40,37 +43,116 @@ const RUN_LENGTH = 2;
 const RUN_FIRST_LINE = 3;
 const RUN_LINES = 4;
 const RUN_FIELDS = 5;
+/** Rows gathered before one write to the rows file. */
+const OUT_BLOCK = 1 << 20;
 
-interface Target extends SpillFile {
-  readonly index: number;
+interface Target {
   /** Written before the key's first lines, then null. */
   header: Buffer | null;
   readonly headerLine: number;
+  /** Offset and length of each of the key's parts in the rows file, and in the line-number file. */
+  readonly rows: number[];
+  readonly lines: number[];
 }
 
 /**
  * Creates a writer that copies queued lines into one growing buffer, with a small record per run of lines, and on
- * flush appends each key's lines, in the order queued, to `<dir>/<n>.csv` (their line numbers to `<dir>/<n>.lines`).
- * Nothing is kept per line but its bytes, so an interleaved long-form file (one line per symbol in turn) costs no
- * more memory than a sorted one. Appends go through open-write-close, so thousands of keys never hold thousands of
- * file handles; the caller flushes at a byte threshold.
+ * flush writes them grouped by key to one rows file in `dir` (`rows.csv`, each key's lines of that flush side by side,
+ * a megabyte per write) and their line numbers to another (`lines.bin`). A key's rows are then the parts it got in each flush,
+ * read back in order. Nothing is kept per line but its bytes, so an interleaved long-form file (one line per symbol in
+ * turn) costs no more memory than a sorted one, and thousands of keys make no file each: creating, appending to and
+ * closing a file per key and flush cost more system time than the rest of the split on ext4, the more so right after
+ * another split's files were deleted. The caller flushes at a byte threshold.
  */
 export function createSpillWriter(dir: string): SpillWriter {
-  const files = new Map<string, Target>();
+  const keys = new Map<string, number>();
   const targets: Target[] = [];
+  const rowsPath = join(dir, 'rows.csv');
+  const linesPath = join(dir, 'lines.bin');
+  let rowsFd: number | null = openSync(rowsPath, 'w');
+  let linesFd: number | null = null;
+  try {
+    linesFd = openSync(linesPath, 'w');
+  } catch (error) {
+    closeSync(rowsFd);
+    throw error;
+  }
+  let rowsSize = 0;
+  let linesSize = 0;
   let bytes: Buffer = Buffer.allocUnsafe(1 << 20);
   let used = 0;
   let runs: Int32Array = new Int32Array(RUN_FIELDS * 1024);
   let runCount = 0;
+  const out = Buffer.allocUnsafe(OUT_BLOCK);
+  let numbers = new Uint32Array(0);
+
+  // Appends source[start, end) to the rows file through `out`, which is written whenever it is full.
+  let pending = 0;
+  const put = (source: Uint8Array, start: number, end: number): void => {
+    const length = end - start;
+    if (pending + length > out.length) {
+      writeWhole(rowsFd!, out, pending);
+      rowsSize += pending;
+      pending = 0;
+    }
+    if (length > out.length) {
+      writeWhole(rowsFd!, source.subarray(start, end), length);
+      rowsSize += length;
+      return;
+    }
+    copyBytes(source, start, end, out, pending);
+    pending += length;
+  };
+  const flush = (): void => {
+    if (runCount === 0) return;
+    const groups = runsByTarget(runs, runCount);
+    let lineCount = 0;
+    for (const [index, list] of groups) {
+      if (targets[index]!.header) lineCount++;
+      for (const i of list) lineCount += runs[i * RUN_FIELDS + RUN_LINES]!;
+    }
+    if (numbers.length < lineCount) numbers = new Uint32Array(Math.ceil(lineCount * 1.25));
+    let line = 0;
+    for (const [index, list] of groups) {
+      const target = targets[index]!;
+      const rowStart = rowsSize + pending;
+      const lineStart = line;
+      if (target.header) {
+        put(target.header, 0, target.header.length);
+        numbers[line++] = target.headerLine;
+        target.header = null;
+      }
+      for (const i of list) {
+        const record = i * RUN_FIELDS;
+        const start = runs[record + RUN_START]!;
+        put(bytes, start, start + runs[record + RUN_LENGTH]!);
+        const first = runs[record + RUN_FIRST_LINE]!;
+        for (let k = 0; k < runs[record + RUN_LINES]!; k++) numbers[line++] = first + k;
+      }
+      target.rows.push(rowStart, rowsSize + pending - rowStart);
+      target.lines.push(linesSize + lineStart * 4, (line - lineStart) * 4);
+    }
+    writeWhole(rowsFd!, out, pending);
+    rowsSize += pending;
+    pending = 0;
+    writeWhole(linesFd!, Buffer.from(numbers.buffer, numbers.byteOffset, line * 4), line * 4);
+    linesSize += line * 4;
+    used = 0;
+    runCount = 0;
+  };
+  const close = (): void => {
+    if (rowsFd !== null) closeSync(rowsFd);
+    if (linesFd !== null) closeSync(linesFd);
+    rowsFd = linesFd = null;
+  };
 
   return {
     append(key, header, headerLine, source, start, end, firstLineNo, count) {
-      let target = files.get(key);
-      if (!target) {
-        const n = files.size;
-        target = { index: n, path: join(dir, `${n}.csv`), linesPath: join(dir, `${n}.lines`), header, headerLine };
-        files.set(key, target);
-        targets.push(target);
+      let index = keys.get(key);
+      if (index === undefined) {
+        index = targets.length;
+        keys.set(key, index);
+        targets.push({ header, headerLine, rows: [], lines: [] });
       }
       const length = end - start;
       const newline = source[end - 1] === 10 ? 0 : 1;
@@ -79,7 +161,7 @@ export function createSpillWriter(dir: string): SpillWriter {
       if (newline === 1) bytes[used + length] = 10;
       if ((runCount + 1) * RUN_FIELDS > runs.length) runs = grownRuns(runs);
       const at = runCount * RUN_FIELDS;
-      runs[at + RUN_KEY] = target.index;
+      runs[at + RUN_KEY] = index;
       runs[at + RUN_START] = used;
       runs[at + RUN_LENGTH] = length + newline;
       runs[at + RUN_FIRST_LINE] = firstLineNo;
@@ -90,12 +172,21 @@ export function createSpillWriter(dir: string): SpillWriter {
     get buffered() {
       return used + runCount * RUN_FIELDS * 4;
     },
-    flush() {
-      for (const [index, list] of runsByTarget(runs, runCount)) writeRuns(targets[index]!, bytes, runs, list);
-      used = 0;
-      runCount = 0;
+    flush,
+    finish() {
+      flush();
+      close();
+      const files = new Map<string, SpillFile>();
+      for (const [key, index] of keys) {
+        const { rows, lines } = targets[index]!;
+        files.set(key, {
+          data: { kind: 'parts', path: rowsPath, parts: rows, gzip: false },
+          lines: { kind: 'parts', path: linesPath, parts: lines, gzip: false },
+        });
+      }
+      return files;
     },
-    files,
+    close,
   };
 }
 
@@ -109,36 +200,6 @@ function runsByTarget(runs: Int32Array, count: number): Map<number, number[]> {
     else groups.set(index, [i]);
   }
   return groups;
-}
-
-/** Appends one key's runs (and its header, the first time) to its files. */
-function writeRuns(target: Target, bytes: Buffer, runs: Int32Array, list: readonly number[]): void {
-  let size = target.header?.length ?? 0;
-  let lines = target.header ? 1 : 0;
-  for (const i of list) {
-    size += runs[i * RUN_FIELDS + RUN_LENGTH]!;
-    lines += runs[i * RUN_FIELDS + RUN_LINES]!;
-  }
-  const text = Buffer.allocUnsafe(size);
-  const numbers = new Uint32Array(lines);
-  let at = 0;
-  let line = 0;
-  if (target.header) {
-    at += target.header.copy(text, 0);
-    numbers[line++] = target.headerLine;
-    target.header = null;
-  }
-  for (const i of list) {
-    const record = i * RUN_FIELDS;
-    const start = runs[record + RUN_START]!;
-    const end = start + runs[record + RUN_LENGTH]!;
-    copyBytes(bytes, start, end, text, at);
-    at += end - start;
-    const first = runs[record + RUN_FIRST_LINE]!;
-    for (let k = 0; k < runs[record + RUN_LINES]!; k++) numbers[line++] = first + k;
-  }
-  appendAll(target.path, text);
-  appendAll(target.linesPath, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength));
 }
 
 /**
@@ -162,16 +223,12 @@ function grownRuns(runs: Int32Array): Int32Array {
   return next;
 }
 
-function appendAll(path: string, data: Buffer): void {
-  const fd = openSync(path, 'a');
-  try {
-    // Written whole or an error (a full disk is ENOSPC); a write that makes no progress would loop forever.
-    for (let at = 0; at < data.length;) {
-      const wrote = writeSync(fd, data, at, data.length - at);
-      if (wrote <= 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
-      at += wrote;
-    }
-  } finally {
-    closeSync(fd);
+/** data[0, length) appended to `fd`, whole or an error (a full disk is ENOSPC). */
+function writeWhole(fd: number, data: Uint8Array, length: number): void {
+  // A write that makes no progress would loop forever.
+  for (let at = 0; at < length;) {
+    const wrote = writeSync(fd, data, at, length - at);
+    if (wrote <= 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
+    at += wrote;
   }
 }

@@ -4,7 +4,7 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip, createInflateRaw } from 'node:zlib';
 import { readAt } from '../stages/unzip/readZipDirectory';
 import { LOCAL_HEADER_SIZE, ZipMethod } from '../stages/zip/zipFormat';
-import type { ByteRef } from './byteRef';
+import { readByteRefSync, type ByteRef } from './byteRef';
 
 const CHUNK = 1024 * 1024;
 
@@ -17,6 +17,8 @@ export async function openByteRefStream(ref: ByteRef): Promise<Readable> {
   if (ref.kind === 'file') raw = createReadStream(ref.path, { highWaterMark: CHUNK });
   else if (ref.kind === 'bytes')
     raw = Readable.from([Buffer.from(ref.data.buffer, ref.data.byteOffset, ref.data.byteLength)]);
+  // One symbol's parts of a split long-form file: small enough to read whole.
+  else if (ref.kind === 'parts') raw = Readable.from([readByteRefSync({ ...ref, gzip: false })]);
   else if (ref.entry.compressedSize === 0) raw = Readable.from([]);
   else {
     const handle = await open(ref.archivePath, 'r');

@@ -66,7 +66,7 @@ export type BundleInput =
 /**
  * Locates, reads and analyses a bundle (csv-daily or qlib binary); storage is left to `onSymbol`. Every data file is
  * read once: without calendar.csv the calendar is derived from the union of the dates while reading. A long-form
- * bundle is first split into per-symbol temporary files, so memory stays flat for every layout.
+ * bundle is first split by symbol into temporary files, so memory stays flat for every layout.
  */
 export async function runBundleAnalysis(
   bundle: BundleInput,
@@ -238,8 +238,8 @@ async function buildJobs(
     jobs = spilled.map((spill) => ({
       kind: 'csv',
       info: info(spill.symbol),
-      data: { kind: 'file', path: spill.path, gzip: false },
-      lines: { kind: 'file', path: spill.linesPath, gzip: false },
+      data: spill.data,
+      lines: spill.lines,
     }));
   }
   return { jobs, total: jobs.length };

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import { cancelledError, type StageContext } from '../stages/stageContext';
-import { createSpillWriter, type SpillFile } from './createSpillWriter';
+import { createSpillWriter, type SpillFile, type SpillWriter } from './createSpillWriter';
 import { bomLength, decodeText } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
 import type { DataFile } from './locateBundle';
@@ -10,7 +10,7 @@ import { openByteRefStream } from './openByteRefStream';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import { canonicalizeSymbol } from './symbolCodes';
 
-/** One symbol of a long-form bundle, split out to its own files. */
+/** One symbol of a long-form bundle, split out: its rows and their line numbers, as parts of two temporary files. */
 export interface SpilledSymbol extends SpillFile {
   readonly symbol: string;
 }
@@ -37,8 +37,8 @@ interface FileState {
 
 /**
  * Reads long-form files (one row per symbol and date, with a symbol column) once, line by line, and spills each
- * symbol's rows to its own CSV in `dir`, headed by the file's header and in file order, with each line's original
- * line number alongside for issue samples. A symbol found in several files is combined in file-name order when the
+ * symbol's rows to temporary files in `dir` (see createSpillWriter), to be read back as that symbol's CSV, headed by
+ * the file's header and in file order, with each line's original line number alongside for issue samples. A symbol found in several files is combined in file-name order when the
  * headers read the same (same columns, units and encoding); under different headers it is BUNDLE_INVALID.
  */
 export async function spillLongForm(
@@ -47,6 +47,18 @@ export async function spillLongForm(
   ctx: StageContext,
 ): Promise<SpilledSymbol[]> {
   const writer = createSpillWriter(dir);
+  try {
+    return await splitFiles(files, writer, ctx);
+  } finally {
+    writer.close();
+  }
+}
+
+async function splitFiles(
+  files: readonly DataFile[],
+  writer: SpillWriter,
+  ctx: StageContext,
+): Promise<SpilledSymbol[]> {
   const layoutOf = new Map<string, { layout: string; file: string }>();
   const canonical = new Map<string, string>();
   let total = 0;
@@ -189,10 +201,9 @@ export async function spillLongForm(
       source?.destroy();
     }
   }
-  writer.flush();
-  return [...writer.files]
+  return [...writer.finish()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([symbol, spill]) => ({ symbol, path: spill.path, linesPath: spill.linesPath }));
+    .map(([symbol, spill]) => ({ symbol, ...spill }));
 }
 
 /** Whether bytes[start, end) equal other[otherStart, otherEnd). */

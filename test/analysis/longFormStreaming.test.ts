@@ -205,16 +205,20 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
     writeWideLongForm(dir, 20, 30);
     const spillParent = temp.make();
     let seenDuringRun: string[] = [];
+    let splitFiles: string[] = [];
     const failing = runBundleAnalysis(dir, createTestContext(), {
       workers: 0,
       tempDir: spillParent,
       onSymbol: () => {
         seenDuringRun = readdirSync(spillParent);
+        splitFiles = readdirSync(join(spillParent, seenDuringRun[0]!)).sort();
         throw new Error('store is gone');
       },
     });
     await expect(failing).rejects.toThrow('store is gone');
     expect(seenDuringRun).toHaveLength(1);
+    // 20 symbols, and no file of their own each: their rows are parts of one file, their line numbers of another.
+    expect(splitFiles).toEqual(['lines.bin', 'rows.csv']);
     expect(readdirSync(spillParent)).toEqual([]);
   });
 

@@ -62,7 +62,7 @@ export async function prepareDiffSide(input: DiffInput, ctx: StageContext, spill
   if (layout.kind === 'long') {
     await mkdir(spillDir, { recursive: true });
     for (const spill of await spillLongForm(layout.files, spillDir, ctx)) {
-      symbols.set(spill.symbol, { kind: 'csv', data: { kind: 'file', path: spill.path, gzip: false } });
+      symbols.set(spill.symbol, { kind: 'csv', data: spill.data });
     }
   } else {
     for (const file of layout.files) symbols.set(file.symbol ?? '', { kind: 'csv', data: file.ref! });
