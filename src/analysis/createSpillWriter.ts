@@ -58,11 +58,11 @@ interface Target {
 /**
  * Creates a writer that copies queued lines into one growing buffer, with a small record per run of lines, and on
  * flush writes them grouped by key to one rows file in `dir` (`rows.csv`, each key's lines of that flush side by side,
- * a megabyte per write) and their line numbers to another (`lines.bin`). A key's rows are then the parts it got in each flush,
- * read back in order. Nothing is kept per line but its bytes, so an interleaved long-form file (one line per symbol in
- * turn) costs no more memory than a sorted one, and thousands of keys make no file each: creating, appending to and
- * closing a file per key and flush cost more system time than the rest of the split on ext4, the more so right after
- * another split's files were deleted. The caller flushes at a byte threshold.
+ * a megabyte per write) and their line numbers to another (`lines.bin`). A key's rows are then the parts it got in
+ * each flush, read back in order. Nothing is kept per line but its bytes, so an interleaved long-form file (one line
+ * per symbol in turn) costs no more memory than a sorted one, and thousands of keys make no file each: creating,
+ * appending to and closing a file per key and flush cost more system time than the rest of the split on ext4, the more
+ * so right after another split's files were deleted. The caller flushes at a byte threshold.
  */
 export function createSpillWriter(dir: string): SpillWriter {
   const keys = new Map<string, number>();

@@ -38,8 +38,9 @@ interface FileState {
 /**
  * Reads long-form files (one row per symbol and date, with a symbol column) once, line by line, and spills each
  * symbol's rows to temporary files in `dir` (see createSpillWriter), to be read back as that symbol's CSV, headed by
- * the file's header and in file order, with each line's original line number alongside for issue samples. A symbol found in several files is combined in file-name order when the
- * headers read the same (same columns, units and encoding); under different headers it is BUNDLE_INVALID.
+ * the file's header and in file order, with each line's original line number alongside for issue samples. A symbol
+ * found in several files is combined in file-name order when the headers read the same (same columns, units and
+ * encoding); under different headers it is BUNDLE_INVALID.
  */
 export async function spillLongForm(
   files: readonly DataFile[],
