@@ -105,16 +105,15 @@ export function createSpillWriter(dir: string): SpillWriter {
   };
   const flush = (): void => {
     if (runCount === 0) return;
-    const groups = runsByTarget(runs, runCount);
+    const { order, first } = runsByTarget(runs, runCount, targets.length);
     let lineCount = 0;
-    for (const [index, list] of groups) {
-      if (targets[index]!.header) lineCount++;
-      for (const i of list) lineCount += runs[i * RUN_FIELDS + RUN_LINES]!;
-    }
+    for (let i = 0; i < runCount; i++) lineCount += runs[i * RUN_FIELDS + RUN_LINES]!;
+    for (let k = 0; k < targets.length; k++) if (first[k]! < first[k + 1]! && targets[k]!.header) lineCount++;
     if (numbers.length < lineCount) numbers = new Uint32Array(Math.ceil(lineCount * 1.25));
     let line = 0;
-    for (const [index, list] of groups) {
-      const target = targets[index]!;
+    for (let k = 0; k < targets.length; k++) {
+      if (first[k] === first[k + 1]) continue;
+      const target = targets[k]!;
       const rowStart = rowsSize + pending;
       const lineStart = line;
       if (target.header) {
@@ -122,12 +121,12 @@ export function createSpillWriter(dir: string): SpillWriter {
         numbers[line++] = target.headerLine;
         target.header = null;
       }
-      for (const i of list) {
-        const record = i * RUN_FIELDS;
+      for (let j = first[k]!; j < first[k + 1]!; j++) {
+        const record = order[j]! * RUN_FIELDS;
         const start = runs[record + RUN_START]!;
         put(bytes, start, start + runs[record + RUN_LENGTH]!);
-        const first = runs[record + RUN_FIRST_LINE]!;
-        for (let k = 0; k < runs[record + RUN_LINES]!; k++) numbers[line++] = first + k;
+        const firstLine = runs[record + RUN_FIRST_LINE]!;
+        for (let n = 0; n < runs[record + RUN_LINES]!; n++) numbers[line++] = firstLine + n;
       }
       target.rows.push(rowStart, rowsSize + pending - rowStart);
       target.lines.push(linesSize + lineStart * 4, (line - lineStart) * 4);
@@ -190,16 +189,25 @@ export function createSpillWriter(dir: string): SpillWriter {
   };
 }
 
-/** The queued runs grouped by their key's index, each group in the order queued. */
-function runsByTarget(runs: Int32Array, count: number): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
+/**
+ * The queued runs grouped by their key's index, by counting: `order` lists them key by key, each key's in the order
+ * queued, key k's at order[first[k], first[k + 1]).
+ */
+function runsByTarget(runs: Int32Array, count: number, keys: number): { order: Int32Array; first: Int32Array } {
+  const first = new Int32Array(keys + 1);
   for (let i = 0; i < count; i++) {
-    const index = runs[i * RUN_FIELDS + RUN_KEY]!;
-    const group = groups.get(index);
-    if (group) group.push(i);
-    else groups.set(index, [i]);
+    const slot = runs[i * RUN_FIELDS + RUN_KEY]! + 1;
+    first[slot] = first[slot]! + 1;
   }
-  return groups;
+  for (let k = 0; k < keys; k++) first[k + 1] = first[k + 1]! + first[k]!;
+  const next = first.slice(0, keys);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = runs[i * RUN_FIELDS + RUN_KEY]!;
+    order[next[key]!] = i;
+    next[key] = next[key]! + 1;
+  }
+  return { order, first };
 }
 
 /**

@@ -33,6 +33,14 @@ interface FileState {
   lastStart: number;
   lastEnd: number;
   lastSymbol: string;
+  /** The symbols met in this file so far, by a hash of their field's bytes (see symbolOf). */
+  readonly seen: Map<number, SeenSymbol[]>;
+}
+
+interface SeenSymbol {
+  /** The symbol field's bytes, copied. */
+  readonly bytes: Buffer;
+  readonly symbol: string;
 }
 
 /**
@@ -76,6 +84,7 @@ async function splitFiles(
       lastStart: 0,
       lastEnd: 0,
       lastSymbol: '',
+      seen: new Map(),
     };
     let sinceCheck = 0;
 
@@ -148,38 +157,44 @@ async function splitFiles(
     };
 
     /**
-     * The canonical symbol of the line just scanned. A symbol field that differs from the line before's is looked up,
-     * and the first time a symbol shows in a file, its layout is checked against the other files'.
+     * The canonical symbol of the line just scanned. A symbol field with the bytes of the line before's is that
+     * symbol; else one met before in this file is found by its bytes (a file sorted by date names a new symbol on
+     * every line, and making a string of each took a fifth of the split); the first time a symbol shows in a file it
+     * is canonicalised and its layout checked against the other files'.
      */
     const symbolOf = (bytes: Buffer, state: FileState): string => {
       const { fields, symbolCol } = state;
       const has = symbolCol >= 0 && symbolCol < fields.count;
       const start = has ? fields.starts[symbolCol]! : 0;
       const end = has ? fields.ends[symbolCol]! : 0;
-      const last = state.lastBytes;
-      if (last !== null && sameBytes(bytes, start, end, last, state.lastStart, state.lastEnd)) {
-        // Kept from the current chunk, so that the chunk before it can go.
-        state.lastBytes = bytes;
-        state.lastStart = start;
-        state.lastEnd = end;
-        return state.lastSymbol;
+      const { lastBytes: last, lastStart, lastEnd } = state;
+      // Kept from the current chunk, so that the chunk before it can go.
+      state.lastBytes = bytes;
+      state.lastStart = start;
+      state.lastEnd = end;
+      if (last !== null && sameBytes(bytes, start, end, last, lastStart, lastEnd)) return state.lastSymbol;
+      const hash = hashBytes(bytes, start, end);
+      const bucket = state.seen.get(hash);
+      if (bucket) {
+        for (const met of bucket) {
+          if (sameBytes(bytes, start, end, met.bytes, 0, met.bytes.length)) return (state.lastSymbol = met.symbol);
+        }
       }
       const raw = bytes.toString('utf8', start, end);
       let symbol = canonical.get(raw);
       if (symbol === undefined) canonical.set(raw, (symbol = canonicalizeSymbol(raw) || '(no symbol)'));
-      const seen = layoutOf.get(symbol);
-      if (!seen) layoutOf.set(symbol, { layout: state.layout, file: state.name });
-      else if (seen.layout !== state.layout) {
+      const other = layoutOf.get(symbol);
+      if (!other) layoutOf.set(symbol, { layout: state.layout, file: state.name });
+      else if (other.layout !== state.layout) {
         throw new AppError(
           ErrorCode.BundleInvalid,
-          `Symbol ${symbol} appears in long-form files with different headers (${seen.file}, ${state.name}).`,
+          `Symbol ${symbol} appears in long-form files with different headers (${other.file}, ${state.name}).`,
         );
       }
-      state.lastBytes = bytes;
-      state.lastStart = start;
-      state.lastEnd = end;
-      state.lastSymbol = symbol;
-      return symbol;
+      const met = { bytes: Buffer.from(bytes.subarray(start, end)), symbol };
+      if (bucket) bucket.push(met);
+      else state.seen.set(hash, [met]);
+      return (state.lastSymbol = symbol);
     };
 
     let source: Readable | undefined;
@@ -205,6 +220,13 @@ async function splitFiles(
   return [...writer.finish()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([symbol, spill]) => ({ symbol, ...spill }));
+}
+
+/** FNV-1a of bytes[start, end). */
+function hashBytes(bytes: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash;
 }
 
 /** Whether bytes[start, end) equal other[otherStart, otherEnd). */
