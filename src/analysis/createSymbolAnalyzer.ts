@@ -5,7 +5,7 @@ import { createIssueSampler, type SymbolIssues } from './createIssueSampler';
 import { createDayCounts, type DayCounts } from './dayCounts';
 import { fillLimitPercents } from './fillLimitPercents';
 import { createIssueNotes, flushIssueNotes } from './issueNotes';
-import { DAY_LIMIT, formatDayNumber, weekdayOf } from './dayNumbers';
+import { DAY_LIMIT, formatDayNumber, isWeekday } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
 import { ipoFreeDaysFor, ruleSetFor, symbolLimitSteps } from './limitRules';
 import type { IpoWindow } from './placeOnCalendar';
@@ -83,7 +83,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   // Which days trade, by day number: the calendar's days, or every weekday while the calendar is derived.
   const tradingDays = new Uint8Array(DAY_LIMIT);
   if (setup.calendar) for (const day of setup.calendar) tradingDays[day] = 1;
-  else for (let day = 0; day < DAY_LIMIT; day++) tradingDays[day] = weekdayOf(day) % 6 === 0 ? 0 : 1;
+  else for (let day = 0; day < DAY_LIMIT; day++) tradingDays[day] = isWeekday(day) ? 1 : 0;
 
   function begin(info: SymbolInfo) {
     ws.reset();

@@ -49,3 +49,15 @@ export function parseIsoDay(text: string): number {
 export function weekdayOf(dayNumber: number): number {
   return (((dayNumber + 4) % 7) + 7) % 7;
 }
+
+/** Monday to Friday: the days a derived calendar may hold. */
+export function isWeekday(dayNumber: number): boolean {
+  return weekdayOf(dayNumber) % 6 !== 0;
+}
+
+/** Ascending day numbers of every day marked in any of the maps (a byte per day number). */
+export function unionCalendar(maps: readonly Uint8Array[]): Int32Array {
+  const days: number[] = [];
+  for (let day = 0; day < DAY_LIMIT; day++) if (maps.some((map) => map[day] === 1)) days.push(day);
+  return Int32Array.from(days);
+}

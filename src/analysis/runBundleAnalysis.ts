@@ -9,7 +9,7 @@ import { readByteRefSync } from './byteRef';
 import { classifyDays, type DayFlag } from './classifyDays';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import type { DayCounts } from './dayCounts';
-import { parseIsoDay } from './dayNumbers';
+import { parseIsoDay, unionCalendar } from './dayNumbers';
 import { locateBundle, type BundleLayout } from './locateBundle';
 import {
   sumSymbolMetrics,
@@ -113,10 +113,13 @@ async function analyzeLayout(
       'The bundle has no calendar.csv; the calendar is the union of dates, so empty days cannot be seen.',
     );
   }
-  const setup: AnalyzerSetup = { calendar: bundleCalendar, ...units };
-  const { jobs, total } = streamed
-    ? { jobs: streamed.jobs(info), total: streamed.total }
+  const { jobs, total, datesSeen } = streamed
+    ? { jobs: streamed.jobs(info), total: streamed.total, datesSeen: null }
     : await buildJobs(layout, info, ctx, spillDir);
+  // A long-form bundle's split has seen every date, so its derived calendar is known before the analysis: then no
+  // symbol waits for it, and memory stays flat however many rows there are.
+  const derived = bundleCalendar === null && datesSeen !== null ? unionCalendar([datesSeen]) : null;
+  const setup: AnalyzerSetup = { calendar: bundleCalendar ?? derived, ...units };
 
   const symbols: Record<string, SymbolMetrics> = {};
   let encoding: 'utf-8' | 'gb18030' = 'utf-8';
@@ -223,8 +226,9 @@ async function buildJobs(
   info: (symbol: string) => SymbolInfo,
   ctx: StageContext,
   spillDir: string | null,
-): Promise<{ jobs: SymbolJob[]; total: number }> {
+): Promise<{ jobs: SymbolJob[]; total: number; datesSeen: Uint8Array | null }> {
   let jobs: SymbolJob[];
+  let datesSeen: Uint8Array | null = null;
   if (layout.format === 'qlib-bin') {
     jobs = layout.symbols.map((symbol) => ({
       kind: 'qlib',
@@ -235,12 +239,13 @@ async function buildJobs(
     jobs = layout.files.map((file) => ({ kind: 'csv', info: info(file.symbol ?? ''), data: file.ref! }));
   } else {
     const spilled = await spillLongForm(layout.files, spillDir, ctx);
-    jobs = spilled.map((spill) => ({
+    datesSeen = spilled.datesSeen;
+    jobs = spilled.symbols.map((spill) => ({
       kind: 'csv',
       info: info(spill.symbol),
       data: spill.data,
       lines: spill.lines,
     }));
   }
-  return { jobs, total: jobs.length };
+  return { jobs, total: jobs.length, datesSeen };
 }

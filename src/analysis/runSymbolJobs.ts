@@ -6,7 +6,7 @@ import { takeAnalysisWorker, WORKER_FILE } from './analysisWorkerPool';
 import type { AnalyzerSetup } from './analyzerSetup';
 import { createSymbolAnalyzer, type SymbolAnalysis } from './createSymbolAnalyzer';
 import { addDayCounts, createDayCounts, type DayCounts } from './dayCounts';
-import { DAY_LIMIT } from './dayNumbers';
+import { unionCalendar } from './dayNumbers';
 import { runJob } from './runJob';
 import type { SymbolJob, WorkerReplies, WorkerReply, WorkerRequest } from './workerMessages';
 
@@ -66,13 +66,6 @@ export async function runSymbolJobs(
   const calendar = unionCalendar([analyzer.seenDays]);
   for (const result of analyzer.finish(calendar)) onResult(result);
   return { days: analyzer.days()!, calendar };
-}
-
-/** Ascending day numbers of every day marked in any of the maps. */
-function unionCalendar(maps: readonly Uint8Array[]): Int32Array {
-  const days: number[] = [];
-  for (let day = 0; day < DAY_LIMIT; day++) if (maps.some((map) => map[day] === 1)) days.push(day);
-  return Int32Array.from(days);
 }
 
 function runInWorkers(

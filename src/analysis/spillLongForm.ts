@@ -3,9 +3,11 @@ import type { Readable } from 'node:stream';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import { cancelledError, type StageContext } from '../stages/stageContext';
 import { createSpillWriter, type SpillFile, type SpillWriter } from './createSpillWriter';
+import { DAY_LIMIT, isWeekday } from './dayNumbers';
 import { bomLength, decodeText } from './decodeText';
 import { resolveHeaderColumns } from './headerColumns';
 import type { DataFile } from './locateBundle';
+import { parseDateField } from './parseDateField';
 import { openByteRefStream } from './openByteRefStream';
 import { createFieldRanges, isBlankLine, scanCsvLine, type FieldRanges } from './scanCsvLine';
 import { canonicalizeSymbol } from './symbolCodes';
@@ -26,6 +28,8 @@ interface FileState {
   header: Buffer | null;
   layout: string;
   symbolCol: number;
+  /** The date column, as the analysis of each symbol's rows will find it (-1: none). */
+  dateCol: number;
   fields: FieldRanges;
   lineNo: number;
   /** Where the last line's symbol field lies (null before the first), and the symbol it named, checked already. */
@@ -43,6 +47,17 @@ interface SeenSymbol {
   readonly symbol: string;
 }
 
+/** The symbols split out of long-form files, and the dates their lines carry. */
+export interface SpilledLongForm {
+  /** In symbol order. */
+  readonly symbols: SpilledSymbol[];
+  /**
+   * A byte per day number: 1 for every weekday date a line carries in its date column, the days a calendar derived
+   * from the symbols' rows would hold (see createSymbolAnalyzer), known here before any symbol is analysed.
+   */
+  readonly datesSeen: Uint8Array;
+}
+
 /**
  * Reads long-form files (one row per symbol and date, with a symbol column) once, line by line, and spills each
  * symbol's rows to temporary files in `dir` (see createSpillWriter), to be read back as that symbol's CSV, headed by
@@ -54,7 +69,7 @@ export async function spillLongForm(
   files: readonly DataFile[],
   dir: string,
   ctx: StageContext,
-): Promise<SpilledSymbol[]> {
+): Promise<SpilledLongForm> {
   const writer = createSpillWriter(dir);
   try {
     return await splitFiles(files, writer, ctx);
@@ -67,7 +82,8 @@ async function splitFiles(
   files: readonly DataFile[],
   writer: SpillWriter,
   ctx: StageContext,
-): Promise<SpilledSymbol[]> {
+): Promise<SpilledLongForm> {
+  const datesSeen = new Uint8Array(DAY_LIMIT);
   const layoutOf = new Map<string, { layout: string; file: string }>();
   const canonical = new Map<string, string>();
   let total = 0;
@@ -78,6 +94,7 @@ async function splitFiles(
       header: null,
       layout: '',
       symbolCol: -1,
+      dateCol: -1,
       fields: createFieldRanges(),
       lineNo: 0,
       lastBytes: null,
@@ -127,6 +144,11 @@ async function splitFiles(
         if (!eof && next >= len) break;
         state.lineNo++;
         const symbol = symbolOf(bytes, state);
+        const { dateCol, fields } = state;
+        if (dateCol >= 0 && dateCol < fields.count) {
+          const day = parseDateField(bytes, fields.starts[dateCol]!, fields.ends[dateCol]!);
+          if (day >= 0) datesSeen[day] = 1;
+        }
         if (runLines > 0 && symbol === runSymbol) runLines++;
         else {
           endRun(pos);
@@ -217,9 +239,12 @@ async function splitFiles(
       source?.destroy();
     }
   }
-  return [...writer.finish()]
+  const symbols = [...writer.finish()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([symbol, spill]) => ({ symbol, ...spill }));
+  // Weekend dates are off any calendar (marking every line's date and clearing these once is cheaper per line).
+  for (let day = 0; day < DAY_LIMIT; day++) if (!isWeekday(day)) datesSeen[day] = 0;
+  return { symbols, datesSeen };
 }
 
 /** FNV-1a of bytes[start, end). */
@@ -249,6 +274,7 @@ function readHeader(state: FileState, headerBytes: Buffer): void {
   state.header = Buffer.from(headerBytes);
   state.lineNo = 1;
   state.symbolCol = header.indexes.symbol;
+  state.dateCol = header.indexes.date;
   // Everything the per-symbol analysis reads from a header; equal layouts parse every row the same way.
   state.layout = JSON.stringify([
     decoded.encoding,

@@ -97,10 +97,17 @@ function exposeGc(): () => void {
 }
 
 describe('long-form bundles stream through temporary per-symbol files', () => {
-  for (const bySymbol of [false, true]) {
-    it(`gives exactly the per-symbol metrics for 300 symbols × 400 days split over a plain and a gzip file (${bySymbol ? 'rows by symbol' : 'rows by day'})`, async () => {
+  const cases = [
+    { bySymbol: false, calendarFile: true },
+    { bySymbol: true, calendarFile: true },
+    // The calendar then derived from the dates the split saw, before any symbol is analysed.
+    { bySymbol: false, calendarFile: false },
+  ];
+  for (const { bySymbol, calendarFile } of cases) {
+    it(`gives exactly the per-symbol metrics for 300 symbols × 400 days split over a plain and a gzip file (${bySymbol ? 'rows by symbol' : 'rows by day'}${calendarFile ? '' : ', no calendar.csv'})`, async () => {
       const perSymbol = temp.make();
-      const expected = await writeSyntheticBundleDir(perSymbol, { symbols: 300, days: 400, seed: 11 });
+      const options = { symbols: 300, days: 400, seed: 11, calendarFile };
+      const expected = await writeSyntheticBundleDir(perSymbol, options);
       const longDir = temp.make();
       writeLongForm(
         perSymbol,
@@ -115,7 +122,8 @@ describe('long-form bundles stream through temporary per-symbol files', () => {
       const ctx = createTestContext();
       const long = await runBundleAnalysis(longDir, ctx, { workers: 0, tempDir: spillParent });
       expect(long.layout.kind).toBe('long');
-      expect({ format: 'csv-daily', calendar_source: 'bundle', bundle: long.totals, symbols: long.symbols }).toEqual(
+      const source = calendarFile ? 'bundle' : 'derived';
+      expect({ format: 'csv-daily', calendar_source: source, bundle: long.totals, symbols: long.symbols }).toEqual(
         expected,
       );
       expect(await analyzeBundleToSummary(perSymbol, createTestContext(), { workers: 0 })).toEqual(expected);

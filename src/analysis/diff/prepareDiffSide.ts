@@ -61,7 +61,7 @@ export async function prepareDiffSide(input: DiffInput, ctx: StageContext, spill
   }
   if (layout.kind === 'long') {
     await mkdir(spillDir, { recursive: true });
-    for (const spill of await spillLongForm(layout.files, spillDir, ctx)) {
+    for (const spill of (await spillLongForm(layout.files, spillDir, ctx)).symbols) {
       symbols.set(spill.symbol, { kind: 'csv', data: spill.data });
     }
   } else {
