@@ -7,6 +7,7 @@ import { fillLimitPercents } from './fillLimitPercents';
 import { createIssueNotes, flushIssueNotes } from './issueNotes';
 import { DAY_LIMIT, formatDayNumber, isWeekday } from './dayNumbers';
 import type { TextEncodingName } from './decodeText';
+import { packTrace, unpackTrace, type PackedTrace } from './dayTrace';
 import { ipoFreeDaysFor, ruleSetFor, symbolLimitSteps } from './limitRules';
 import type { IpoWindow } from './placeOnCalendar';
 import {
@@ -64,6 +65,12 @@ interface Pending {
   readonly issues: SymbolIssues;
 }
 
+/** A symbol waiting for a derived calendar, with its trace packed. */
+interface Waiting {
+  readonly pending: Omit<Pending, 'sequence'> & { readonly sequence: Omit<SequenceResult, 'trace'> };
+  readonly trace: PackedTrace;
+}
+
 /**
  * Creates an analyzer that owns reusable per-symbol buffers and the per-day tallies. A symbol is read once: the row
  * checks and the sequential checks need no calendar beyond knowing which days trade, so with a derived calendar each
@@ -74,7 +81,7 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
   const seenDays = new Uint8Array(DAY_LIMIT);
   let calendar: CalendarIndex | null = setup.calendar ? createCalendarIndex(setup.calendar) : null;
   let dayCounts: DayCounts | null = setup.calendar ? createDayCounts(setup.calendar.length) : null;
-  const waiting: Pending[] = [];
+  const waiting: Waiting[] = [];
   const sampler = createIssueSampler();
   const sample = sampler.sample;
   // The checks note what they meet (see issueNotes.ts); the notes become samples here, after each stage of a symbol
@@ -141,7 +148,8 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
 
   function settle(pending: Pending): SymbolAnalysis | null {
     if (calendar && dayCounts) return complete(pending, calendar, dayCounts);
-    waiting.push(pending);
+    const { trace, ...sequence } = pending.sequence;
+    waiting.push({ pending: { ...pending, sequence }, trace: packTrace(trace) });
     return null;
   }
 
@@ -190,7 +198,11 @@ export function createSymbolAnalyzer(setup: AnalyzerSetup): SymbolAnalyzer {
       dayCounts = createDayCounts(derived.length);
       const cal = calendar;
       const days = dayCounts;
-      return waiting.splice(0).map((pending) => complete(pending, cal, days));
+      return waiting
+        .splice(0)
+        .map(({ pending, trace }) =>
+          complete({ ...pending, sequence: { ...pending.sequence, trace: unpackTrace(trace) } }, cal, days),
+        );
     },
     days: () => dayCounts,
   };
