@@ -35,10 +35,11 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '昨收盘'],
   adj_factor: ['adj_factor', 'factor'],
   // Declared corporate actions. A split ratio r means new price = old price / r (zipline csvdir `split`, Quandl WIKI
-  // `split_ratio`, yfinance `Stock Splits`: 7 for Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none). tushare's
+  // `split_ratio` in the table export and `Split Ratio` in one dataset's download, yfinance `Stock Splits`: 7 for
+  // Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none). tushare's
   // dividend table gives `stk_div`, bonus shares per share, so its ratio is 1 + stk_div. A dividend is cash per share
   // going ex that day (csvdir `dividend`, Quandl `ex-dividend`, tushare `cash_div_tax`, pre-tax as the exchange uses).
-  split: ['split', 'split_ratio', 'stock splits', 'stock_splits', 'splits'],
+  split: ['split', 'split_ratio', 'split ratio', 'stock splits', 'stock_splits', 'splits'],
   stock_dividend: ['stk_div'],
   dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'cash_div_tax', 'cash_div'],
   symbol: ['symbol', 'ts_code', 'code', '股票代码', '证券代码', '代码', 'ticker', 'order_book_id', 'instrument'],

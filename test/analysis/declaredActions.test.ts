@@ -44,6 +44,24 @@ describe('declared corporate actions', () => {
     expect(summary.bundle).toMatchObject({ declared_actions: 2, generic_rule_symbols: 2, cn_a_rule_symbols: 0 });
   });
 
+  it("Quandl's download of one dataset (Date, Ex-Dividend, Split Ratio; newest first): the declared split is no breach", async () => {
+    const dir = temp.make();
+    // The columns and order Quandl's `datasets/WIKI/AAPL.csv` gives: capitalised names with spaces, the newest row first.
+    const header =
+      'Date,Open,High,Low,Close,Volume,Ex-Dividend,Split Ratio,Adj. Open,Adj. High,Adj. Low,Adj. Close,Adj. Volume';
+    const rows = quandlRows('AAPL', true)
+      .map((row) => row.slice('AAPL,'.length))
+      .reverse();
+    await writeTree(dir, { 'AAPL.csv': [header, ...rows].join('\n') + '\n' });
+    const summary = await analyze(dir);
+    expect(summary.symbols['AAPL']).toMatchObject({
+      declared_actions: 2,
+      limit_breaches: 0,
+      split_candidates: 0,
+      unsorted: 1,
+    });
+  });
+
   it("yfinance: Yahoo's prices already carry the split its Stock Splits column declares, so it is counted, not applied", async () => {
     // Apple's 4-for-1 of 2020-08-31 as yfinance's history() writes it: split-adjusted prices, midnight New York dates.
     const rows = (splitHeader: string) =>
