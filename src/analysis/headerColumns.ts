@@ -25,7 +25,7 @@ export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['date', 'open', 'hi
 // after taking off a unit note (see UNIT_NOTE). Columns are matched by name, never by position: akshare orders them
 // open, close, high, low.
 const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
-  date: ['date', 'trade_date', 'tradedate', 'datetime', '日期', '交易日期'],
+  date: ['date', 'trade_date', 'tradedate', 'datetime', 'timestamp', '日期', '交易日期'],
   open: ['open', '开盘', '开盘价'],
   high: ['high', '最高', '最高价'],
   low: ['low', '最低', '最低价'],
@@ -35,13 +35,14 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '昨收盘'],
   adj_factor: ['adj_factor', 'factor'],
   // Declared corporate actions. A split ratio r means new price = old price / r (zipline csvdir `split`, Quandl WIKI
-  // `split_ratio` in the table export and `Split Ratio` in one dataset's download, yfinance `Stock Splits`: 7 for
-  // Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none). tushare's
-  // dividend table gives `stk_div`, bonus shares per share, so its ratio is 1 + stk_div. A dividend is cash per share
-  // going ex that day (csvdir `dividend`, Quandl `ex-dividend`, tushare `cash_div_tax`, pre-tax as the exchange uses).
-  split: ['split', 'split_ratio', 'split ratio', 'stock splits', 'stock_splits', 'splits'],
+  // `split_ratio` in the table export and `Split Ratio` in one dataset's download, Alpha Vantage's adjusted daily
+  // series `split_coefficient`, yfinance `Stock Splits`: 7 for Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none).
+  // tushare's dividend table gives `stk_div`, bonus shares per share, so its ratio is 1 + stk_div. A dividend is cash
+  // per share going ex that day (csvdir `dividend`, Quandl `ex-dividend`, Alpha Vantage `dividend_amount`, tushare
+  // `cash_div_tax`, pre-tax as the exchange uses).
+  split: ['split', 'split_ratio', 'split ratio', 'split_coefficient', 'stock splits', 'stock_splits', 'splits'],
   stock_dividend: ['stk_div'],
-  dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'cash_div_tax', 'cash_div'],
+  dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'dividend_amount', 'cash_div_tax', 'cash_div'],
   symbol: ['symbol', 'ts_code', 'code', '股票代码', '证券代码', '代码', 'ticker', 'order_book_id', 'instrument'],
   // A row's own ST status (baostock's `isST`, 1 or 0): that day's limit is the ST one. Without it, instruments.csv's.
   is_st: ['isst', 'is_st'],

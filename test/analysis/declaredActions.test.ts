@@ -62,6 +62,28 @@ describe('declared corporate actions', () => {
     });
   });
 
+  it("Alpha Vantage's adjusted daily series (timestamp, split_coefficient, dividend_amount; raw prices, newest first)", async () => {
+    const dir = temp.make();
+    // Apple's 4-for-1 of 2020-08-31: open/high/low/close are the prices as traded, adjusted_close its own column.
+    const header = 'timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient';
+    const rows = (declare: boolean) => [
+      '2020-09-01,132.76,134.80,130.53,134.18,131.50,151948100,0.0000,1.0',
+      `2020-08-31,127.58,131.00,126.00,129.04,126.46,225702700,0.0000,${declare ? '4.0' : '1.0'}`,
+      '2020-08-28,504.05,505.77,498.31,499.23,122.31,46907479,0.0000,1.0',
+      `2020-08-07,452.82,454.70,441.17,444.45,108.89,49511403,${declare ? '0.8200' : '0.0000'},1.0`,
+      '2020-08-06,441.62,457.65,439.19,455.61,111.42,62897584,0.0000,1.0',
+    ];
+    await writeTree(dir, {
+      'AAPL.csv': [header, ...rows(true)].join('\n') + '\n',
+      'AAPX.csv': [header, ...rows(false)].join('\n') + '\n',
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['AAPL']).toMatchObject({ parse_error_rows: 0, declared_actions: 2, limit_breaches: 0 });
+    // -74% undeclared: a breach of the generic rule (the day closed 3.4% above a quarter of the day before, too far
+    // from the ratio 4 to call it a split candidate).
+    expect(summary.symbols['AAPX']).toMatchObject({ declared_actions: 0, limit_breaches: 1, split_candidates: 0 });
+  });
+
   it("yfinance: Yahoo's prices already carry the split its Stock Splits column declares, so it is counted, not applied", async () => {
     // Apple's 4-for-1 of 2020-08-31 as yfinance's history() writes it: split-adjusted prices, midnight New York dates.
     const rows = (splitHeader: string) =>
