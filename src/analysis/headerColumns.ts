@@ -36,13 +36,31 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   adj_factor: ['adj_factor', 'factor'],
   // Declared corporate actions. A split ratio r means new price = old price / r (zipline csvdir `split`, Quandl WIKI
   // `split_ratio` in the table export and `Split Ratio` in one dataset's download, Alpha Vantage's adjusted daily
-  // series `split_coefficient`, yfinance `Stock Splits`: 7 for Apple's 7-for-1 of 2014-06-09; 0 and 1 mean none).
-  // tushare's dividend table gives `stk_div`, bonus shares per share, so its ratio is 1 + stk_div. A dividend is cash
-  // per share going ex that day (csvdir `dividend`, Quandl `ex-dividend`, Alpha Vantage `dividend_amount`, tushare
-  // `cash_div_tax`, pre-tax as the exchange uses).
-  split: ['split', 'split_ratio', 'split ratio', 'split_coefficient', 'stock splits', 'stock_splits', 'splits'],
+  // series `split_coefficient`, Tiingo's `splitFactor`, yfinance `Stock Splits`: 7 for Apple's 7-for-1 of 2014-06-09;
+  // 0 and 1 mean none). tushare's dividend table gives `stk_div`, bonus shares per share, so its ratio is 1 + stk_div.
+  // A dividend is cash per share going ex that day (csvdir `dividend`, Quandl `ex-dividend`, Alpha Vantage `dividend_amount`, Tiingo
+  // `divCash`, tushare `cash_div_tax`, pre-tax as the exchange uses).
+  split: [
+    'split',
+    'split_ratio',
+    'split ratio',
+    'split_coefficient',
+    'splitfactor',
+    'stock splits',
+    'stock_splits',
+    'splits',
+  ],
   stock_dividend: ['stk_div'],
-  dividend: ['dividend', 'dividends', 'ex-dividend', 'ex_dividend', 'dividend_amount', 'cash_div_tax', 'cash_div'],
+  dividend: [
+    'dividend',
+    'dividends',
+    'ex-dividend',
+    'ex_dividend',
+    'dividend_amount',
+    'divcash',
+    'cash_div_tax',
+    'cash_div',
+  ],
   symbol: ['symbol', 'ts_code', 'code', '股票代码', '证券代码', '代码', 'ticker', 'order_book_id', 'instrument'],
   // A row's own ST status (baostock's `isST`, 1 or 0): that day's limit is the ST one. Without it, instruments.csv's.
   is_st: ['isst', 'is_st'],

@@ -84,6 +84,21 @@ describe('declared corporate actions', () => {
     expect(summary.symbols['AAPX']).toMatchObject({ declared_actions: 0, limit_breaches: 1, split_candidates: 0 });
   });
 
+  it("Tiingo's daily prices (divCash, splitFactor; raw prices beside adjClose, ISO timestamps)", async () => {
+    const dir = temp.make();
+    const header = 'date,close,high,low,open,volume,adjClose,adjHigh,adjLow,adjOpen,adjVolume,divCash,splitFactor';
+    await writeTree(dir, {
+      'AAPL.csv': [
+        header,
+        '2020-08-28T00:00:00.000Z,499.23,505.77,498.31,504.05,46907479,122.3,123.9,122.1,123.5,187629916,0.0,1.0',
+        '2020-08-31T00:00:00.000Z,129.04,131.0,126.0,127.58,225702700,126.5,128.4,123.5,125.0,225702700,0.0,4.0',
+        '2020-09-01T00:00:00.000Z,134.18,134.8,130.53,132.76,151948100,131.5,132.1,127.9,130.1,151948100,0.0,1.0',
+      ].join('\n'),
+    });
+    const summary = await analyze(dir);
+    expect(summary.symbols['AAPL']).toMatchObject({ parse_error_rows: 0, declared_actions: 1, limit_breaches: 0 });
+  });
+
   it("yfinance: Yahoo's prices already carry the split its Stock Splits column declares, so it is counted, not applied", async () => {
     // Apple's 4-for-1 of 2020-08-31 as yfinance's history() writes it: split-adjusted prices, midnight New York dates.
     const rows = (splitHeader: string) =>
