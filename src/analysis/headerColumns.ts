@@ -32,7 +32,7 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   close: ['close', '收盘', '收盘价'],
   volume: ['volume', 'vol', '成交量'],
   amount: ['amount', 'money', 'turnover', 'total_turnover', '成交额', '成交金额'],
-  pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '昨收盘'],
+  pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '前收盘', '昨收盘'],
   adj_factor: ['adj_factor', 'factor'],
   // Declared corporate actions. A split ratio r means new price = old price / r (zipline csvdir `split`, Quandl WIKI
   // `split_ratio` in the table export and `Split Ratio` in one dataset's download, Alpha Vantage's adjusted daily

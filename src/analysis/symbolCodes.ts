@@ -2,10 +2,11 @@ export type Board = 'sh_main' | 'sz_main' | 'chinext' | 'star' | 'bj' | 'other';
 
 /**
  * Canonical A-share symbol `NNNNNN.SH|SZ|BJ` from the spellings vendors use (tushare `600000.SH`, qlib `SH600000`,
- * baostock `sh.600000`, JoinQuant `600000.XSHG`, akshare bare `600000`). Anything else is kept as written.
+ * baostock `sh.600000`, JoinQuant `600000.XSHG`, akshare bare `600000`, NetEase's CSV `'600000`, whose apostrophe
+ * keeps a spreadsheet from dropping the leading zeros). Anything else is kept as written.
  */
 export function canonicalizeSymbol(raw: string): string {
-  const text = raw.trim();
+  const text = raw.trim().replace(/^'(?=\d{6}$)/, '');
   let match = /^(\d{6})\.(SH|SZ|BJ)$/i.exec(text);
   if (match) return `${match[1]}.${match[2]!.toUpperCase()}`;
   match = /^(SH|SZ|BJ)\.?(\d{6})$/i.exec(text);

@@ -160,6 +160,8 @@ describe('A-share rules', () => {
     expect(canonicalizeSymbol('sh.600000')).toBe('600000.SH');
     expect(canonicalizeSymbol('000001.XSHE')).toBe('000001.SZ');
     expect(canonicalizeSymbol('300750')).toBe('300750.SZ');
+    expect(canonicalizeSymbol("'000001")).toBe('000001.SZ'); // NetEase's CSV, an apostrophe before the code
+    expect(canonicalizeSymbol("'AAPL")).toBe("'AAPL");
     expect(canonicalizeSymbol('830799')).toBe('830799.BJ');
     expect(canonicalizeSymbol('AAPL')).toBe('AAPL');
     expect(boardForSymbol('688981.SH')).toBe('star');
