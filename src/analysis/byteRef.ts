@@ -1,7 +1,8 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { AppError, ErrorCode, isAppError } from '../errors';
 import { readZipEntrySync, type ZipEntryRef } from '../stages/unzip/readZipEntrySync';
+import { readExactlySync } from './tempFileIo';
 
 /**
  * Where one bundle file's bytes are: a file on disk, parts of a file read one after the other (a symbol's rows split
@@ -45,15 +46,8 @@ function readPartsSync(path: string, parts: readonly number[]): Buffer {
   const out = Buffer.allocUnsafe(size);
   const fd = openSync(path, 'r');
   try {
-    let at = 0;
-    for (let i = 0; i < parts.length; i += 2) {
-      const end = at + parts[i + 1]!;
-      for (let position = parts[i]!; at < end;) {
-        const read = readSync(fd, out, at, end - at, position);
-        if (read === 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file ended early.');
-        at += read;
-        position += read;
-      }
+    for (let i = 0, at = 0; i < parts.length; at += parts[i + 1]!, i += 2) {
+      readExactlySync(fd, out, at, parts[i + 1]!, parts[i]!);
     }
   } finally {
     closeSync(fd);

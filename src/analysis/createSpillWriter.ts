@@ -1,7 +1,7 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, ErrorCode } from '../errors';
 import type { ByteRef } from './byteRef';
+import { writeWholeSync } from './tempFileIo';
 
 /** One symbol's spilled rows: a CSV (header first) and the original line number of each of its lines (uint32 LE). */
 export interface SpillFile {
@@ -91,12 +91,12 @@ export function createSpillWriter(dir: string): SpillWriter {
   const put = (source: Uint8Array, start: number, end: number): void => {
     const length = end - start;
     if (pending + length > out.length) {
-      writeWhole(rowsFd!, out, pending);
+      writeWholeSync(rowsFd!, out, pending);
       rowsSize += pending;
       pending = 0;
     }
     if (length > out.length) {
-      writeWhole(rowsFd!, source.subarray(start, end), length);
+      writeWholeSync(rowsFd!, source.subarray(start, end), length);
       rowsSize += length;
       return;
     }
@@ -131,10 +131,10 @@ export function createSpillWriter(dir: string): SpillWriter {
       target.rows.push(rowStart, rowsSize + pending - rowStart);
       target.lines.push(linesSize + lineStart * 4, (line - lineStart) * 4);
     }
-    writeWhole(rowsFd!, out, pending);
+    writeWholeSync(rowsFd!, out, pending);
     rowsSize += pending;
     pending = 0;
-    writeWhole(linesFd!, Buffer.from(numbers.buffer, numbers.byteOffset, line * 4), line * 4);
+    writeWholeSync(linesFd!, Buffer.from(numbers.buffer, numbers.byteOffset, line * 4), line * 4);
     linesSize += line * 4;
     used = 0;
     runCount = 0;
@@ -229,14 +229,4 @@ function grownRuns(runs: Int32Array): Int32Array {
   const next = new Int32Array(runs.length * 2);
   next.set(runs);
   return next;
-}
-
-/** data[0, length) appended to `fd`, whole or an error (a full disk is ENOSPC). */
-function writeWhole(fd: number, data: Uint8Array, length: number): void {
-  // A write that makes no progress would loop forever.
-  for (let at = 0; at < length;) {
-    const wrote = writeSync(fd, data, at, length - at);
-    if (wrote <= 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
-    at += wrote;
-  }
 }

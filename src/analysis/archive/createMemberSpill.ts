@@ -1,6 +1,6 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, ErrorCode } from '../../errors';
+import { readExactlySync, writeWholeSync } from '../tempFileIo';
 
 /** Bytes gathered before one write. */
 const WRITE_BLOCK = 8 * 2 ** 20;
@@ -48,12 +48,8 @@ export function createMemberSpill(dir: string): MemberSpill {
   let used = 0;
   let size = 0;
 
-  const write = (bytes: Buffer): void => {
-    let at = 0;
-    while (at < bytes.length) at += writeSync(fd!, bytes, at, bytes.length - at);
-  };
   const flush = (): void => {
-    if (used > 0) write(block.subarray(0, used));
+    if (used > 0) writeWholeSync(fd!, block, used);
     used = 0;
   };
   const discard = (): void => {
@@ -74,7 +70,7 @@ export function createMemberSpill(dir: string): MemberSpill {
       }
       try {
         if (used + bytes.length > block.length) flush();
-        if (bytes.length >= block.length) write(bytes);
+        if (bytes.length >= block.length) writeWholeSync(fd!, bytes);
         else {
           bytes.copy(block, used);
           used += bytes.length;
@@ -120,12 +116,7 @@ export function createMemberSpill(dir: string): MemberSpill {
 function readAt(fd: number, offset: number, want: number, fileSize: number): Buffer {
   const length = Math.min(want, fileSize - offset);
   const buffer = Buffer.allocUnsafeSlow(length);
-  let at = 0;
-  while (at < length) {
-    const read = readSync(fd, buffer, at, length - at, offset + at);
-    if (read === 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file ended early.');
-    at += read;
-  }
+  readExactlySync(fd, buffer, 0, length, offset);
   return buffer;
 }
 
