@@ -85,7 +85,6 @@ async function splitFiles(
 ): Promise<SpilledLongForm> {
   const datesSeen = new Uint8Array(DAY_LIMIT);
   const layoutOf = new Map<string, { layout: string; file: string }>();
-  const canonical = new Map<string, string>();
   let total = 0;
 
   for (const file of files) {
@@ -202,9 +201,7 @@ async function splitFiles(
           if (sameBytes(bytes, start, end, met.bytes, 0, met.bytes.length)) return (state.lastSymbol = met.symbol);
         }
       }
-      const raw = bytes.toString('utf8', start, end);
-      let symbol = canonical.get(raw);
-      if (symbol === undefined) canonical.set(raw, (symbol = canonicalizeSymbol(raw) || '(no symbol)'));
+      const symbol = canonicalizeSymbol(bytes.toString('utf8', start, end)) || '(no symbol)';
       const other = layoutOf.get(symbol);
       if (!other) layoutOf.set(symbol, { layout: state.layout, file: state.name });
       else if (other.layout !== state.layout) {
