@@ -1,7 +1,9 @@
 // People's command line: `market-data` (bin/market-data.js) or `npm run cli -- …`: analyze, diff, make-bundle, submit
 // (USAGE).
 import { isAppError } from '../src/errors';
-import { USAGE, UsageError } from './cli/usageError';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { USAGE, UsageError, usageOf } from './cli/usageError';
 
 // Each command's modules load only when it runs, so a command starts without loading the others'.
 
@@ -10,6 +12,18 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
+    if (command === '--version' || command === '-v' || command === 'version') {
+      process.stdout.write(`market-data ${packageVersion()}\n`);
+      return 0;
+    }
+    if (command === 'help' && rest.length > 0) {
+      process.stdout.write(usageOf(rest[0]));
+      return 0;
+    }
+    if (asksForHelp(rest)) {
+      process.stdout.write(usageOf(command));
+      return 0;
+    }
     if (command === 'analyze')
       await (await import('./cli/analyzeCommand.js')).runAnalyzeCommand(rest, controller.signal);
     else if (command === 'diff') await (await import('./cli/diffCommand.js')).runDiffCommand(rest, controller.signal);
@@ -23,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}`);
+      process.stderr.write(`error: ${(error as Error).message}\n\n${usageOf(command)}`);
       return 2;
     }
     if (isAppError(error)) {
@@ -32,6 +46,22 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`error: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+}
+
+/** `--help` or `-h` among a command's arguments (before a `--`, after which every argument is a value). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** The version in package.json (two levels above the compiled dist/scripts/cli.js, as in the source tree). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -84,6 +84,40 @@ describe('cli make-bundle and analyze', () => {
     expect(existsSync(join(dir, 'x.zip'))).toBe(false);
   });
 
+  it("prints a command's own usage for --help and -h, every command's for --help alone, and the version", async () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const commands = ['analyze', 'diff', 'make-bundle', 'submit'];
+    for (const command of commands) {
+      for (const flag of ['--help', '-h']) {
+        const result = await cli(command, flag);
+        expect(result.code, `${command} ${flag}`).toBe(0);
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain(`market-data ${command} `);
+        for (const other of commands.filter((name) => name !== command)) {
+          expect(result.stdout).not.toContain(`market-data ${other} `);
+        }
+      }
+    }
+    // A flag after `--` is an argument (here a path that does not exist), not a request for help.
+    const literal = await cli('analyze', '--', '--help');
+    expect(literal.code).toBe(2);
+    expect(literal.stderr).toContain('No such file or directory: --help');
+    const all = await cli('--help');
+    expect(all.code).toBe(0);
+    for (const command of commands) expect(all.stdout).toContain(`market-data ${command} `);
+    expect(await cli('help', 'diff')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('market-data diff <old'),
+    });
+    const version = await cli('--version');
+    expect(version).toMatchObject({ code: 0, stdout: `market-data ${pkg.version}\n` });
+    // A mistake in calling one command shows that command's usage only.
+    const mistake = await cli('diff', 'only-one');
+    expect(mistake.code).toBe(2);
+    expect(mistake.stderr).toContain('market-data diff <old');
+    expect(mistake.stderr).not.toContain('market-data analyze <');
+  });
+
   it('analyzes a qlib binary tar.gz in place and prints n/a for what the format cannot express', async () => {
     const dir = temp.make('cli-');
     const archive = join(dir, 'qlib_bin.tar.gz');
