@@ -4,7 +4,7 @@
 // Also times the same files archived with features/ before calendars/, as GNU tar may order them (its data waits in a
 // temporary file until the calendar shows).
 //   node dist/bench/qlib.js [--symbols 2000] [--days 2500]
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argValue, freshDirs, formatRss, interleave, runCommand, type CommandRun } from './benchCommands';
@@ -40,17 +40,30 @@ function main(): void {
       const target = freshDirs(parent, 'extracted-');
       return () => runCommand('tar', ['xzf', archive, '-C', target()]);
     };
-    // tar's time also depends on how fast the file system takes 16,000 new files; a tmpfs, when there is one, shows
-    // it without that part (ours writes nothing). Each round extracts into a directory of its own. A run started
-    // within minutes of one that deleted many files (another benchmark's clean-up) sees the disk's figure slowed.
-    const tmpfs = existsSync(TMPFS) ? mkdtempSync(join(TMPFS, 'bench-qlib-')) : null;
+    // tar's time also depends on how fast the file system takes 16,000 new files; a tmpfs, when there is one with
+    // room for the files twice over, shows it without that part (ours writes nothing). Each round extracts into a
+    // directory of its own, on the tmpfs removed after the round (it is memory, and the inode scan that freshDirs
+    // avoids on a disk does not happen there). A run started within minutes of one that deleted many files (another
+    // benchmark's clean-up) sees the disk's figure slowed.
+    const unpackedBytes = treeBytes(unpacked);
+    const tmpfs = hasRoom(TMPFS, 2 * unpackedBytes) ? mkdtempSync(join(TMPFS, 'bench-qlib-')) : null;
+    if (!tmpfs)
+      console.log(`no tmpfs at ${TMPFS} with room for ${(unpackedBytes / 2 ** 20).toFixed(0)} MB twice: disk only`);
     try {
       const contenders: Record<string, () => CommandRun> = {
         tar: tarInto(dir),
         ours: () => runCommand(process.execPath, [CLI, 'analyze', archive, '--json']),
         oursFeaturesFirst: () => runCommand(process.execPath, [CLI, 'analyze', late, '--json']),
       };
-      if (tmpfs) contenders.tarTmpfs = tarInto(tmpfs);
+      if (tmpfs) {
+        const target = freshDirs(tmpfs, 'extracted-');
+        contenders.tarTmpfs = () => {
+          const into = target();
+          const run = runCommand('tar', ['xzf', archive, '-C', into]);
+          rmSync(into, { recursive: true, force: true });
+          return run;
+        };
+      }
       const results = interleave(5, contenders);
       const tar = results.tar!;
       const ours = results.ours!;
@@ -74,6 +87,22 @@ function main(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Bytes in the files under `dir`. */
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+/** Whether `dir` exists on a file system with at least `bytes` free (a container's /dev/shm is often 64 MB). */
+function hasRoom(dir: string, bytes: number): boolean {
+  if (!existsSync(dir)) return false;
+  const stats = statfsSync(dir);
+  return stats.bavail * stats.bsize >= bytes;
 }
 
 main();
