@@ -19,7 +19,7 @@ import {
   type SymbolMetrics,
 } from './metricNames';
 import { placeOnCalendar } from './placeOnCalendar';
-import { readQlibRows } from './qlib/readQlibRows';
+import { readQlibRows, type QlibFieldBytes } from './qlib/readQlibRows';
 import { readCsvRows } from './readCsvRows';
 import { boardForSymbol, type Board } from './symbolCodes';
 import { createSymbolWorkspace } from './symbolWorkspace';
@@ -44,7 +44,7 @@ export interface SymbolAnalyzer {
    */
   analyzeCsv(info: SymbolInfo, bytes: Uint8Array, lineNumbers?: Uint32Array): SymbolAnalysis | null;
   /** Runs every check the qlib binary format can express over one symbol's `<field>.day.bin` files. */
-  analyzeQlib(info: SymbolInfo, fields: ReadonlyMap<string, Uint8Array>): SymbolAnalysis;
+  analyzeQlib(info: SymbolInfo, fields: ReadonlyMap<string, QlibFieldBytes>): SymbolAnalysis;
   /** Weekday dates seen so far (a byte per day number), the stuff a derived calendar is made of. */
   readonly seenDays: Uint8Array;
   /** With a derived calendar: places every waiting symbol on `calendar` and returns them in the order read. */

@@ -139,7 +139,7 @@ async function analyzeLayout(
     setup,
     jobs,
     {
-      workers: streamed?.total === null && layout.format === 'qlib-bin' ? streamedQlibWorkers(options.workers) : options.workers,
+      workers: streamed && layout.format === 'qlib-bin' ? streamedQlibWorkers(options.workers) : options.workers,
       signal: ctx.signal,
       total,
       lowerPriority: options.lowerPriority,

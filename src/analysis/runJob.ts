@@ -1,11 +1,16 @@
 import { readByteRefSync } from './byteRef';
 import type { SymbolAnalysis, SymbolAnalyzer } from './createSymbolAnalyzer';
+import type { QlibFieldBytes } from './qlib/readQlibRows';
 import type { SymbolJob } from './workerMessages';
 
 /** Reads a job's bytes and analyses them; null while the calendar is derived (the result waits for finish). */
 export function runJob(analyzer: SymbolAnalyzer, job: SymbolJob): SymbolAnalysis | null {
   if (job.kind === 'qlib') {
-    const fields = new Map(job.fields.map((field) => [field.field, readByteRefSync(field.data)] as const));
+    const fields = new Map<string, QlibFieldBytes>();
+    for (const { field, data, byteLength } of job.fields) {
+      const bytes = readByteRefSync(data);
+      fields.set(field, byteLength === undefined ? bytes : { head: bytes, byteLength });
+    }
     return analyzer.analyzeQlib(job.info, fields);
   }
   const lines = job.lines === undefined ? undefined : toLineNumbers(readByteRefSync(job.lines));

@@ -1,11 +1,14 @@
 import { readSync, writeSync } from 'node:fs';
 import { AppError, ErrorCode } from '../errors';
 
-/** Appends data[0, length) to the file open as `fd`, whole or an error (a full disk is ENOSPC). */
-export function writeWholeSync(fd: number, data: Uint8Array, length = data.length): void {
+/**
+ * Writes data[0, length) to the file open as `fd`, at `position` or appended, whole or an error (a full disk is
+ * ENOSPC).
+ */
+export function writeWholeSync(fd: number, data: Uint8Array, length = data.length, position?: number): void {
   // A write that makes no progress would loop forever.
   for (let at = 0; at < length;) {
-    const wrote = writeSync(fd, data, at, length - at);
+    const wrote = writeSync(fd, data, at, length - at, position === undefined ? null : position + at);
     if (wrote <= 0) throw new AppError(ErrorCode.Internal, 'A temporary analysis file could not be written.');
     at += wrote;
   }

@@ -13,7 +13,8 @@ export type SymbolJob =
   | {
       readonly kind: 'qlib';
       readonly info: SymbolInfo;
-      readonly fields: readonly { readonly field: string; readonly data: ByteRef }[];
+      /** `byteLength` set: `data` is only the file's first bytes, of a field whose values nothing reads (QlibFieldHead). */
+      readonly fields: readonly { readonly field: string; readonly data: ByteRef; readonly byteLength?: number }[];
     };
 
 /**

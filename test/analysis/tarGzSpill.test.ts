@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { createMemberSpill } from '../../src/analysis/archive/createMemberSpill';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
-import type { BundleInput } from '../../src/analysis/runBundleAnalysis';
+import { runBundleAnalysis, type BundleInput } from '../../src/analysis/runBundleAnalysis';
 import { isAppError } from '../../src/errors';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTempDirs, createTestContext } from './analysisTestKit';
@@ -140,6 +140,66 @@ async function rootCsvArchive(dir: string) {
   return { bundle, tarPath };
 }
 
+describe('qlib fields whose values nothing reads (vwap, adjclose, change)', () => {
+  it('are checked for their shape alike from a directory, a streamed tar.gz and one set aside, carried as heads', async () => {
+    const dir = temp.make();
+    const bundle = join(dir, 'b');
+    await qlibBundle(bundle);
+    const features = readdirSync(join(bundle, 'features')).sort();
+    for (const [i, symbol] of features.entries()) {
+      const close = readFileSync(join(bundle, 'features', symbol, 'close.day.bin'));
+      writeFileSync(join(bundle, 'features', symbol, 'adjclose.day.bin'), close);
+      // One symbol's vwap covers a day less than its close, another's is not whole float32 values, another's starts
+      // past the calendar's end.
+      const vwap =
+        i === 3
+          ? close.subarray(0, close.length - 4)
+          : i === 5
+            ? close.subarray(0, 7)
+            : i === 7
+              ? badStart(close)
+              : close;
+      writeFileSync(join(bundle, 'features', symbol, 'vwap.day.bin'), vwap);
+    }
+    const calendarFirst = join(dir, 'calendar-first.tar.gz');
+    execFileSync('tar', ['-czf', calendarFirst, '-C', bundle, 'calendars', 'instruments', 'features']);
+    const featuresFirst = join(dir, 'features-first.tar.gz');
+    execFileSync('tar', ['-czf', featuresFirst, '-C', bundle, 'features', 'instruments', 'calendars']);
+    const fromDirectory = await analyseWithIssues(bundle);
+    const mismatches = [...fromDirectory.issues.values()].flat().filter((detail) => /^vwap\.day\.bin/.test(detail));
+    expect(mismatches).toEqual([
+      'vwap.day.bin covers other days than close.day.bin',
+      'vwap.day.bin: 7 bytes is not a whole number of float32 values',
+      expect.stringMatching(/^vwap\.day\.bin: it starts at calendar index 4000, past the calendar's/),
+    ]);
+    for (const tarPath of [calendarFirst, featuresFirst]) {
+      const input = await openTarGzBundle(tarPath, createTestContext(), { budgetBytes: 4096, spillDir: temp.make() });
+      expect(await analyseWithIssues(input!)).toEqual(fromDirectory);
+    }
+  });
+});
+
+/** A copy of a field file whose start index is past any calendar. */
+function badStart(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  copy.writeFloatLE(4000, 0);
+  return copy;
+}
+
+/** The summary of a bundle, and each symbol's sampled issue details. */
+async function analyseWithIssues(bundle: BundleInput) {
+  const issues = new Map<string, string[]>();
+  const analysis = await runBundleAnalysis(bundle, createTestContext(), {
+    workers: 0,
+    onSymbol: (result) =>
+      issues.set(
+        result.symbol,
+        result.issues.map((issue) => issue.detail),
+      ),
+  });
+  return { totals: analysis.totals, symbols: analysis.symbols, issues };
+}
+
 describe('a tar.gz of CSV files at its root, past the memory budget', () => {
   it('analyses per-symbol files as their directory does, from the set-aside file or a second pass', async () => {
     const dir = temp.make();
@@ -195,19 +255,46 @@ describe('a tar.gz opened for a caller that needs a tree', () => {
 });
 
 describe('createMemberSpill', () => {
-  it('gives back the members in order, whole, across write and read blocks, and only those wanted', () => {
+  it('gives back the members in order, whole, across write and read blocks, and only those wanted', async () => {
     const dir = temp.make();
     const spill = createMemberSpill(dir);
-    // Small members that share blocks, and members larger than a write block (8 MiB) and a read block (1 MiB).
+    // Small members that share blocks, and members larger than a write block (8 MiB) and a read block (1 MiB); enough
+    // full blocks that some are written on the thread pool and some, past the writes allowed at once, right away.
     const sizes = [10, 4_000, 3 * 2 ** 20, 17, 9 * 2 ** 20 + 5, 1, 700_000, 700_000, 0, 2 ** 20];
+    for (let i = 0; i < 12; i++) sizes.push(5 * 2 ** 20 + i);
     const members = sizes.map((size, i) => [`m${i}`, randomBytes(size)] as const);
     for (const [path, bytes] of members) expect(spill.add(path, bytes)).toBe(true);
+    // A member kept as its head only comes back with the length it had.
+    expect(spill.add('head', Buffer.from([1, 2, 3, 4]), 40_004)).toBe(true);
+    expect(() => [
+      ...spill.members(
+        () => true,
+        () => undefined,
+      ),
+    ]).toThrow(/settled/);
+    await spill.settle();
+    expect(spill.ok).toBe(true);
     const wanted = (path: string): boolean => path !== 'm3';
     const back = [...spill.members(wanted, () => undefined)];
-    expect(back.map(([path]) => path)).toEqual(members.map(([path]) => path).filter(wanted));
-    for (const [path, bytes] of back) expect(bytes.equals(members.find(([p]) => p === path)![1])).toBe(true);
+    expect(back.map(([path]) => path)).toEqual([...members.map(([path]) => path).filter(wanted), 'head']);
+    for (const [path, bytes, byteLength] of back.slice(0, -1)) {
+      const added = members.find(([p]) => p === path)![1];
+      expect(bytes.equals(added)).toBe(true);
+      expect(byteLength).toBe(added.length);
+    }
+    expect(back.at(-1)).toEqual(['head', Buffer.from([1, 2, 3, 4]), 40_004]);
     expect(readdirSync(dir)).toEqual([]);
     expect(spill.ok).toBe(false);
+  });
+
+  it('removes its file once the writes under way are done when discarded before they end', async () => {
+    const dir = temp.make();
+    const spill = createMemberSpill(dir);
+    for (let i = 0; i < 6; i++) spill.add(`m${i}`, randomBytes(8 * 2 ** 20));
+    spill.discard();
+    expect(spill.ok).toBe(false);
+    await spill.settle();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('gives up, removing its file, when the directory cannot be used', () => {

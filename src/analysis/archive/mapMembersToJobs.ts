@@ -3,6 +3,7 @@ import type { SymbolInfo } from '../analyzerSetup';
 import { isSystemLitterPath } from '../bundleTree';
 import type { DataFile } from '../locateBundle';
 import { qlibSymbol } from '../qlib/locateQlibLayout';
+import { isQlibFieldRead } from '../qlib/readQlibRows';
 import { canonicalizeSymbol } from '../symbolCodes';
 import type { SymbolJob } from '../workerMessages';
 
@@ -24,9 +25,10 @@ export interface MemberJobMapper {
   accepts(path: string): boolean;
   /**
    * Takes one member's bytes (they may be a view of the stream's buffers: what a job keeps is copied); returns the
-   * jobs it completes (none, one, or the previous qlib symbol's).
+   * jobs it completes (none, one, or the previous qlib symbol's). A qlib field whose values nothing reads keeps only
+   * its head (see keepsHeadOnly); `byteLength` is the member's length when `bytes` is that head already.
    */
-  add(path: string, bytes: Buffer): SymbolJob[];
+  add(path: string, bytes: Buffer, byteLength?: number): SymbolJob[];
   /** The jobs still open at the end of the archive. */
   end(): SymbolJob[];
 }
@@ -41,7 +43,7 @@ const QLIB_FIELD = /^features\/([^/]+)\/([a-z0-9_$]+)\.day\.bin$/i;
  */
 export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: string) => SymbolInfo): MemberJobMapper {
   const prefix = layout.root === '' ? '' : `${layout.root}/`;
-  let open: { dir: string; fields: { field: string; data: Buffer }[] } | null = null;
+  let open: { dir: string; fields: GatheredField[] } | null = null;
   const done = new Set<string>();
   const flush = (): SymbolJob[] => {
     if (open === null) return [];
@@ -64,7 +66,7 @@ export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: str
       layout.format === 'csv-daily'
         ? csvSymbol(path) !== null
         : inRoot(path) && QLIB_FIELD.test(path.slice(prefix.length)),
-    add(path, bytes) {
+    add(path, bytes, byteLength = bytes.length) {
       if (layout.format === 'csv-daily') {
         const symbol = csvSymbol(path);
         if (symbol === null) return [];
@@ -85,28 +87,57 @@ export function createMemberJobMapper(layout: StreamedLayout, info: (symbol: str
       }
       const jobs = open !== null && open.dir !== dir ? flush() : [];
       open ??= { dir, fields: [] };
-      open.fields.push({ field: match[2]!.toLowerCase(), data: bytes });
+      const field = match[2]!.toLowerCase();
+      if (isQlibFieldRead(field)) open.fields.push({ field, data: bytes });
+      else open.fields.push({ field, data: qlibHead(bytes), byteLength });
       return jobs;
     },
     end: flush,
   };
 }
 
+/** The bytes kept of a qlib field whose values nothing reads: its start index. */
+const QLIB_HEAD_BYTES = 4;
+const QLIB_FIELD_NAME = /(?:^|\/)features\/[^/]+\/([^/]+)\.day\.bin$/i;
+
+/**
+ * Whether only the head of this member need be kept: a qlib field whose values nothing reads (`vwap`, `adjclose`,
+ * `change`), whose shape its head and length tell. Such a member is set aside as `bytes.subarray(0, 4)` with its
+ * length, and a third of a real bundle's bytes (chenditc's ten fields) is neither copied nor set aside.
+ */
+export function keepsHeadOnly(path: string): boolean {
+  const match = QLIB_FIELD_NAME.exec(path);
+  return match !== null && !isQlibFieldRead(match[1]!);
+}
+
+/** The head kept of such a member (see keepsHeadOnly). */
+export function qlibHead(bytes: Buffer): Buffer {
+  return bytes.subarray(0, QLIB_HEAD_BYTES);
+}
+
+interface GatheredField {
+  readonly field: string;
+  readonly data: Buffer;
+  /** Set when `data` is only the file's head. */
+  readonly byteLength?: number;
+}
+
 /**
  * A symbol's fields copied side by side into one buffer of their own: one move to a worker instead of one per field.
- * Each field starts at a multiple of 4 when the ones before it are whole float32 arrays, as valid ones are, so it
- * is read in place.
+ * Each field starts at a multiple of 4 when the ones before it are whole float32 arrays (or heads), as valid ones
+ * are, so it is read in place.
  */
-function packFields(fields: readonly { field: string; data: Buffer }[]): QlibJobField[] {
+function packFields(fields: readonly GatheredField[]): QlibJobField[] {
   let total = 0;
   for (const { data } of fields) total += data.length;
   const packed = Buffer.allocUnsafeSlow(total);
   let at = 0;
-  return fields.map(({ field, data }) => {
+  return fields.map(({ field, data, byteLength }) => {
     data.copy(packed, at);
     const view = packed.subarray(at, at + data.length);
     at += data.length;
-    return { field, data: { kind: 'bytes', data: view, gzip: false } };
+    const ref = { kind: 'bytes' as const, data: view, gzip: false };
+    return byteLength === undefined ? { field, data: ref } : { field, data: ref, byteLength };
   });
 }
 

@@ -9,7 +9,7 @@ import { locateBundle, type BundleLayout } from '../locateBundle';
 import type { BundleInput } from '../runBundleAnalysis';
 import type { SymbolJob } from '../workerMessages';
 import { createMemberSpill, type MemberSpill } from './createMemberSpill';
-import { createMemberJobMapper, ownCopy, type StreamedLayout } from './mapMembersToJobs';
+import { createMemberJobMapper, keepsHeadOnly, ownCopy, qlibHead, type StreamedLayout } from './mapMembersToJobs';
 import { dataRoot, readyLayout } from './readyLayout';
 
 /** Data bytes held in memory while the layout is undecided; past it they wait in a temporary file (see spillDir). */
@@ -108,7 +108,7 @@ export async function openTarGzBundle(
           const spilled = root !== null && spill?.ok === true;
           if (spilled || head) {
             const bytes = await member.read();
-            if (spilled) spill?.add(member.path, bytes);
+            if (spilled) setAside(spill!, member.path, bytes);
             if (head) keepHead(heads, member.path, bytes);
           }
         }
@@ -118,14 +118,16 @@ export async function openTarGzBundle(
           spill = options.spillDir === undefined ? null : createMemberSpill(options.spillDir);
           for (const [path, bytes] of held) {
             if (bytes === null || SIDE_FILE.test(path)) continue;
-            if (dataRoot(path) !== null) spill?.add(path, bytes);
+            if (dataRoot(path) !== null && spill) setAside(spill, path, bytes);
             held.set(path, null);
           }
         }
         if (root !== null) roots.add(root);
         // Past the budget the layout can still be taken up as it shows, when the data before it was set aside.
         const ready = options.treeOnly === true || (overflow && spill?.ok !== true) ? null : readyLayout(held, roots);
-        if (ready) {
+        if (ready) await spill?.settle();
+        // A write that failed on the thread pool lost members set aside: the listing goes on, for a second pass.
+        if (ready && spill?.ok !== false) {
           handedOver = true;
           return streamedInput(ready, { held, spill, pass, total: null }, checkCancelled);
         }
@@ -143,6 +145,7 @@ export async function openTarGzBundle(
     const files = layout.format === 'csv-daily' ? layout.files : undefined;
     const ready = { streamed: { format: layout.format, root: layout.root, files }, layout };
     const total = layout.format === 'qlib-bin' ? layout.symbols.length : layout.files.length;
+    await spill?.settle();
     if (spill?.ok === true) return streamedInput(ready, { held: new Map(), spill, pass: null, total }, checkCancelled);
     const second = openPass(archivePath, limits, checkCancelled);
     return streamedInput(ready, { held: new Map(), spill: null, pass: second, total }, checkCancelled);
@@ -166,6 +169,12 @@ function openPass(archivePath: string, limits: ExtractLimits, checkCancelled: ()
     yield* iterateTarMembers(reader, limits.maxEntries, checkCancelled);
   })();
   return { members, close: () => opened?.close() };
+}
+
+/** Sets a data member aside: whole, or only its head when that is all the analysis reads of it (keepsHeadOnly). */
+function setAside(spill: MemberSpill, path: string, bytes: Buffer): void {
+  if (keepsHeadOnly(path)) spill.add(path, qlibHead(bytes), bytes.length);
+  else spill.add(path, bytes);
 }
 
 /** A member's bytes in memory of their own, to be held past the next member. */
@@ -233,7 +242,9 @@ function streamedInput(
           held.clear();
           if (spill) {
             const wanted = (path: string): boolean => mapper.accepts(path);
-            for (const [path, bytes] of spill.members(wanted, checkCancelled)) yield* mapper.add(path, bytes);
+            for (const [path, bytes, byteLength] of spill.members(wanted, checkCancelled)) {
+              yield* mapper.add(path, bytes, byteLength);
+            }
           }
           if (pass) {
             for await (const member of pass.members) {

@@ -1,5 +1,5 @@
 import { DAY_LIMIT } from '../dayNumbers';
-import { alignQlibSeries, decodeQlibSeries, type QlibSeries } from '../qlib/readQlibRows';
+import { alignQlibSeries, decodeQlibSeries, QLIB_FIELDS_READ, type QlibSeries } from '../qlib/readQlibRows';
 import type { SymbolDiffBuilder } from './createSymbolDiff';
 import { lineEnd } from '../scanCsvLine';
 import { lineDay, readCsvDiffHeader, readLineValues, type CsvUnits } from './csvDiffRows';
@@ -41,8 +41,6 @@ function ensureCapacity(rows: DayRows, capacity: number): void {
   Object.assign(rows, { days: grown.days, values: grown.values, factorTol: grown.factorTol, tol: grown.tol });
 }
 
-const QLIB_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'amount', 'factor'] as const;
-
 /**
  * A qlib symbol's rows: a day is present when any of open, high, low, close and volume has a value (as the analysis
  * reads it). Prices become raw (÷ `$factor`) and volume raw (× `$factor`); a day without a factor carries the one
@@ -50,7 +48,7 @@ const QLIB_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'amount', 'factor
  */
 export function collectQlibRows(fields: ReadonlyMap<string, Uint8Array>, calendar: Int32Array, into: DayRows): void {
   const series = new Map<string, QlibSeries>();
-  for (const name of QLIB_FIELDS) {
+  for (const name of QLIB_FIELDS_READ) {
     const bytes = fields.get(name);
     const decoded = bytes === undefined ? null : decodeQlibSeries(bytes, calendar.length);
     if (decoded !== null && typeof decoded !== 'string') series.set(name, decoded);
@@ -59,10 +57,10 @@ export function collectQlibRows(fields: ReadonlyMap<string, Uint8Array>, calenda
   const all = [...series.values()];
   if (all.length === 0) return;
   const first = Math.min(...all.map((s) => s.start));
-  const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
+  const last = Math.max(...all.map((s) => s.start + s.count - 1));
   ensureCapacity(into, last - first + 1);
   const aligned = (name: string): Float32Array => alignQlibSeries(series.get(name), first, last);
-  const [open, high, low, close, volume, amount, factors] = QLIB_FIELDS.map(aligned) as [
+  const [open, high, low, close, volume, amount, factors] = QLIB_FIELDS_READ.map(aligned) as [
     Float32Array,
     Float32Array,
     Float32Array,

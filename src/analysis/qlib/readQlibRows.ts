@@ -22,10 +22,33 @@ export const QLIB_NOT_APPLICABLE: readonly SymbolCountMetric[] = [
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 const REQUIRED_FIELDS = [...PRICE_FIELDS, 'volume'] as const;
+/** The fields whose values the checks (and the bundle diff) read. */
+export const QLIB_FIELDS_READ = [...REQUIRED_FIELDS, 'amount', 'factor'] as const;
+const READ: ReadonlySet<string> = new Set(QLIB_FIELDS_READ);
+
+/** Whether the checks read a field's values (`close`), or only its shape (`vwap`, `adjclose`, `change`, …). */
+export function isQlibFieldRead(field: string): boolean {
+  return READ.has(field.toLowerCase());
+}
+
+/**
+ * A field file whose values nothing reads, carried as its first 4 bytes (the start index) and its length in bytes:
+ * enough to check its shape and the days it covers, without copying the values from an archive.
+ */
+export interface QlibFieldHead {
+  readonly head: Uint8Array;
+  readonly byteLength: number;
+}
+
+/** A `<field>.day.bin` as given to the reader: its bytes, or its head when its values are not read. */
+export type QlibFieldBytes = Uint8Array | QlibFieldHead;
 
 /** One decoded `<field>.day.bin`: the calendar index of its first value, and the values. */
 export interface QlibSeries {
   readonly start: number;
+  /** How many calendar days the file covers from `start` (within the calendar). */
+  readonly count: number;
+  /** The values (none when only the file's head was given). */
   readonly values: Float32Array;
   /** Values past the calendar's end had no date and were dropped. */
   readonly truncated: boolean;
@@ -46,7 +69,7 @@ export interface QlibSeries {
  * ten as its unit (1 for yuan and shares; 10 for tushare's thousand yuan and lots).
  */
 export function readQlibRows(
-  fields: ReadonlyMap<string, Uint8Array>,
+  fields: ReadonlyMap<string, QlibFieldBytes>,
   calendar: Int32Array,
   ws: SymbolWorkspace,
   counts: SymbolCounts,
@@ -69,14 +92,14 @@ export function readQlibRows(
   if (missing.length > 0) sample(CheckCode.MissingColumns, -1, 0, `no ${missing.join(', ')}.day.bin`);
   const reference = series.get('close');
   for (const [name, s] of series) {
-    if (reference && (s.start !== reference.start || s.values.length !== reference.values.length)) {
+    if (reference && (s.start !== reference.start || s.count !== reference.count)) {
       sample(CheckCode.FieldMismatch, -1, 0, `${name}.day.bin covers other days than close.day.bin`);
     }
   }
   const all = [...series.values()];
   if (all.length === 0) return { notApplicable };
   const first = Math.min(...all.map((s) => s.start));
-  const last = Math.max(...all.map((s) => s.start + s.values.length - 1));
+  const last = Math.max(...all.map((s) => s.start + s.count - 1));
 
   const { table, validRowAt } = ws;
   const aligned: AlignedFields = {
@@ -220,24 +243,29 @@ function firstFinite(values: Float32Array): number | undefined {
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
-/** Decodes a `.day.bin`, or says why it cannot be read. */
-export function decodeQlibSeries(bytes: Uint8Array, calendarLength: number): QlibSeries | string {
-  if (bytes.length < 4 || bytes.length % 4 !== 0)
-    return `${bytes.length} bytes is not a whole number of float32 values`;
+/** Decodes a `.day.bin` (its values too when given its bytes), or says why it cannot be read. */
+export function decodeQlibSeries(file: QlibFieldBytes, calendarLength: number): QlibSeries | string {
+  const headOnly = !(file instanceof Uint8Array);
+  const bytes = headOnly ? file.head : file;
+  const byteLength = headOnly ? file.byteLength : bytes.length;
+  if (byteLength < 4 || byteLength % 4 !== 0) return `${byteLength} bytes is not a whole number of float32 values`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const start = view.getFloat32(0, true);
   if (!Number.isInteger(start) || start < 0) return `its start index ${start} is not a calendar index`;
-  const stored = bytes.length / 4 - 1;
+  const stored = byteLength / 4 - 1;
   if (start >= calendarLength && stored > 0) {
     return `it starts at calendar index ${start}, past the calendar's ${calendarLength} days`;
   }
   const count = Math.min(stored, calendarLength - start);
   let values: Float32Array;
-  if (LITTLE_ENDIAN_HOST && (bytes.byteOffset + 4) % 4 === 0) {
+  if (headOnly) values = NO_VALUES;
+  else if (LITTLE_ENDIAN_HOST && (bytes.byteOffset + 4) % 4 === 0) {
     values = new Float32Array(bytes.buffer, bytes.byteOffset + 4, count);
   } else {
     values = new Float32Array(count);
     for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 + i * 4, true);
   }
-  return { start, values, truncated: count < stored };
+  return { start, count, values, truncated: count < stored };
 }
+
+const NO_VALUES = new Float32Array(0);
