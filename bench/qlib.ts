@@ -4,7 +4,8 @@
 // Also times the same files archived with features/ before calendars/, as GNU tar may order them (its data waits in a
 // temporary file until the calendar shows).
 //   node dist/bench/qlib.js [--symbols 2000] [--days 2500]
-import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argValue, freshDirs, formatRss, interleave, runCommand, type CommandRun } from './benchCommands';
@@ -36,9 +37,10 @@ function main(): void {
     const unpacked = mkdtempSync(join(dir, 'unpacked-'));
     runCommand('tar', ['xzf', archive, '-C', unpacked]);
     runCommand('tar', ['czf', late, '-C', unpacked, 'features', 'instruments', 'calendars']);
-    const tarInto = (parent: string) => {
+    const release = releaseLike(dir, unpacked);
+    const tarInto = (parent: string, tarGz = archive) => {
       const target = freshDirs(parent, 'extracted-');
-      return () => runCommand('tar', ['xzf', archive, '-C', target()]);
+      return () => runCommand('tar', ['xzf', tarGz, '-C', target()]);
     };
     // tar's time also depends on how fast the file system takes 16,000 new files; a tmpfs, when there is one with
     // room for the files twice over, shows it without that part (ours writes nothing). Each round extracts into a
@@ -54,16 +56,19 @@ function main(): void {
         tar: tarInto(dir),
         ours: () => runCommand(process.execPath, [CLI, 'analyze', archive, '--json']),
         oursFeaturesFirst: () => runCommand(process.execPath, [CLI, 'analyze', late, '--json']),
+        oursRelease: () => runCommand(process.execPath, [CLI, 'analyze', release.archive, '--json']),
       };
       if (tmpfs) {
         const target = freshDirs(tmpfs, 'extracted-');
-        contenders.tarTmpfs = () => {
+        const extract = (tarGz: string) => () => {
           const into = target();
-          const run = runCommand('tar', ['xzf', archive, '-C', into]);
+          const run = runCommand('tar', ['xzf', tarGz, '-C', into]);
           rmSync(into, { recursive: true, force: true });
           return run;
         };
-      }
+        contenders.tarTmpfs = extract(archive);
+        contenders.tarReleaseTmpfs = extract(release.archive);
+      } else contenders.tarRelease = tarInto(dir, release.archive);
       const results = interleave(5, contenders);
       const tar = results.tar!;
       const ours = results.ours!;
@@ -81,12 +86,55 @@ function main(): void {
         `the same with features/ before calendars/: ${featuresFirst.best.seconds.toFixed(2)} s, ratio ours/tar ` +
           `${(tar.best.seconds / featuresFirst.best.seconds).toFixed(2)}x, ${formatRss(featuresFirst.peakRssMb)}`,
       );
+      const releaseTar = (results.tarReleaseTmpfs ?? results.tarRelease)!;
+      const oursRelease = results.oursRelease!;
+      console.log(
+        `as the community release is made (${release.fields} fields under qlib_bin/, archived in the file system's ` +
+          `order: ${release.order}): ${oursRelease.best.seconds.toFixed(2)} s against tar xzf into ` +
+          `${results.tarReleaseTmpfs ? 'a tmpfs' : tmpdir()} ${releaseTar.best.seconds.toFixed(2)} s, ratio ours/tar ` +
+          `${(releaseTar.best.seconds / oursRelease.best.seconds).toFixed(2)}x, ${formatRss(oursRelease.peakRssMb)}`,
+      );
     } finally {
       if (tmpfs) rmSync(tmpfs, { recursive: true, force: true });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Fields chenditc/investment_data ships beside the seven the analysis reads, and what each is copied from here. */
+const EXTRA_FIELDS = { vwap: 'close', adjclose: 'close', change: 'factor' } as const;
+
+/**
+ * The bundle as the community release packs it: under `qlib_bin/`, ten fields a symbol, `calendars/day_future.txt`
+ * beside `day.txt`, archived with `tar czf … qlib_bin` so the members come in the order the file system lists them.
+ */
+function releaseLike(dir: string, unpacked: string): { archive: string; fields: number; order: string } {
+  const root = join(dir, 'release', 'qlib_bin');
+  cpSync(unpacked, root, { recursive: true });
+  copyFileSync(join(root, 'calendars', 'day.txt'), join(root, 'calendars', 'day_future.txt'));
+  const symbols = readdirSync(join(root, 'features'));
+  for (const symbol of symbols) {
+    const folder = join(root, 'features', symbol);
+    for (const [field, from] of Object.entries(EXTRA_FIELDS)) {
+      copyFileSync(join(folder, `${from}.day.bin`), join(folder, `${field}.day.bin`));
+    }
+  }
+  const archive = join(dir, 'qlib_bin-release.tar.gz');
+  runCommand('tar', ['czf', archive, '-C', join(dir, 'release'), 'qlib_bin']);
+  const fields = readdirSync(join(root, 'features', symbols[0]!)).length;
+  return { archive, fields, order: folderOrder(archive) };
+}
+
+/** The order the folders under qlib_bin/ come in the archive (tar wrote them as the file system listed them). */
+function folderOrder(archive: string): string {
+  const listing = spawnSync('tar', ['tzf', archive], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 }).stdout;
+  const seen: string[] = [];
+  for (const line of listing.split('\n')) {
+    const folder = /^qlib_bin\/([^/]+)\//.exec(line)?.[1];
+    if (folder !== undefined && !seen.includes(folder)) seen.push(folder);
+  }
+  return `${seen.join('/, ')}/`;
 }
 
 /** Bytes in the files under `dir`. */
