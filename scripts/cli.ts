@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'analyze')
-      await (await import('./cli/analyzeCommand.js')).runAnalyzeCommand(rest, controller.signal);
+      return await (await import('./cli/analyzeCommand.js')).runAnalyzeCommand(rest, controller.signal);
     else if (command === 'diff') await (await import('./cli/diffCommand.js')).runDiffCommand(rest, controller.signal);
     else if (command === 'make-bundle') await (await import('./cli/makeBundleCommand.js')).runMakeBundleCommand(rest);
     else if (command === 'submit')

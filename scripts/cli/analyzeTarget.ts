@@ -5,6 +5,7 @@ import { analyzeBundleToSummary } from '../../src/analysis/analyzeBundle';
 import { openTarGzBundle } from '../../src/analysis/archive/openTarGzBundle';
 import { openZipTree } from '../../src/analysis/archive/openZipTree';
 import { createSingleFileTree } from '../../src/analysis/bundleTree';
+import type { SymbolAnalysis } from '../../src/analysis/createSymbolAnalyzer';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import type { StageContext } from '../../src/stages/stageContext';
 import { extractArchive } from '../../src/stages/unzip/extractArchive';
@@ -16,17 +17,23 @@ import { bundleFileKind } from './bundleFileKind';
  * temporary file while its layout is still unknown); only a long-form tar.gz too large to hold is extracted to a
  * temporary directory. Temporary files are always removed.
  */
-export async function analyzeTarget(path: string, isDirectory: boolean, ctx: StageContext): Promise<BundleSummary> {
-  if (isDirectory) return analyzeBundleToSummary(path, ctx);
+export async function analyzeTarget(
+  path: string,
+  isDirectory: boolean,
+  ctx: StageContext,
+  onSymbol?: (result: SymbolAnalysis) => void,
+): Promise<BundleSummary> {
+  const options = { onSymbol };
+  if (isDirectory) return analyzeBundleToSummary(path, ctx, options);
   const kind = await bundleFileKind(path);
-  if (kind === 'csv') return analyzeBundleToSummary(createSingleFileTree(path), ctx);
-  if (kind === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx);
+  if (kind === 'csv') return analyzeBundleToSummary(createSingleFileTree(path), ctx, options);
+  if (kind === 'zip') return analyzeBundleToSummary(await openZipTree(path), ctx, options);
   const temp = await mkdtemp(join(tmpdir(), 'bundle-analyze-'));
   try {
     const streamed = await openTarGzBundle(path, ctx, { spillDir: temp });
-    if (streamed !== null) return await analyzeBundleToSummary(streamed, ctx);
+    if (streamed !== null) return await analyzeBundleToSummary(streamed, ctx, options);
     await extractArchive(path, join(temp, 'bundle'), undefined, { ...ctx, log: () => undefined });
-    return await analyzeBundleToSummary(join(temp, 'bundle'), ctx);
+    return await analyzeBundleToSummary(join(temp, 'bundle'), ctx, options);
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

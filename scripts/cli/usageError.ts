@@ -5,11 +5,14 @@ export class UsageError extends Error {
 
 /** Each command's usage lines, in the order the full usage lists them. */
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  analyze: `  market-data analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json]
+  analyze: `  market-data analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json] [--symbol SYMBOL ...]
       Analyse a csv-daily or qlib binary bundle without the service and print the summary
       (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
       Archives are read in place, never extracted. A CSV file on its own is a bundle of that one file
       (a long-form table with a symbol column, or one symbol's rows named by the file).
+      --symbol (repeatable, any spelling: 600000.SH, sh600000, 600000): those symbols' metrics and the issues
+      sampled while checking them, each with its date, line and detail (--json: { "<SYMBOL>": { "status",
+      "board", "metrics", "findings": [{ "trade_date", "check_code", "severity", "line_no", "detail" }] } }).
 `,
   diff: `  market-data diff <old bundle> <new bundle> [--json]
       What changed from the old bundle to the new one, symbol by symbol and row by row: added and removed symbols

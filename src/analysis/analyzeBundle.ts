@@ -84,13 +84,19 @@ export async function analyzeBundle(options: AnalyzeBundleOptions, ctx: StageCon
   }
 }
 
-/** The same analysis without a database: for the CLI and for tests. */
+/**
+ * The same analysis without a database: for the CLI and for tests. `onSymbol` sees each symbol's whole analysis (its
+ * sampled issues too) as it finishes.
+ */
 export async function analyzeBundleToSummary(
   bundle: BundleInput,
   ctx: StageContext,
-  options: { workers?: number } = {},
+  options: { workers?: number; onSymbol?: (result: SymbolAnalysis) => void } = {},
 ): Promise<BundleSummary> {
-  const analysis = await runBundleAnalysis(bundle, ctx, { workers: options.workers ?? defaultWorkerCount() });
+  const analysis = await runBundleAnalysis(bundle, ctx, {
+    workers: options.workers ?? defaultWorkerCount(),
+    onSymbol: options.onSymbol,
+  });
   return {
     format: analysis.format,
     calendar_source: analysis.calendarSource,

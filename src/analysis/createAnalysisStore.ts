@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepareOnce } from '../db/prepareOnce';
-import { CHECK_SEVERITY, ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
+import { ISSUE_SAMPLES_PER_RUN, type SampledIssue } from './checkCodes';
 import type { SymbolAnalysis } from './createSymbolAnalyzer';
 import { formatDayNumber } from './dayNumbers';
 import { getCurrentAnalysis, type AnalysisRunSummary } from './getCurrentAnalysis';
@@ -11,6 +11,7 @@ import { purgeAnalysisRuns } from './purgeAnalysisRuns';
 import { BUNDLE_ONLY_METRICS, SYMBOL_COUNT_METRICS, type BundleTotals } from './metricNames';
 import type { BundleAnalysis } from './runBundleAnalysis';
 import { classifySymbolStatus, type SymbolStatus } from './symbolStatus';
+import { toFinding } from './toFinding';
 
 export interface StartRunInput {
   readonly taskId: string | null;
@@ -130,14 +131,15 @@ export function createAnalysisStore(db: Database.Database): AnalysisStore {
     let written = issueCounts.get(runId) ?? 0;
     for (const issue of issues) {
       if (written >= ISSUE_SAMPLES_PER_RUN) break;
+      const finding = toFinding(issue);
       insertIssue.run({
         runId,
-        symbol: issue.symbol,
-        tradeDate: issue.day >= 0 ? formatDayNumber(issue.day) : null,
-        check: issue.check,
-        severity: CHECK_SEVERITY[issue.check],
-        line: issue.line > 0 ? issue.line : null,
-        detail: issue.detail,
+        symbol: finding.symbol,
+        tradeDate: finding.trade_date,
+        check: finding.check_code,
+        severity: finding.severity,
+        line: finding.line_no,
+        detail: finding.detail,
       });
       written++;
     }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { prepareOnce } from '../db/prepareOnce';
 import type { CheckCode, Severity } from './checkCodes';
+import type { Finding } from './toFinding';
 
 export interface ListFindingsQuery {
   /** Exact symbol; day-level findings (empty, thin, frozen days) have none and drop out. */
@@ -10,15 +11,8 @@ export interface ListFindingsQuery {
   readonly offset: number;
 }
 
-export interface FindingRow {
+export interface FindingRow extends Finding {
   readonly id: number;
-  readonly symbol: string | null;
-  readonly trade_date: string | null;
-  readonly check_code: CheckCode;
-  readonly severity: Severity;
-  /** Line of the data file (1 = header), or null for findings about a whole symbol or day. */
-  readonly line_no: number | null;
-  readonly detail: string | null;
 }
 
 export interface FindingsPage {

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSyntheticBundleDir } from '../../scripts/bundleGenerator/writeSyntheticBundleDir';
 import { createTempDirs } from '../analysis/analysisTestKit';
+import type { Finding } from '../../src/analysis/toFinding';
 import { runCompiledCli } from './runCompiledCli';
 
 const temp = createTempDirs();
@@ -82,6 +83,37 @@ describe('cli make-bundle and analyze', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     expect(existsSync(join(dir, 'x.zip'))).toBe(false);
+  });
+
+  it('reports chosen symbols (any spelling) with their metrics and sampled issues, and names one not in the bundle', async () => {
+    const dir = temp.make('cli-');
+    const expected = await writeSyntheticBundleDir(join(dir, 'b'), { symbols: 20, days: 200, seed: 5 });
+    const breached = Object.entries(expected.symbols).find(([, metrics]) => (metrics.limit_breaches ?? 0) > 0);
+    expect(breached).toBeDefined();
+    const [symbol, metrics] = breached!;
+    // The qlib-style spelling of the same code (300002.SZ as sz300002).
+    const [code, exchange] = symbol.split('.') as [string, string];
+    const spelled = `${exchange.toLowerCase()}${code}`;
+    const json = await cli('analyze', join(dir, 'b'), '--symbol', spelled, '--json');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as Record<string, { metrics: unknown; findings: Finding[]; status: string }>;
+    expect(Object.keys(report)).toEqual([symbol]);
+    expect(report[symbol]!.metrics).toEqual(metrics);
+    expect(report[symbol]!.status).toBe('warn');
+    const breaches = report[symbol]!.findings.filter((finding) => finding.check_code === 'LIMIT_BREACH');
+    expect(breaches).toHaveLength(metrics.limit_breaches!);
+    for (const finding of breaches) {
+      expect(finding.trade_date! >= metrics.first_date! && finding.trade_date! <= metrics.last_date!).toBe(true);
+      expect(finding.line_no).toBeGreaterThan(1);
+      expect(finding.detail).toMatch(/limit/);
+    }
+    const text = await cli('analyze', join(dir, 'b'), '--symbol', symbol, '--symbol', 'NOPE');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`${symbol}: warn`);
+    expect(text.stdout).toMatch(
+      new RegExp(`${breaches[0]!.trade_date}  line ${breaches[0]!.line_no} +warn +LIMIT_BREACH`),
+    );
+    expect(text.stderr).toContain('error: NOPE is not in the bundle (20 symbols).');
   });
 
   it("prints a command's own usage for --help and -h, every command's for --help alone, and the version", async () => {
