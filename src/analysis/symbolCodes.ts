@@ -2,8 +2,9 @@ export type Board = 'sh_main' | 'sz_main' | 'chinext' | 'star' | 'bj' | 'other';
 
 /**
  * Canonical A-share symbol `NNNNNN.SH|SZ|BJ` from the spellings vendors use (tushare `600000.SH`, qlib `SH600000`,
- * baostock `sh.600000`, JoinQuant `600000.XSHG`, akshare bare `600000`, NetEase's CSV `'600000`, whose apostrophe
- * keeps a spreadsheet from dropping the leading zeros). Anything else is kept as written.
+ * baostock `sh.600000`, JoinQuant `600000.XSHG`, Yahoo Finance (yfinance) `600000.SS`, akshare bare `600000`, NetEase's
+ * CSV `'600000`, whose apostrophe keeps a spreadsheet from dropping the leading zeros). Anything else is kept as
+ * written.
  */
 export function canonicalizeSymbol(raw: string): string {
   const text = raw.trim().replace(/^'(?=\d{6}$)/, '');
@@ -11,8 +12,8 @@ export function canonicalizeSymbol(raw: string): string {
   if (match) return `${match[1]}.${match[2]!.toUpperCase()}`;
   match = /^(SH|SZ|BJ)\.?(\d{6})$/i.exec(text);
   if (match) return `${match[2]}.${match[1]!.toUpperCase()}`;
-  match = /^(\d{6})\.(XSHG|XSHE)$/i.exec(text);
-  if (match) return `${match[1]}.${match[2]!.toUpperCase() === 'XSHG' ? 'SH' : 'SZ'}`;
+  match = /^(\d{6})\.(XSHG|XSHE|SS)$/i.exec(text);
+  if (match) return `${match[1]}.${match[2]!.toUpperCase() === 'XSHE' ? 'SZ' : 'SH'}`;
   match = /^(\d{6})$/.exec(text);
   if (match) {
     const exchange = exchangeForCode(text);

@@ -161,6 +161,10 @@ describe('A-share rules', () => {
     expect(canonicalizeSymbol('000001.XSHE')).toBe('000001.SZ');
     expect(canonicalizeSymbol('300750')).toBe('300750.SZ');
     expect(canonicalizeSymbol("'000001")).toBe('000001.SZ'); // NetEase's CSV, an apostrophe before the code
+    // Yahoo Finance (yfinance) names Shanghai `.SS`; Shenzhen is `.SZ` there too.
+    expect(canonicalizeSymbol('600519.SS')).toBe('600519.SH');
+    expect(canonicalizeSymbol('688981.ss')).toBe('688981.SH');
+    expect(canonicalizeSymbol('300750.SZ')).toBe('300750.SZ');
     expect(canonicalizeSymbol("'AAPL")).toBe("'AAPL");
     expect(canonicalizeSymbol('830799')).toBe('830799.BJ');
     expect(canonicalizeSymbol('AAPL')).toBe('AAPL');
