@@ -9,7 +9,8 @@ import { defaultWorkerCount } from './analysisWorkerPool';
 
 // 2.0.0: qlib binary bundles, declared corporate actions, rule sets, not-applicable metrics, one-pass calendars.
 // 2.1.0: a qlib day missing a required value, or every day of a symbol missing a required field, is a parse error.
-// 2.1.1: Yahoo Finance's `600519.SS` is 600519.SH (A-share board rules instead of the generic one).
+// 2.1.1: Yahoo Finance's `600519.SS`, vn.py's `600000.SSE` and myquant's `SHSE.600000` are A-share symbols (board
+// rules instead of the generic one).
 const ANALYZER_VERSION = '2.1.1';
 
 // Symbols per write transaction: large enough to amortise the commit, small enough to keep memory flat.

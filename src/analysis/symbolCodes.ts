@@ -2,9 +2,9 @@ export type Board = 'sh_main' | 'sz_main' | 'chinext' | 'star' | 'bj' | 'other';
 
 /**
  * Canonical A-share symbol `NNNNNN.SH|SZ|BJ` from the spellings vendors use (tushare `600000.SH`, qlib `SH600000`,
- * baostock `sh.600000`, JoinQuant `600000.XSHG`, Yahoo Finance (yfinance) `600000.SS`, akshare bare `600000`, NetEase's
- * CSV `'600000`, whose apostrophe keeps a spreadsheet from dropping the leading zeros). Anything else is kept as
- * written.
+ * baostock `sh.600000`, JoinQuant `600000.XSHG`, Yahoo Finance (yfinance) `600000.SS`, vn.py `600000.SSE`,
+ * myquant `SHSE.600000`, akshare bare `600000`, NetEase's CSV `'600000`, whose apostrophe keeps a spreadsheet from
+ * dropping the leading zeros). Anything else is kept as written.
  */
 export function canonicalizeSymbol(raw: string): string {
   const text = raw.trim().replace(/^'(?=\d{6}$)/, '');
@@ -12,8 +12,10 @@ export function canonicalizeSymbol(raw: string): string {
   if (match) return `${match[1]}.${match[2]!.toUpperCase()}`;
   match = /^(SH|SZ|BJ)\.?(\d{6})$/i.exec(text);
   if (match) return `${match[2]}.${match[1]!.toUpperCase()}`;
-  match = /^(\d{6})\.(XSHG|XSHE|SS)$/i.exec(text);
-  if (match) return `${match[1]}.${match[2]!.toUpperCase() === 'XSHE' ? 'SZ' : 'SH'}`;
+  match = /^(\d{6})\.(XSHG|XSHE|SS|SSE|SZSE)$/i.exec(text);
+  if (match) return `${match[1]}.${SHENZHEN.has(match[2]!.toUpperCase()) ? 'SZ' : 'SH'}`;
+  match = /^(SHSE|SZSE|SSE)\.(\d{6})$/i.exec(text);
+  if (match) return `${match[2]}.${SHENZHEN.has(match[1]!.toUpperCase()) ? 'SZ' : 'SH'}`;
   match = /^(\d{6})$/.exec(text);
   if (match) {
     const exchange = exchangeForCode(text);
@@ -21,6 +23,10 @@ export function canonicalizeSymbol(raw: string): string {
   }
   return text;
 }
+
+// Exchange names that mean Shenzhen; the others these spellings use (XSHG, SS, SSE, SHSE) mean Shanghai. (`BSE` is
+// left alone: it is also the Bombay Stock Exchange, whose codes have six digits too.)
+const SHENZHEN: ReadonlySet<string> = new Set(['XSHE', 'SZSE']);
 
 function exchangeForCode(code: string): 'SH' | 'SZ' | 'BJ' | null {
   if (code.startsWith('920') || code.startsWith('4') || code.startsWith('8')) return 'BJ';

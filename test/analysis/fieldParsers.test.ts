@@ -165,6 +165,12 @@ describe('A-share rules', () => {
     expect(canonicalizeSymbol('600519.SS')).toBe('600519.SH');
     expect(canonicalizeSymbol('688981.ss')).toBe('688981.SH');
     expect(canonicalizeSymbol('300750.SZ')).toBe('300750.SZ');
+    // vn.py's vt_symbol and myquant's exchange-first spelling; BSE is also Bombay's, so it stays as written.
+    expect(canonicalizeSymbol('600000.SSE')).toBe('600000.SH');
+    expect(canonicalizeSymbol('000001.SZSE')).toBe('000001.SZ');
+    expect(canonicalizeSymbol('SHSE.600000')).toBe('600000.SH');
+    expect(canonicalizeSymbol('szse.300750')).toBe('300750.SZ');
+    expect(canonicalizeSymbol('500325.BSE')).toBe('500325.BSE');
     expect(canonicalizeSymbol("'AAPL")).toBe("'AAPL");
     expect(canonicalizeSymbol('830799')).toBe('830799.BJ');
     expect(canonicalizeSymbol('AAPL')).toBe('AAPL');
