@@ -20,16 +20,16 @@ export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 
 export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
 
-// Header aliases of the CSV layouts in the wild (English, the Chinese headers of akshare-style exports, and the names
-// terminal exports such as Wind's and Choice's use, 开盘价 or 成交金额), matched case-insensitively after trimming and
+// Header aliases of the CSV layouts in the wild (English, the Chinese headers of akshare-style exports, the names
+// terminal exports such as Wind's and Choice's use, 开盘价 or 成交金额, and vn.py's bar table, open_price), matched case-insensitively after trimming and
 // after taking off a unit note (see UNIT_NOTE). Columns are matched by name, never by position: akshare orders them
 // open, close, high, low.
 const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   date: ['date', 'trade_date', 'tradedate', 'datetime', 'timestamp', '日期', '交易日期'],
-  open: ['open', '开盘', '开盘价'],
-  high: ['high', '最高', '最高价'],
-  low: ['low', '最低', '最低价'],
-  close: ['close', '收盘', '收盘价'],
+  open: ['open', 'open_price', '开盘', '开盘价'],
+  high: ['high', 'high_price', '最高', '最高价'],
+  low: ['low', 'low_price', '最低', '最低价'],
+  close: ['close', 'close_price', '收盘', '收盘价'],
   volume: ['volume', 'vol', '成交量'],
   amount: ['amount', 'money', 'turnover', 'total_turnover', '成交额', '成交金额'],
   pre_close: ['pre_close', 'preclose', 'prev_close', '昨收', '前收盘价', '前收盘', '昨收盘'],

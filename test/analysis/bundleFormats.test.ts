@@ -229,6 +229,25 @@ describe('csv-daily layouts and dialects', () => {
     expect(summary.symbols['MSFT']).toMatchObject({ rows_written: 1, parse_error_rows: 0 });
   });
 
+  it("reads yfinance's Shanghai .SS and vn.py's bar table (open_price, 600000.SSE) as A-share symbols", async () => {
+    const dir = temp.make();
+    await writeTree(dir, {
+      'calendar.csv': CALENDAR,
+      // A +12% day: a breach under the main board's 10% limit, none under the generic ±50% a foreign name would get.
+      'daily/600519.SS.csv':
+        'Date,Open,High,Low,Close,Volume\n2024-03-04,100,101,99,100,1000\n2024-03-05,111,112,110,112,1000\n',
+      'daily/600000.SSE.csv':
+        'datetime,interval,volume,turnover,open_interest,open_price,high_price,low_price,close_price\n' +
+        '2024-03-04 00:00:00,d,1000,10000,0,10.0,10.2,9.9,10.1\n' +
+        '2024-03-05 00:00:00,d,1000,10100,0,10.1,10.3,10.0,10.2\n',
+    });
+    const summary = await analyze(dir);
+    expect(Object.keys(summary.symbols)).toEqual(['600000.SH', '600519.SH']);
+    expect(summary.symbols['600519.SH']).toMatchObject({ rule_set: 'cn-a', limit_breaches: 1 });
+    expect(summary.symbols['600000.SH']).toMatchObject({ rule_set: 'cn-a', rows_written: 2, parse_error_rows: 0 });
+    expect(summary.symbols['600000.SH']).toMatchObject({ vwap_out_of_range_rows: 0, missing_days: 0 });
+  });
+
   it('decodes a GB18030 header the same as its UTF-8 twin', async () => {
     const header = Buffer.from('c8d5c6da2cbfaac5cc2cd7eeb8df2cd7eeb5cd2ccad5c5cc2cb3c9bdbbc1bf2cb3c9bdbbb6ee0a', 'hex');
     expect(new TextDecoder('gb18030').decode(header)).toBe('日期,开盘,最高,最低,收盘,成交量,成交额\n');
