@@ -5,22 +5,28 @@ import type { SymbolAnalysis } from '../../src/analysis/createSymbolAnalyzer';
 import type { BundleSummary } from '../../src/analysis/metricNames';
 import { canonicalizeSymbol } from '../../src/analysis/symbolCodes';
 import { formatSymbolReport, symbolReportOf, type SymbolReport } from './formatSymbolReport';
+import { findingsAtLevel } from './failOn';
 import { formatSummary } from './formatSummary';
 import { createCommandContext } from './commandContext';
 import { UsageError } from './usageError';
 
 /**
- * `analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json] [--symbol SYMBOL ...]` (see
- * analyzeTarget for how each is read). With `--symbol`, the report is those symbols' metrics and sampled issues
+ * `analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json] [--symbol SYMBOL ...] [--fail-on LEVEL]`
+ * (see analyzeTarget for how each is read). With `--symbol`, the report is those symbols' metrics and sampled issues
  * instead of the bundle's summary; a symbol not in the bundle is an error (exit code 1) after the others are printed.
+ * With `--fail-on error|warn`, findings of that level in the bundle make the exit code 3.
  */
 export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean' }, symbol: { type: 'string', multiple: true } },
+    options: { json: { type: 'boolean' }, symbol: { type: 'string', multiple: true }, 'fail-on': { type: 'string' } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('analyze takes exactly one bundle path.');
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'error' && failOn !== 'warn') {
+    throw new UsageError(`--fail-on takes error or warn (got "${failOn}").`);
+  }
   // Any spelling the analysis accepts (sh600000, SH600000, 600000), in any case (aapl): reported as the analysis
   // names it.
   const keyOf = (symbol: string): string => canonicalizeSymbol(symbol.trim()).toUpperCase();
@@ -45,9 +51,17 @@ export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Pr
   } finally {
     ctx.onProgress({ done: 0, total: null, unit: 'symbols', message: '' });
   }
+  // What the bundle holds at the level asked for: reported after the output, exit code 3 (1 is a failure to analyse,
+  // 2 a usage mistake), so a script can stop before it uses a bundle with errors.
+  const failed = failOn === undefined ? [] : findingsAtLevel(summary, failOn);
+  const verdict = (code: number): number => {
+    if (failed.length === 0) return code;
+    process.stderr.write(`market-data: the bundle has ${failed.join(', ')} (--fail-on ${failOn}).\n`);
+    return code === 0 ? 3 : code;
+  };
   if (wanted.size === 0) {
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-    return 0;
+    return verdict(0);
   }
   const found = [...wanted.keys()].flatMap((key) => reports.get(key) ?? []);
   if (values.json) {
@@ -58,5 +72,5 @@ export async function runAnalyzeCommand(args: string[], signal: AbortSignal): Pr
   for (const raw of missing) {
     process.stderr.write(`error: ${raw} is not in the bundle (${summary.bundle.symbol_count} symbols).\n`);
   }
-  return missing.length > 0 ? 1 : 0;
+  return verdict(missing.length > 0 ? 1 : 0);
 }

@@ -6,6 +6,7 @@ export class UsageError extends Error {
 /** Each command's usage lines, in the order the full usage lists them. */
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
   analyze: `  market-data analyze <bundle.zip | bundle.tar.gz | directory | file.csv[.gz]> [--json] [--symbol SYMBOL ...]
+                      [--fail-on error|warn]
       Analyse a csv-daily or qlib binary bundle without the service and print the summary
       (--json: { "format", "calendar_source", "bundle": {...totals}, "symbols": { "<SYMBOL>": {...metrics} } }).
       Archives are read in place, never extracted. A CSV file on its own is a bundle of that one file
@@ -13,6 +14,8 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       --symbol (repeatable, any spelling: 600000.SH, sh600000, 600000): those symbols' metrics and the issues
       sampled while checking them, each with its date, line and detail (--json: { "<SYMBOL>": { "status",
       "board", "metrics", "findings": [{ "trade_date", "check_code", "severity", "line_no", "detail" }] } }).
+      --fail-on error: exit code 3 when a symbol has errors or a calendar day is empty or frozen; --fail-on warn:
+      also when a symbol has warnings or a day is thin (what was found is said on stderr).
 `,
   diff: `  market-data diff <old bundle> <new bundle> [--json]
       What changed from the old bundle to the new one, symbol by symbol and row by row: added and removed symbols

@@ -116,6 +116,33 @@ describe('cli make-bundle and analyze', () => {
     expect(text.stderr).toContain('error: NOPE is not in the bundle (20 symbols).');
   });
 
+  it('exits with code 3 under --fail-on when the bundle has findings of that level, after printing as usual', async () => {
+    const dir = temp.make('cli-');
+    const defective = join(dir, 'defective');
+    const expected = await writeSyntheticBundleDir(defective, { symbols: 20, days: 120, seed: 8 });
+    const clean = join(dir, 'clean');
+    await writeSyntheticBundleDir(clean, { symbols: 6, days: 60, seed: 8, defects: 'none' });
+    const failed = await cli('analyze', defective, '--json', '--fail-on', 'error');
+    expect(failed.code).toBe(3);
+    expect(JSON.parse(failed.stdout)).toEqual(expected);
+    expect(failed.stderr).toMatch(/market-data: the bundle has \d+ symbol\(s\) with errors.*\(--fail-on error\)/);
+    // Warnings only count at --fail-on warn.
+    const warnOnly = await cli(
+      'analyze',
+      defective,
+      '--symbol',
+      Object.keys(expected.symbols)[0]!,
+      '--fail-on',
+      'warn',
+    );
+    expect(warnOnly.code).toBe(3);
+    expect(warnOnly.stderr).toMatch(/symbol\(s\) with warnings/);
+    for (const level of ['error', 'warn']) expect((await cli('analyze', clean, '--fail-on', level)).code).toBe(0);
+    const bogus = await cli('analyze', clean, '--fail-on', 'sometimes');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('--fail-on takes error or warn (got "sometimes").');
+  });
+
   it("prints a command's own usage for --help and -h, every command's for --help alone, and the version", async () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
     const commands = ['analyze', 'diff', 'make-bundle', 'submit'];
