@@ -26,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'analyze')
       return await (await import('./cli/analyzeCommand.js')).runAnalyzeCommand(rest, controller.signal);
-    else if (command === 'diff') await (await import('./cli/diffCommand.js')).runDiffCommand(rest, controller.signal);
+    else if (command === 'diff')
+      return await (await import('./cli/diffCommand.js')).runDiffCommand(rest, controller.signal);
     else if (command === 'make-bundle') await (await import('./cli/makeBundleCommand.js')).runMakeBundleCommand(rest);
     else if (command === 'submit')
       return await (await import('./cli/submitCommand.js')).runSubmitCommand(rest, controller.signal);

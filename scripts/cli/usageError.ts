@@ -17,10 +17,12 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       --fail-on error: exit code 3 when a symbol has errors or a calendar day is empty or frozen; --fail-on warn:
       also when a symbol has warnings or a day is thin (what was found is said on stderr).
 `,
-  diff: `  market-data diff <old bundle> <new bundle> [--json]
+  diff: `  market-data diff <old bundle> <new bundle> [--json] [--fail-on restated|changed]
       What changed from the old bundle to the new one, symbol by symbol and row by row: added and removed symbols
       and rows, restated rows (with samples) and re-adjusted symbols; --json prints what GET /bundle/diff serves,
       each symbol with its samples. Zips, directories and CSV files are read in place.
+      --fail-on restated: exit code 3 when rows of the old bundle changed their values; --fail-on changed: also
+      when rows, calendar days or symbols are gone (what was found is said on stderr).
 `,
   'make-bundle': `  market-data make-bundle --symbols N --days M --seed S --out <file.zip | file.tar.gz | directory>
                           [--format csv-daily|qlib-bin] [--no-calendar] [--start YYYY-MM-DD]

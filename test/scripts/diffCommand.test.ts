@@ -100,6 +100,41 @@ describe('market-data diff', () => {
     expect(report.totals).toMatchObject({ symbols_compared: 2, symbols_restated: 1, rows_restated: 1, rows_added: 1 });
   });
 
+  it('--fail-on restated and --fail-on changed give exit code 3 when the history changed that way', async () => {
+    const dir = temp.make('cli-diff-');
+    const header = 'ticker,date,open,high,low,close,volume';
+    const base = [header, 'AAPL,2024-01-02,10,10.5,9.5,10,1000', 'MSFT,2024-01-02,20,20.5,19.5,20,1000'];
+    const write = (name: string, lines: string[]) => writeFile(join(dir, name), lines.join('\n') + '\n');
+    await write('old.csv', [...base, 'AAPL,2024-01-03,10,10.5,9.5,10.1,1000']);
+    // Appended: a new day for both. Dropped: AAPL's 2024-01-03. Restated: AAPL's close of 2024-01-02.
+    await write('appended.csv', [
+      ...base,
+      'AAPL,2024-01-03,10,10.5,9.5,10.1,1000',
+      'MSFT,2024-01-03,20,20.5,19.5,20.2,1000',
+    ]);
+    await write('dropped.csv', base);
+    await write('restated.csv', [
+      header,
+      'AAPL,2024-01-02,10,10.5,9.5,10.2,1000',
+      ...base.slice(2),
+      'AAPL,2024-01-03,10,10.5,9.5,10.1,1000',
+    ]);
+    const run = (next: string, level: string) => cli('diff', join(dir, 'old.csv'), join(dir, next), '--fail-on', level);
+    for (const level of ['restated', 'changed']) expect((await run('appended.csv', level)).code).toBe(0);
+    expect((await run('dropped.csv', 'restated')).code).toBe(0);
+    const dropped = await run('dropped.csv', 'changed');
+    expect(dropped.code).toBe(3);
+    // AAPL's row was the day's only one: the day is gone too.
+    expect(dropped.stderr).toContain(
+      'market-data: the new bundle removes 1 row(s), 1 calendar day(s) (--fail-on changed).',
+    );
+    const restated = await run('restated.csv', 'restated');
+    expect(restated.code).toBe(3);
+    expect(restated.stdout).toContain('restated');
+    expect(restated.stderr).toContain('the new bundle restates 1 row(s) of 1 symbol(s) (--fail-on restated)');
+    expect((await run('restated.csv', 'always')).code).toBe(2);
+  });
+
   it('says how to call it when a bundle is missing', async () => {
     const one = await cli('diff', '/nonexistent');
     expect(one.code).toBe(2);
