@@ -77,3 +77,14 @@ export async function openDashboard(
     close: () => context.close(),
   };
 }
+
+/**
+ * How far the page reaches past the window's right edge (0 when nothing overflows). Read it with `expect.poll` after a
+ * resize: the charts and tables take the new width on the next frames, not at once.
+ */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const view = globalThis as any;
+    return Math.max(0, (view.document.documentElement.scrollWidth as number) - (view.innerWidth as number));
+  });
+}

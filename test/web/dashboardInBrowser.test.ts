@@ -6,7 +6,7 @@ import { createTaskStore } from '../../src/tasks/taskStore';
 import { pollUntil, type AppHost } from '../integration/appHost';
 import { tokenFor } from '../integration/apiClient';
 import type { BundleServer } from '../integration/bundleServer';
-import { openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
+import { horizontalOverflow, openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
 import { startBrowserScene, type BrowserScene } from './browserScene';
 import { untilText } from './explainFailure';
 import { readFrames, recordFrames } from './recordFrames';
@@ -219,11 +219,7 @@ describe('the dashboard in Chromium, against the app on the devhost', () => {
     const header = page.getByRole('columnheader', { name: '按 缺失交易日 排序' });
     await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
     expect(await sortButton.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-    const widths = await page.evaluate(() => {
-      const view = globalThis as any;
-      return { page: view.document.documentElement.scrollWidth as number, window: view.innerWidth as number };
-    });
-    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    await expect.poll(() => horizontalOverflow(page), { timeout: 10_000 }).toBe(0);
     await watched.screenshot('narrow-390');
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.getByRole('button', { name: 'Download / update data' }).isVisible()).toBe(true);

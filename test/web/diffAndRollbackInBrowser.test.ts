@@ -9,7 +9,7 @@ import { writeZip, type TreeFiles } from '../analysis/bundleTrees';
 import { startAppHost, type AppHost } from '../integration/appHost';
 import { createApiClient, TEST_SECRET, tokenFor } from '../integration/apiClient';
 import { startBundleServer, type BundleServer } from '../integration/bundleServer';
-import { launchChromium, openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
+import { horizontalOverflow, launchChromium, openDashboard, type OpenOptions, type WatchedPage } from './browserKit';
 
 // Below the test's 60 s, so a wait that fails reports what it last saw instead of the test timing out.
 const LONG = { timeout: 45_000 };
@@ -125,11 +125,7 @@ describe('the diff view, 回滚 and 强制安装 in Chromium, against the app on
     expect(await rows.first().locator('td').nth(5).textContent()).toBe('× 1.25');
     await watched.screenshot('diff-1280');
     await page.setViewportSize({ width: 390, height: 900 });
-    const widths = await page.evaluate(() => {
-      const view = globalThis as any;
-      return { page: view.document.documentElement.scrollWidth as number, window: view.innerWidth as number };
-    });
-    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    await expect.poll(() => horizontalOverflow(page), { timeout: 10_000 }).toBe(0);
     await watched.screenshot('diff-390');
     expect(watched.unexpectedErrors()).toEqual([]);
   });
